@@ -1,0 +1,16 @@
+"""manage.py requeue_work [--stale-minutes N]: re-queue extraction that is missing, stale or stuck,
+and matching for candidates never matched — what the periodic reconcile task does, on demand."""
+from django.core.management.base import BaseCommand
+
+from claims.tasks import reconcile_extraction
+
+
+class Command(BaseCommand):
+    help = "Re-queue stuck or missing extraction and matching work."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stale-minutes", type=int, default=15, help="Work queued or running longer than this is stuck.")
+
+    def handle(self, *args, stale_minutes, **options):
+        count = reconcile_extraction.run(stale_minutes=stale_minutes)
+        self.stdout.write(f"{count} article(s) re-queued for extraction.")

@@ -1,0 +1,173 @@
+"""Faults that really happen: the broker down during imports, database connections dropped
+under a worker, a worker killed in the middle of an extraction. Nothing is lost or duplicated.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from articles import services as article_services
+from articles.importers import parse_text
+from claims.models import ArticleExtraction, Candidate, ExtractionStatus
+from claims.tasks import reconcile_extraction
+from factdesk.celery import app
+from tests.test_tasks import NEWS, wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.faults
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, so stopping it disturbs nothing else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        assert wait_for(self._answers, timeout=20)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        assert not self._answers()
+
+    def _answers(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def private_redis():
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server on this machine (CI has it)")
+    server = PrivateRedis()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.process.terminate()
+
+
+@contextmanager
+def broker(url):
+    """Point the Celery app at another broker for the duration, with fresh connection pools."""
+    old_url = app.conf.broker_url
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url = old_url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def queued_messages(queue):
+    with app.connection_for_write() as conn:
+        return conn.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False).message_count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imports_commit_while_the_broker_is_down_and_are_queued_when_it_returns(private_redis):
+    private_redis.stop()
+    with broker(private_redis.url):
+        outcomes = article_services.import_articles([parse_text(NEWS, name="bridge.txt")], source="bridge.txt")
+    assert outcomes[0].status == "created"
+    extraction = ArticleExtraction.objects.get(article_id=outcomes[0].article_id)
+    assert extraction.status == ExtractionStatus.QUEUED
+    private_redis.start()
+    with broker(private_redis.url):
+        assert queued_messages("extract") == 0
+        assert reconcile_extraction.run(stale_minutes=0) == 1
+        assert queued_messages("extract") == 1
+
+
+@pytest.mark.worker
+def test_dropped_database_connections_do_not_lose_work(celery_worker):
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating server connections is a PostgreSQL test (CI runs it on PostgreSQL)")
+    first = article_services.import_articles([parse_text(NEWS, name="one.txt")], source="one.txt")[0]
+    assert wait_for(lambda: ArticleExtraction.objects.filter(article_id=first.article_id, status=ExtractionStatus.DONE).exists())
+    with connection.cursor() as cursor:  # what a database restart does to every other session
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    second = article_services.import_articles([parse_text(NEWS + "\nA later paragraph.", name="two.txt")], source="two.txt")[0]
+    assert wait_for(lambda: ArticleExtraction.objects.filter(article_id=second.article_id, status=ExtractionStatus.DONE).exists())
+    assert Candidate.objects.filter(article_id=second.article_id).exists()
+
+
+def _database_url_for_subprocess():
+    settings_dict = connection.settings_dict
+    if connection.vendor == "postgresql":
+        return f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    return f"sqlite:///{settings_dict['NAME']}"
+
+
+def _start_worker_process(env):
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "factdesk", "worker", "--pool", "solo", "--queues", "extract,match,default",
+         "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_extraction_loses_nothing_and_duplicates_nothing(tmp_path):
+    if not app.conf.broker_url.startswith(("redis://", "amqp://")):
+        pytest.skip("needs a broker with acknowledgements (Redis or RabbitMQ); the filesystem broker drops a message on delivery")
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":memory:"):
+        pytest.skip("needs a database file another process can open")
+    long_text = "\n".join(NEWS.replace("Cole", f"Cole{i}") for i in range(150))
+    env = {**os.environ, "DATABASE_URL": _database_url_for_subprocess(), "CELERY_VISIBILITY_TIMEOUT": "3",
+           "FACTDESK_DATA_DIR": str(tmp_path)}
+    with app.connection_for_write() as conn:
+        for name in ("extract", "match"):
+            conn.default_channel.queue_declare(queue=name, durable=True, auto_delete=False)
+            conn.default_channel.queue_purge(name)
+    worker = _start_worker_process(env)
+    try:
+        outcome = article_services.import_articles([parse_text(long_text, name="long.txt")], source="long.txt")[0]
+        running = lambda: ArticleExtraction.objects.filter(article_id=outcome.article_id, status=ExtractionStatus.RUNNING).exists()  # noqa: E731
+        assert wait_for(running, timeout=120, interval=0.05)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        assert not ArticleExtraction.objects.filter(article_id=outcome.article_id, status=ExtractionStatus.DONE).exists()
+        worker = _start_worker_process(env)
+        done = lambda: ArticleExtraction.objects.filter(article_id=outcome.article_id, status=ExtractionStatus.DONE).exists()  # noqa: E731
+        assert wait_for(done, timeout=180)
+        assert wait_for(lambda: not Candidate.objects.filter(article_id=outcome.article_id, matched_at__isnull=True).exists(), 180)
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(30)
+    candidates = Candidate.objects.filter(article_id=outcome.article_id)
+    spans = list(candidates.values_list("kind", "start", "end"))
+    assert spans and len(spans) == len(set(spans))
+    assert ArticleExtraction.objects.get(article_id=outcome.article_id).attempts >= 2
+    # Every candidate became exactly one claim's citation.
+    assert all(c.citations.count() == 1 for c in candidates)

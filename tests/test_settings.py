@@ -1,0 +1,54 @@
+"""Settings come from the environment and a malformed value stops the start with its name."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_django(tmp_path, **env):
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update(FACTDESK_DATA_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "variable,value",
+    [
+        ("DEBUG", "maybe"),
+        ("FACTDESK_FETCH_TIMEOUT", "ten"),
+        ("FACTDESK_MAX_UPLOAD_BYTES", "-5"),
+        ("DATABASE_URL", "nosuchdb://what"),
+        ("SECRET_KEY", "short"),
+    ],
+)
+def test_malformed_value_fails_at_start_naming_the_variable(tmp_path, variable, value):
+    result = start_django(tmp_path, **{variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
+def test_defaults_start_on_a_fresh_machine(tmp_path):
+    result = start_django(tmp_path)
+    assert result.returncode == 0, result.stderr
+    # A local secret key is generated beside the data, never committed.
+    assert (tmp_path / "secret_key").exists()
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    env = {
+        "SECRET_KEY": "x" * 20 + "production-secret-value-from-env-123456",
+        "SECURE_SSL": "true",
+        "ALLOWED_HOSTS": "desk.example.org",
+    }
+    environment = {**os.environ, "FACTDESK_DATA_DIR": str(tmp_path), **env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -142,6 +142,21 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
+# Cache: per-process memory by default; production with several web processes sets CACHE_URL
+# (redis://host:6379/1) so login throttling and API throttles are shared between them.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, got {CACHE_URL!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factdesk"}
+}
+
+# Sign-in throttling: this many failed sign-ins for one username or one address locks them out.
+FACTDESK_LOGIN_MAX_ATTEMPTS = env_int("FACTDESK_LOGIN_MAX_ATTEMPTS", 5, minimum=1)
+FACTDESK_LOGIN_LOCKOUT_SECONDS = env_int("FACTDESK_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+
 # Request limits: uploads above this are refused with a clear page, not a 500.
 FACTDESK_MAX_UPLOAD_BYTES = env_int("FACTDESK_MAX_UPLOAD_BYTES", 5_000_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FACTDESK_MAX_UPLOAD_BYTES + 1_000_000

@@ -414,3 +414,93 @@ class ReviewEvent(models.Model):
     @property
     def actor_label(self):
         return self.actor.get_username() if self.actor_id else "FactDesk (automatic)"
+
+
+class WebhookEvent(models.TextChoices):
+    CONFIRMED = "claim.confirmed", "A claim was confirmed"
+    MERGED = "claim.merged", "A claim was merged into another"
+    CITED = "claim.cited", "A confirmed claim got a new citation"
+
+
+class WebhookQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def for_event(self, event: str):
+        field = Webhook.EVENT_FIELDS.get(event)
+        return self.filter(**{field: True}) if field else self.none()
+
+
+class Webhook(models.Model):
+    """An integrator's HTTPS endpoint that gets a signed POST when claims change."""
+
+    EVENT_FIELDS = {
+        WebhookEvent.CONFIRMED: "on_confirmed",
+        WebhookEvent.MERGED: "on_merged",
+        WebhookEvent.CITED: "on_cited",
+    }
+
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=2000, help_text="HTTPS endpoint; checked against private addresses on save and on every delivery.")
+    secret = models.CharField(max_length=200, help_text="Shared secret for the X-FactDesk-Signature HMAC. Never shown again.")
+    on_confirmed = models.BooleanField("claim confirmed", default=True)
+    on_merged = models.BooleanField("claim merged", default=True)
+    on_cited = models.BooleanField("claim cited", default=True)
+    active = models.BooleanField(default=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def events(self) -> list[str]:
+        return [event for event, field in self.EVENT_FIELDS.items() if getattr(self, field)]
+
+    def clean(self):
+        from claims.webhooks import check_webhook_url
+
+        super().clean()
+        if self.url:
+            check_webhook_url(self.url)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RETRYING = "retrying", "Failed, will retry"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed for good"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], next_attempt_at__lte=now)
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one webhook: the delivery log editors see in the admin."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    attempts = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True)
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        return f"{self.event} → {self.webhook} ({self.get_status_display()})"

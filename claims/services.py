@@ -39,6 +39,7 @@ from claims.models import (
     SpeakerRole,
     normalise_name,
 )
+from claims.webhooks import queue_event as _emit
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,8 @@ def _article_date(article: Article) -> date | None:
 
 def _cite(changes: ChangeSet, *, claim: Claim, article: Article, start: int, end: int, candidate=None, actor=None) -> Citation:
     prefix, suffix = _context(article.text, start, end)
+    if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
+        _emit("claim.cited", claim.pk)
     return changes.create(
         Citation,
         claim=claim,
@@ -524,6 +527,7 @@ def confirm_candidate(*, candidate_id: int, actor, expected_revision: int | None
     _bump(changes, candidate, status=CandidateStatus.CONFIRMED, reviewed_by=actor, reviewed_at=now, claim=claim)
     if claim.status == ClaimStatus.PROPOSED:
         _bump(changes, claim, status=ClaimStatus.CONFIRMED, confirmed_by=actor, confirmed_at=now)
+        _emit("claim.confirmed", claim.pk)
     _record(actor=actor, action="confirm_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
     return candidate
 
@@ -614,6 +618,7 @@ def confirm_claim(*, claim_id: int, actor, expected_revision: int | None = None)
     for candidate in Candidate.objects.select_for_update().filter(claim=claim, status=CandidateStatus.PENDING):
         _bump(changes, candidate, status=CandidateStatus.CONFIRMED, reviewed_by=actor, reviewed_at=now)
     _record(actor=actor, action="confirm_claim", target=claim, changes=changes, claim=claim, summary=claim.text[:200])
+    _emit("claim.confirmed", claim.pk)
     return claim
 
 
@@ -738,6 +743,8 @@ def merge_claims(*, source_id: int, target_id: int, actor, allow_other_speaker: 
     _refresh_first_reported(changes, target)
     _record(actor=actor, action="merge_claims", target=target, changes=changes, claim=target,
             summary=f"Merged claim {source.pk} into claim {target.pk}")
+    if target.status == ClaimStatus.CONFIRMED:  # merges among proposed claims are review work, not news
+        _emit("claim.merged", target.pk, merged_claim_id=source.pk)
     return target
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import slugify
 
 from articles.fetching import FetchRefused, fetch_url
 from articles.importers import (
@@ -61,7 +62,13 @@ def outlet_for(name: str = "", domain: str = "") -> Outlet:
         if existing:
             return existing
         name = domain
-    outlet, _ = Outlet.objects.get_or_create(name=name or UNKNOWN_OUTLET, defaults={"domain": domain})
+    name = name or UNKNOWN_OUTLET
+    # "politico" and "Politico", "usa-today" and "USA Today" are one outlet: match on the slug,
+    # which is unique too, so two spellings never collide on it.
+    slug = slugify(name)[:200] or "outlet"
+    outlet = Outlet.objects.filter(name=name).first() or Outlet.objects.filter(slug=slug).first()
+    if outlet is None:
+        outlet, _ = Outlet.objects.get_or_create(name=name, defaults={"domain": domain, "slug": slug})
     if domain and not outlet.domain:
         Outlet.objects.filter(pk=outlet.pk).update(domain=domain)
     return outlet

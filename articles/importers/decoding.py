@@ -1,7 +1,8 @@
 """Bytes to text: refuse empty, binary and oversized input, then find the character set.
 
 Order: a byte-order mark, then the charset the input declares (HTTP header, XML declaration,
-HTML meta), then strict UTF-8, then charset-normalizer's detection. Input none of these can
+HTML meta), then strict UTF-8, then charset-normalizer's detection (unless the bytes hold real UTF-8
+sequences next to invalid ones: that is damaged or mixed-encoding text, refused). Input none of these can
 decode is refused rather than imported with replacement characters, because offsets into a
 mangled text would be worthless once the real text is fixed.
 """
@@ -25,6 +26,10 @@ _DECLARED = [
     re.compile(rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']"""),
     re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE),
 ]
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 # Share of characters that may be control characters before the input counts as binary.
 _MAX_CONTROL_SHARE = 0.05
 
@@ -90,8 +95,15 @@ def _decode(data: bytes, content_type: str) -> str:
             continue  # a wrong declaration is common; fall through to detection
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        invalid = data.decode("utf-8", errors="replace").count("\ufffd")
+        if len(_UTF8_MULTIBYTE.findall(data)) >= invalid:
+            # Mostly real UTF-8 sequences mean the text was UTF-8 and the rest is damage or another
+            # encoding pasted in; any single charset would turn part of it to garbage.
+            raise ImportRejected(
+                f"it is UTF-8 text with bytes that are not UTF-8 (from byte {exc.start}); "
+                "it may be damaged or mix encodings: save it as UTF-8 and try again"
+            ) from None
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ImportRejected("its character encoding could not be recognised (save it as UTF-8 and try again)")

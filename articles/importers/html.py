@@ -23,6 +23,7 @@ _CLOSES_DOCUMENT = re.compile(r"</html\s*>", re.IGNORECASE)
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 # Metadata dates only: searching the body text for dates guesses, and a wrong date is worse than none.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+MIN_WORDS = 10
 _BLOCKS = {
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "table",
     "section", "article", "header", "footer", "figcaption", "dd", "dt", "dl", "br", "hr",
@@ -51,7 +52,7 @@ def parse_html(text: str, *, url: str = "", **meta) -> ParsedArticle:
     except (ValueError, lxml.etree.LxmlError) as exc:
         raise ImportRejected(f"the HTML page could not be read ({exc})") from None
     body = normalise_text(getattr(document, "text", None) or "") if document else ""
-    if not body:
+    if len(body.split()) < MIN_WORDS:  # a menu or a title alone is not an article
         raise ImportRejected("no article text was found in the HTML page")
     try:
         canonical = http_url(document.url, what="the page's canonical URL")

@@ -1,0 +1,436 @@
+"""Importers on real files, and importing them through the service: formats, idempotency,
+versions, and bad input that fails alone with a clear reason.
+
+Fixture files (tests/fixtures/, see its README) wrap real corpus articles in HTML pages, feeds
+and JSON; the two sample articles and the whole corpus come from ../shared (``shared_dir``).
+"""
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles import services
+from articles.importers import (
+    ImportRejected,
+    ParsedArticle,
+    ParseFailure,
+    normalise_text,
+    parse_any,
+    parse_text,
+    read_manifest,
+)
+from articles.models import Article, ArticleVersion, Outlet
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POLITICO = "politico_2016-04-20_dnc-chair-dismisses-sanders-accu"
+USA_TODAY = "usa-today_2016-05-03_ted-cruz-says-heckler-deserves-a"
+WASH_POST = "wash-post_2016-07-03_trump-tweet-that-blasts-clinton-"
+LIMIT = 5_000_000
+
+
+def corpus_rows():
+    return {row["doc_id"]: row for row in map(json.loads, (FIXTURES / "corpus_slice.jsonl").read_text().splitlines())}
+
+
+def body_paragraphs(doc_id):
+    """The article's paragraphs as the corpus has them, without the leading title paragraph."""
+    row = corpus_rows()[doc_id]
+    paragraphs = [normalise_text(p) for p in row["text"].split("\n\n") if p.strip()]
+    return paragraphs[1:]
+
+
+def parse_fixture(name, **kwargs):
+    return parse_any((FIXTURES / name).read_bytes(), name=name, max_bytes=LIMIT, **kwargs)
+
+
+def articles_only(items):
+    assert all(isinstance(i, ParsedArticle) for i in items), [i for i in items if isinstance(i, ParseFailure)]
+    return items
+
+
+# --- the samples and the gold text ------------------------------------------------------------
+
+
+def test_sample_manifest_lists_both_articles_with_their_metadata(shared_dir):
+    entries = read_manifest(shared_dir / "samples" / "manifest.json")
+    assert [e.path.name for e in entries] == ["000_bd5169fcfd31cf27.txt", "003_757855998057e387.txt"]
+    assert all(e.path.is_file() for e in entries)
+    assert [e.outlet for e in entries] == ["Sample Outlet A", "Sample Outlet B"]
+    assert [e.external_id for e in entries] == ["000_bd5169fcfd31cf27", "003_757855998057e387"]
+    assert all(e.published_at.isoformat() == "2025-02-13T00:00:00+00:00" for e in entries)
+    assert all(e.title == "" and e.url == "" for e in entries)  # null in the manifest
+
+
+def test_sample_text_keeps_every_gold_offset(shared_dir):
+    """Gold offsets point into the gold text; the stored text must give the same spans.
+
+    The gold text is the sample file as it is. Sample 003 ends with a "READ ALSO: ..." link line,
+    which the importers remove as site furniture; it is the last line, so what remains is the
+    gold text up to that line and every gold offset still points at the same characters.
+    """
+    gold = {d["doc_id"]: d["text"] for d in map(json.loads, (shared_dir / "gold" / "sample_docs.jsonl").read_text().splitlines())}
+    quotes = [json.loads(line) for line in (shared_dir / "gold" / "sample_quotes.jsonl").read_text().splitlines() if line]
+    for entry in read_manifest(shared_dir / "samples" / "manifest.json"):
+        parsed = parse_any(entry.path.read_bytes(), name=entry.path.name)[0]
+        gold_text = gold[entry.external_id]
+        assert gold_text.startswith(parsed.text)
+        removed = [line for line in gold_text[len(parsed.text):].split("\n") if line.strip()]
+        assert all(line.upper().startswith("READ ALSO") for line in removed), removed
+        for quote in (q for q in quotes if q["doc_id"] == entry.external_id):
+            assert parsed.text[quote["start"]:quote["end"]] == quote["quote_text"], quote["qid"]
+            assert parsed.text[quote["speaker_start"]:quote["speaker_end"]] == gold_text[quote["speaker_start"]:quote["speaker_end"]]
+    sample_a = gold["000_bd5169fcfd31cf27"]
+    assert parse_any((shared_dir / "samples" / "articles" / "000_bd5169fcfd31cf27.txt").read_bytes(), name="a.txt")[0].text == sample_a
+
+
+def test_normalisation_is_stable_over_the_whole_corpus(shared_dir):
+    """Stored offsets depend on it: normalising normalised text changes nothing, and only
+    whitespace and furniture lines are ever removed (every word of the original stays)."""
+    for line in (shared_dir / "corpus" / "polnear-articles.jsonl").read_text().splitlines():
+        text = json.loads(line)["text"]
+        once = normalise_text(text)
+        assert normalise_text(once) == once
+        assert len(once.split()) >= len(text.split()) - 40
+
+
+# --- normalisation rules, on a real paragraph -------------------------------------------------
+
+
+def test_normalisation_rules_on_real_text():
+    paragraph, second = body_paragraphs(POLITICO)[:2]
+    decomposed_second = second.replace("e", "e\u0301", 1)  # e + combining acute accent
+    messy = (
+        f"\ufeff  {paragraph.replace(' ', '  ', 3)}\u200b \r\n"
+        "READ ALSO: Senate passes the budget after a late-night session\r\n"
+        "\r\n\r\n\r\n"
+        "Share this article\r\n"
+        f"{decomposed_second}\u00ad\r\n"
+        "Follow us on Twitter\r\n"
+        "Sign up for our daily politics newsletter\r\n"
+    )
+    text = normalise_text(messy)
+    composed_second = second.replace("e", "\u00e9", 1)  # NFC joins e + combining acute
+    assert text == f"{paragraph}\n\n{composed_second}"
+    assert normalise_text(text) == text
+
+
+def test_a_paragraph_that_starts_like_furniture_is_kept():
+    kept = "Read more carefully, the senator said, and you will see the bill cuts taxes for most families."
+    assert normalise_text(kept) == kept
+    long_line = "Follow us on the trail: " + " ".join(body_paragraphs(USA_TODAY))
+    assert normalise_text(long_line) == long_line  # too long to be a prompt
+
+
+# --- formats on real files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, doc_id, outlet, byline, domain",
+    [
+        ("page_dnc-chair-dismisses-sanders.html", POLITICO, "Politico", "Brianna Ehley", "politico.example"),
+        ("page_trump-tweet-star-of-david.html", WASH_POST, "The Washington Post", "Emily Flitter", "washpost.example"),
+    ],
+)
+def test_html_page_gives_the_main_text_and_metadata(name, doc_id, outlet, byline, domain):
+    [article] = articles_only(parse_fixture(name))
+    row = corpus_rows()[doc_id]
+    lines = article.text.split("\n")
+    positions = [lines.index(p) for p in body_paragraphs(doc_id)]
+    assert positions == sorted(positions)  # every paragraph, in order
+    for furniture in ("READ ALSO", "Share this article", "Follow us", "newsletter", "Home", "window.analytics", "All rights"):
+        assert furniture not in article.text
+    assert article.title == row["title"]
+    assert article.byline == byline
+    assert article.outlet == outlet and article.outlet_domain == domain
+    assert article.url.startswith(f"https://{domain}/story/2016/")  # the canonical link
+    assert article.published_at.isoformat() == f"{row['published']}T09:30:00+00:00"
+    assert article.source_format == "html"
+
+
+def test_rss_feed_gives_each_entry_with_guid_link_and_date():
+    items = articles_only(parse_fixture("feed_rss.xml"))
+    assert [i.external_id for i in items] == [POLITICO, USA_TODAY, WASH_POST]
+    for item in items:
+        assert item.text == "\n".join(body_paragraphs(item.external_id))
+        assert item.title == corpus_rows()[item.external_id]["title"]
+        assert item.url.startswith("https://") and item.published_at.hour == 12
+        assert item.outlet == "Campaign Desk" and item.source_format == "feed"
+    assert items[0].byline == "Brianna Ehley"
+
+
+def test_atom_feed_entry():
+    [item] = articles_only(parse_fixture("feed_atom.xml"))
+    assert item.external_id == "tag:politico.example,2016:dnc-chair-dismisses-sanders"
+    assert item.url == "https://politico.example/story/2016/dnc-chair-dismisses-sanders"
+    assert item.byline == "Brianna Ehley" and item.outlet == "Politico"
+    assert item.text == "\n".join(body_paragraphs(POLITICO))
+
+
+def test_json_list_in_the_documented_format():
+    items = articles_only(parse_fixture("articles.json"))
+    assert [(i.external_id, i.outlet, i.source_format) for i in items] == [
+        (POLITICO, "Politico", "json"), (USA_TODAY, "USA Today", "json"), (WASH_POST, "The Washington Post", "json"),
+    ]
+    assert items[1].url == "https://usatoday.example/story/2016/ted-cruz-heckler"
+    assert items[1].text == normalise_text(corpus_rows()[USA_TODAY]["text"])
+
+
+def test_corpus_lines_import_as_they_are():
+    items = articles_only(parse_fixture("corpus_slice.jsonl"))
+    rows = corpus_rows()
+    assert [(i.external_id, i.outlet) for i in items] == [(d, rows[d]["outlet"]) for d in (POLITICO, USA_TODAY, WASH_POST)]
+    assert all(i.published_at.date().isoformat() == rows[i.external_id]["published"] for i in items)
+    assert items[0].byline == "Brianna Ehley" and items[0].source_format == "jsonl"
+
+
+def test_one_json_object_and_format_detection_without_a_suffix():
+    record = json.loads((FIXTURES / "articles.json").read_text())[0]
+    [item] = articles_only(parse_any(json.dumps(record).encode(), name="upload"))
+    assert item.external_id == POLITICO and item.source_format == "json"
+    sniffed = parse_any((FIXTURES / "feed_rss.xml").read_bytes(), name="download")
+    assert len(sniffed) == 3 and sniffed[0].source_format == "feed"
+    by_type = parse_any((FIXTURES / "page_ted-cruz-heckler.html").read_bytes(), name="x", content_type="text/html; charset=utf-8")
+    assert by_type[0].source_format == "html"
+
+
+@pytest.mark.parametrize("name, doc_id", [("article_cp1252.txt", USA_TODAY), ("article_utf16.txt", WASH_POST)])
+def test_text_in_other_encodings_is_decoded(name, doc_id):
+    [item] = articles_only(parse_fixture(name))
+    assert item.text == normalise_text(corpus_rows()[doc_id]["text"])
+    assert "\r" not in item.text and item.external_id == Path(name).stem
+
+
+def test_parse_text_takes_metadata_from_flags():
+    article = parse_text(
+        (FIXTURES / "article_cp1252.txt").read_bytes(), name="cruz.txt", outlet="Desk Times",
+        title="Cruz on hecklers", url="https://desk.example/cruz", published_at="2016-05-03T14:00:00Z",
+    )
+    assert (article.outlet, article.title, article.external_id, article.outlet_domain) == ("Desk Times", "Cruz on hecklers", "cruz", "desk.example")
+    assert article.published_at.isoformat() == "2016-05-03T14:00:00+00:00"
+
+
+# --- bad input: a clear reason, per format ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "empty.html", "empty.json", "empty.jsonl", "empty.xml"])
+@pytest.mark.parametrize("data", [b"", b"  \n\r\n\t "])
+def test_empty_input_is_rejected(name, data):
+    with pytest.raises(ImportRejected, match="empty"):
+        parse_any(data, name=name)
+
+
+@pytest.mark.parametrize("name", ["article.txt", "page.html", "articles.json", "lines.jsonl", "feed.xml", "upload"])
+def test_binary_input_is_rejected(name):
+    compressed = gzip.compress((FIXTURES / "corpus_slice.jsonl").read_bytes(), mtime=0)
+    with pytest.raises(ImportRejected, match="binary"):
+        parse_any(compressed, name=name)
+
+
+@pytest.mark.parametrize("name", ["article_cp1252.txt", "page_ted-cruz-heckler.html"])
+def test_oversized_article_is_rejected(name):
+    with pytest.raises(ImportRejected, match="over the 1.0 kB limit"):
+        parse_any((FIXTURES / name).read_bytes(), name=name, max_bytes=1000)
+
+
+def test_oversized_line_fails_alone():
+    items = parse_any((FIXTURES / "corpus_slice.jsonl").read_bytes(), name="c.jsonl", max_bytes=2000)
+    assert [type(i).__name__ for i in items] == ["ParsedArticle", "ParsedArticle", "ParseFailure"]
+    assert items[2].where == "line 3" and "limit" in items[2].reason
+
+
+def test_damaged_utf8_is_rejected_not_garbled():
+    # A UTF-8 article (curly quotes and all) with bytes damaged in transfer: decoding it with any
+    # single legacy charset would garble every quote, so it is refused with the reason.
+    data = (FIXTURES / "corpus_slice.jsonl").read_bytes()
+    damaged = data[:3000] + b"\xff\xfe\xc3" + data[3000:]
+    with pytest.raises(ImportRejected, match="bytes that are not UTF-8"):
+        parse_any(damaged, name="damaged.txt")
+
+
+def test_byte_soup_in_no_known_encoding_is_rejected():
+    soup = bytes((i * 37 + 11) % 128 + 128 for i in range(3000))  # high bytes only, no text in any charset
+    with pytest.raises(ImportRejected, match="character encoding could not be recognised"):
+        parse_any(soup, name="mystery.txt")
+
+
+def test_malformed_json_line_is_named_and_the_others_still_parse():
+    lines = (FIXTURES / "corpus_slice.jsonl").read_text().splitlines()
+    broken = "\n".join([lines[0], lines[1][: len(lines[1]) // 2], lines[2], '{"title": "no text here"}']) + "\n"
+    items = parse_any(broken.encode(), name="broken.jsonl")
+    assert [type(i).__name__ for i in items] == ["ParsedArticle", "ParseFailure", "ParsedArticle", "ParseFailure"]
+    assert items[1].where == "line 2" and "not valid JSON" in items[1].reason
+    assert items[3].where == "line 4" and '"text" field is missing' in items[3].reason
+
+
+def test_truncated_json_document_is_rejected_whole():
+    data = (FIXTURES / "articles.json").read_bytes()
+    with pytest.raises(ImportRejected, match=r"not valid JSON \(.* at line \d+, column \d+\)"):
+        parse_any(data[: len(data) // 2], name="articles.json")
+
+
+def test_truncated_html_page_is_rejected():
+    data = (FIXTURES / "page_trump-tweet-star-of-david.html").read_bytes()
+    with pytest.raises(ImportRejected, match="cut off"):
+        parse_any(data[: len(data) // 2], name="page.html")
+
+
+def test_page_without_article_text_is_rejected():
+    page = b"<!doctype html><html><head><title>Home</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+    with pytest.raises(ImportRejected, match="no article text"):
+        parse_any(page, name="home.html")
+
+
+def test_truncated_feed_is_rejected_whole():
+    data = (FIXTURES / "feed_rss.xml").read_bytes()
+    cut = data[: data.index(b"</item>", data.index(b"</item>") + 1) + 200]  # two entries, then a cut inside the third
+    with pytest.raises(ImportRejected, match="not well-formed XML"):
+        parse_any(cut, name="feed.xml")
+
+
+def test_feed_with_no_entries_is_rejected():
+    data = (FIXTURES / "feed_rss.xml").read_text()
+    empty = data[: data.index("<item>")] + "</channel>\n</rss>\n"
+    with pytest.raises(ImportRejected, match="no entries"):
+        parse_any(empty.encode(), name="feed.xml")
+
+
+def test_xml_that_is_not_a_feed_is_rejected():
+    with pytest.raises(ImportRejected, match="not an RSS or Atom feed"):
+        parse_any(b'<?xml version="1.0"?><catalog><book id="1">Dune</book></catalog>', name="books.xml")
+
+
+def test_unsafe_urls_are_not_kept():
+    record = json.loads((FIXTURES / "articles.json").read_text())[0]
+    record["url"] = "javascript:alert(1)"
+    [failure] = parse_any(json.dumps([record]).encode(), name="x.json")
+    assert isinstance(failure, ParseFailure) and "not an http(s) URL" in failure.reason
+
+
+def test_bad_manifests_are_rejected(tmp_path):
+    cases = {
+        "not-json.json": "{articles: [",
+        "no-list.json": '{"about": "nothing"}',
+        "no-file.json": '{"articles": [{"outlet": "A"}]}',
+        "bad-date.json": '{"articles": [{"file": "a.txt", "published": "last Tuesday"}]}',
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_text(content)
+        with pytest.raises(ImportRejected):
+            read_manifest(tmp_path / name)
+    with pytest.raises(ImportRejected, match="cannot be read"):
+        read_manifest(tmp_path / "missing.json")
+
+
+# --- through the service, on the database -----------------------------------------------------
+
+
+def import_fixture(name, **kwargs):
+    return services.import_path(FIXTURES / name, **kwargs)
+
+
+def snapshot():
+    return (
+        sorted(Article.objects.values_list("outlet__name", "url", "external_id", "content_hash", "version")),
+        ArticleVersion.objects.count(),
+        Outlet.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_samples_import_through_the_manifest_twice_with_the_same_rows(shared_dir):
+    manifest = shared_dir / "samples" / "manifest.json"
+    first = services.import_manifest(manifest)
+    assert [o.status for o in first] == ["created", "created"]
+    before = snapshot()
+    second = services.import_manifest(manifest)
+    assert [o.status for o in second] == ["unchanged", "unchanged"]
+    assert snapshot() == before
+    article = Article.objects.get(external_id="003_757855998057e387")
+    assert article.outlet.name == "Sample Outlet B" and article.published_at.date().isoformat() == "2025-02-13"
+    assert "READ ALSO" not in article.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, count",
+    [("page_dnc-chair-dismisses-sanders.html", 1), ("feed_rss.xml", 3), ("feed_atom.xml", 1), ("articles.json", 3),
+     ("corpus_slice.jsonl", 3), ("article_cp1252.txt", 1), ("article_utf16.txt", 1)],
+)
+def test_each_format_imports_and_reimports_to_the_same_rows(name, count):
+    first = import_fixture(name)
+    assert [o.status for o in first] == ["created"] * count, first
+    before = snapshot()
+    assert len(before[0]) == count and before[1] == count
+    assert [o.status for o in import_fixture(name)] == ["unchanged"] * count
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_same_article_from_two_outlets_spellings_is_one_outlet():
+    """The corpus says "politico" and "usa-today", the JSON file "Politico" and "USA Today": one
+    outlet each, not a failed import; "The Washington Post" is not "wash-post" by spelling."""
+    import_fixture("corpus_slice.jsonl")
+    outcomes = import_fixture("articles.json")
+    assert not [o for o in outcomes if o.failed]
+    assert sorted(Outlet.objects.values_list("slug", flat=True)) == ["politico", "the-washington-post", "usa-today", "wash-post"]
+
+
+@pytest.mark.django_db
+def test_changed_text_becomes_a_new_version_and_keeps_the_old():
+    record = json.loads((FIXTURES / "articles.json").read_text())[1]
+    [created] = services.import_bytes(json.dumps(record).encode(), name="cruz.json")
+    original = Article.objects.get(pk=created.article_id).text
+    record["text"] = record["text"].replace("Texas Sen. Ted Cruz", "Sen. Ted Cruz of Texas")
+    [updated] = services.import_bytes(json.dumps(record).encode(), name="cruz.json")
+    assert updated.status == "new_version" and updated.article_id == created.article_id
+    article = Article.objects.get(pk=created.article_id)
+    assert article.version == 2 and "Sen. Ted Cruz of Texas" in article.text
+    assert list(article.versions.values_list("number", "text")) == [(1, original), (2, article.text)]
+    assert Article.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_files_fail_alone_and_leave_nothing_behind(tmp_path):
+    page = (FIXTURES / "page_ted-cruz-heckler.html").read_bytes()
+    (tmp_path / "cut.html").write_bytes(page[: len(page) // 2])
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "archive.json").write_bytes(gzip.compress(page, mtime=0))
+    lines = (FIXTURES / "corpus_slice.jsonl").read_text().splitlines()
+    (tmp_path / "lines.jsonl").write_text("\n".join([lines[0], lines[1][:50], lines[2]]))
+    outcomes = [o for p in sorted(tmp_path.iterdir()) for o in services.import_path(p)]
+    failed = {o.source.rsplit("/", 1)[-1]: o.reason for o in outcomes if o.failed}
+    assert set(failed) == {"archive.json", "cut.html", "empty.txt", "lines.jsonl (line 2)"}
+    assert "binary" in failed["archive.json"] and "cut off" in failed["cut.html"] and "empty" in failed["empty.txt"]
+    assert sorted(Article.objects.values_list("external_id", flat=True)) == [POLITICO, WASH_POST]
+
+
+@pytest.mark.django_db
+def test_truncated_feed_imports_nothing():
+    data = (FIXTURES / "feed_rss.xml").read_bytes()
+    [outcome] = services.import_bytes(data[: len(data) - 300], name="feed.xml")
+    assert outcome.failed and "not well-formed" in outcome.reason
+    assert not Article.objects.exists() and not Outlet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_command_reports_a_summary(shared_dir, capsys):
+    call_command("import_articles", "--manifest", str(shared_dir / "samples" / "manifest.json"), str(FIXTURES / "feed_rss.xml"))
+    assert "created: 5, new version: 0, unchanged: 0, failed: 0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.needs_shared
+def test_the_whole_corpus_imports(shared_dir):
+    corpus = shared_dir / "corpus" / "polnear-articles.jsonl"
+    outcomes = services.import_path(corpus)
+    assert len(outcomes) == 924 and {o.status for o in outcomes} == {"created"}
+    assert Article.objects.count() == 924
+    assert Outlet.objects.count() == 7
+    assert set(Outlet.objects.values_list("name", flat=True)) == {
+        "breitbart", "huff-post", "nyt", "politico", "usa-today", "wash-post", "west-journal",
+    }
+    assert not Article.objects.filter(external_id="").exists()
+    assert {o.status for o in services.import_path(corpus)} == {"unchanged"}
+    assert Article.objects.count() == 924 and ArticleVersion.objects.count() == 924

@@ -1,0 +1,153 @@
+"""Word lists the extractor reasons with: reporting cues, titles and roles, pronouns.
+
+Cue verbs are listed by lemma with the class of content they take:
+- ``SAY`` verbs report a clause ("stressed that X", "X, he said");
+- ``OBJECT`` verbs report their object ("rejected X", "criticised the US for X",
+  "called for X"); many verbs do both, and the parse decides which one a sentence uses.
+The inflected forms are generated here (British and American spellings both), so the
+prefilter can find cue sentences with one regular expression and no parse.
+"""
+from __future__ import annotations
+
+import re
+
+SAY = {
+    "say", "state", "explain", "stress", "reiterate", "suggest", "add", "note", "assert", "insist",
+    "warn", "argue", "claim", "announce", "tell", "admit", "acknowledge", "deny", "confirm", "write",
+    "report", "reveal", "emphasise", "emphasize", "underscore", "maintain", "contend", "predict",
+    "promise", "vow", "pledge", "concede", "declare", "indicate", "agree", "hint", "signal",
+    "complain", "caution", "ask", "urge", "recall", "observe", "remark", "reply", "respond",
+    "counter", "mention", "disclose", "allege", "testify", "speculate", "estimate", "conclude",
+    "believe", "think", "fear", "worry", "hope", "charge", "boast", "acknowledge", "affirm",
+    "reckon", "tweet", "post", "announce", "assure", "remind", "inform", "explain", "comment",
+    "continue", "point", "find", "show", "suggest", "propose", "demand", "predict", "guarantee",
+    "caution", "joke", "quip", "recount", "lament", "concur", "contend", "dispute", "protest",
+    "retort", "shout", "scream", "yell", "whisper", "muse", "acknowledge", "emphasize", "repeat",
+    "elaborate", "reason", "posit", "surmise", "theorize", "theorise", "stipulate", "contest",
+    "insinuate", "imply", "threaten", "tout", "brag", "gush", "assess", "figure", "forecast",
+    "calculate", "project", "concede", "confide", "detail", "outline", "highlight", "describe",
+}
+
+OBJECT = {
+    "reject", "criticise", "criticize", "condemn", "deny", "praise", "welcome", "underscore",
+    "highlight", "dismiss", "slam", "blast", "attack", "accuse", "describe", "call", "question",
+    "dispute", "back", "endorse", "oppose", "cite", "blame", "tout", "laud", "hail", "decry",
+    "lament", "demand", "propose", "ask", "acknowledge", "announce", "confirm", "promise", "pledge",
+    "vow", "urge", "caution", "warn", "stress", "emphasise", "emphasize", "reiterate", "defend",
+    "applaud", "commend", "denounce", "deplore", "bemoan", "mock", "ridicule", "chastise",
+    "rebuke", "castigate", "fault", "credit", "thank", "support", "advocate", "recommend",
+    "predict", "suggest", "note", "mention", "admit", "concede", "reveal", "disclose", "report",
+    "recall", "describe", "label", "brand", "dub", "term", "characterise", "characterize",
+    "question", "challenge", "raise", "pointed", "point", "refute", "contradict", "knock",
+    "lash", "hit", "rip", "trash", "bash", "pan", "scold", "berate", "lambast", "lambaste",
+}
+
+# Verbs that rarely report on their own: only counted with a clause complement or a quote.
+WEAK = {
+    "find", "show", "continue", "point", "figure", "project", "calculate", "detail",
+    "outline", "highlight", "defend", "back", "support", "hit", "raise", "credit", "thank",
+    "post", "call", "ask", "agree", "promise", "demand", "propose", "predict", "fear", "estimate", "tell", "add", "remind", "inform", "think", "believe", "hope", "fear",
+    "worry", "reason", "assess", "challenge", "knock", "lash", "rip", "trash", "bash", "pan",
+    "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
+}
+
+CUE_LEMMAS = SAY | OBJECT
+
+# Particles and prepositions that belong to a cue ("pointed out", "called for", "warned against").
+PHRASAL = {
+    "point": {"out", "to"}, "call": {"for", "on", "out"}, "warn": {"against", "of", "about"},
+    "caution": {"against"}, "lash": {"out"}, "hit": {"out", "back"}, "push": {"back"},
+    "speak": {"out", "of", "about"}, "argue": {"for", "against"}, "rail": {"against"},
+    "weigh": {"in"}, "sound": {"off"}, "fire": {"back"}, "lay": {"out"}, "spell": {"out"},
+}
+
+IRREGULAR = {
+    "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
+    "think": ["thought", "thinks", "thinking"], "find": ["found", "finds", "finding"], "show": ["showed", "shown", "shows", "showing"],
+    "hit": ["hit", "hits", "hitting"], "rip": ["ripped", "rips", "ripping"], "quip": ["quipped", "quips", "quipping"],
+    "lay": ["laid", "lays", "laying"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
+    "fire": ["fired", "fires", "firing"], "slam": ["slammed", "slams", "slamming"], "pan": ["panned", "pans", "panning"],
+    "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred"],
+    "pointed": [],
+}
+
+
+def _inflect(lemma: str) -> set[str]:
+    if lemma in IRREGULAR:
+        return {lemma, *IRREGULAR[lemma]}
+    forms = {lemma}
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma + "s", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies", lemma + "ing"}
+    elif re.search(r"(s|sh|ch|x|z)$", lemma):
+        forms |= {lemma + "ed", lemma + "es", lemma + "ing"}
+    elif re.search(r"[^aeiou][aeiou][bdgmnpt]$", lemma) and lemma not in {"credit", "limit", "visit", "edit", "vomit", "posit", "counter", "blast"}:
+        forms |= {lemma + lemma[-1] + "ed", lemma + "s", lemma + lemma[-1] + "ing"}
+    else:
+        forms |= {lemma + "ed", lemma + "s", lemma + "ing"}
+    return forms
+
+
+FORM_TO_LEMMA: dict[str, str] = {}
+for _lemma in sorted(CUE_LEMMAS | set(PHRASAL)):
+    for _form in _inflect(_lemma):
+        FORM_TO_LEMMA.setdefault(_form, _lemma)
+
+# Nominal cues that introduce a source: "according to X", "in a statement", "in an interview".
+ACCORDING = re.compile(r"\b(according to|as reported by|in the words of)\b", re.I)
+
+CUE_WORD_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(f) for f in FORM_TO_LEMMA), key=len, reverse=True)) + r")\b", re.I
+)
+
+PERSONAL = {"he", "she"}
+PLURAL_PRONOUNS = {"they", "we"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "one", "who", "which", "that"}
+
+# Titles and roles: stripped from a name, kept as the person's role.
+TITLE_WORDS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sen", "senator", "rep", "representative",
+    "gov", "governor", "gen", "general", "col", "colonel", "lt", "sgt", "capt", "captain", "adm", "admiral",
+    "president", "vice", "premier", "minister", "secretary", "mayor", "chief", "sir", "lord", "lady",
+    "chancellor", "chairman", "chairwoman", "chair", "speaker", "leader", "director", "spokesman",
+    "spokeswoman", "spokesperson", "ambassador", "judge", "justice", "candidate", "nominee", "king",
+    "queen", "prince", "princess", "pope", "rev", "reverend", "father", "bishop", "attorney", "officer",
+    "commissioner", "councillor", "councilman", "councilwoman", "councilor", "deputy", "head", "ceo",
+    "founder", "executive", "manager", "coach", "editor", "correspondent", "analyst", "economist",
+    "professor", "dean", "host", "anchor", "delegate", "envoy", "commander", "marshal", "sheriff",
+    "superintendent", "treasurer", "comptroller", "auditor", "sec", "sens", "reps", "govs", "pres",
+    "secretary-general", "prime", "foreign", "defence", "defense", "interior", "finance", "health",
+    "state", "labour", "labor", "home", "trade", "energy", "justice", "education", "first", "former",
+    "acting", "incoming", "outgoing", "senior", "junior", "assistant", "associate", "press", "campaign",
+    "manager", "strategist", "adviser", "advisor", "aide", "counsel", "lawyer", "gop", "democratic",
+    "republican", "democrat", "independent", "majority", "minority", "whip", "house", "senate",
+    "white", "general-secretary", "mp", "mep", "ag", "doctor", "nurse", "chairperson", "president-elect",
+    "vice-president", "u.s.", "us", "uk", "eu", "un", "nato", "national", "federal", "county", "city",
+}
+
+# Head nouns that make a common-noun phrase a possible speaker.
+SPEAKER_NOUNS = {
+    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "source", "sources", "aide",
+    "aides", "diplomat", "diplomats", "minister", "ministers", "secretary", "president", "leader",
+    "leaders", "person", "people", "expert", "experts", "analyst", "analysts", "critic", "critics",
+    "report", "statement", "study", "survey", "poll", "police", "government", "administration",
+    "campaign", "spokespeople", "chancellor", "governor", "senator", "lawmaker", "lawmakers",
+    "adviser", "advisers", "advisor", "advisors", "economist", "economists", "lawyer", "lawyers",
+    "attorney", "prosecutor", "prosecutors", "judge", "officer", "officers", "member", "members",
+    "representative", "representatives", "voters", "residents", "activists", "supporters",
+    "opponents", "researchers", "scientists", "doctors", "authorities", "ministry", "department",
+    "agency", "committee", "group", "party", "team", "director", "chief", "head", "mayor",
+    "ambassador", "envoy", "commander", "candidate", "nominee", "democrats", "republicans", "powers",
+    "allies", "countries", "nations", "states", "governments", "observers", "insiders", "executives",
+    "organizers", "organisers", "statement", "letter", "memo", "filing", "lawsuit", "data", "figures",
+    "paper", "newspaper", "network", "outlet", "court", "board", "council", "union", "company", "firm",
+    "bank", "fund", "agency", "office", "spokesmen", "secretary-general", "chairman", "chairwoman",
+}
+
+GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "spokeswoman",
+                    "spokesperson", "aide", "adviser", "advisor", "officer", "expert", "analyst", "minister",
+                    "secretary", "president", "chancellor", "senator", "governor", "mayor", "leader",
+                    "ambassador", "envoy", "candidate", "nominee", "chief", "director", "lawyer", "attorney"}
+
+GROUP_HINT = re.compile(r"\b(including|and|such as)\b|s\b", re.I)

@@ -1,0 +1,814 @@
+"""The extraction pipeline: article text in, attributed statements with offsets out.
+
+Steps, per article:
+1. layout (text.py): paragraphs, quotation spans paired per paragraph, sentence units;
+2. a lexicon prefilter picks the units worth parsing (a reporting cue or a quote mark);
+   only those go through spaCy, batched across all articles of a call;
+3. per parsed unit, each cue verb gives a speaker (its subject, climbing participles and
+   conjuncts) and a content (the quote it introduces, its clause or its object);
+4. quotes with no cue in their unit: a following name line, or a floating quote after an
+   attributed one, or a colon-led paragraph;
+5. speakers are resolved against the article index (speakers.py), in reading order;
+6. the remaining sentences are scored for check-worthiness (checkworthy.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import checkworthy
+from .lexicon import ACCORDING, CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
+from .model import get_nlp
+from .lexicon import TITLE_WORDS as TITLE_SET
+from .speakers import ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
+from .text import INVISIBLE, OPENERS, Paragraph, Quote, Unit, find_quotes, is_heading, paragraphs, units
+
+MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSE_DEPS = {"ccomp", "xcomp"}
+OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "ccomp", "pobj", "prt", "advmod", "npadvmod"}
+STOP_DEPS = {"punct", "cc", "conj", "advcl", "parataxis", "mark", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl"}
+RELATIVE = {"who", "which", "that", "whom"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    kind: str
+    start: int
+    end: int
+    speaker: str = ""
+    speaker_kind: str = ""
+    speaker_resolved: bool = False
+    speaker_mention: str = ""
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_aliases: tuple[str, ...] = ()
+    speaker_roles: tuple[str, ...] = ()
+    verb: str = ""
+    verb_start: int | None = None
+    verb_end: int | None = None
+    confidence: float = 0.5
+    checkworthiness: float = 0.0
+    floating: bool = False
+
+
+@dataclass
+class Speaker:
+    """A resolved speaker, before it becomes fields of an Extracted."""
+
+    name: str = ""
+    kind: str = ""
+    resolved: bool = False
+    mention: str = ""
+    start: int | None = None
+    end: int | None = None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+
+@dataclass
+class Attribution:
+    kind: str
+    start: int
+    end: int
+    speaker: Speaker
+    verb: str
+    verb_start: int | None
+    verb_end: int | None
+    confidence: float
+    floating: bool = False
+
+
+class _Article:
+    """Per-article working state."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.paras = paragraphs(text)
+        self.quotes = find_quotes(text, self.paras)
+        self.units = units(text, self.paras, self.quotes)
+        self.headings = {i for i, p in enumerate(self.paras) if is_heading(text, p) and not self._quote_para(p)}
+        self.to_parse: list[int] = []
+        for k, unit in enumerate(self.units):
+            if unit.paragraph in self.headings or unit.end - unit.start > MAX_PARSE_CHARS:
+                continue
+            chunk = text[unit.start:unit.end]
+            outside = _mask_quotes(chunk, unit)
+            if CUE_WORD_RE.search(outside) or ACCORDING.search(outside) or (unit.quotes and ":" in outside):
+                self.to_parse.append(k)
+        self.docs: dict[int, object] = {}
+
+    def _quote_para(self, para: Paragraph) -> bool:
+        return any(q.start <= para.start < q.end for q in self.quotes)
+
+
+def _mask_quotes(chunk: str, unit: Unit) -> str:
+    """The unit's text with quoted stretches blanked out (cues inside a quote are not ours)."""
+    chars = list(chunk)
+    for q in unit.quotes:
+        for i in range(max(q.start, unit.start) - unit.start, min(q.end, unit.end) - unit.start):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _clean_for_parse(s: str) -> str:
+    # Invisible characters confuse the tokenizer; swap them for spaces (same length).
+    return "".join(" " if c in INVISIBLE else c for c in s)
+
+
+# ---------------------------------------------------------------------------- entry points
+
+
+def extract_many(texts: list[str], *, checkworthy_threshold: float = 0.6) -> list[list[Extracted]]:
+    arts = [_Article(t if isinstance(t, str) else "") for t in texts]
+    jobs = [(ai, k) for ai, art in enumerate(arts) for k in art.to_parse]
+    if jobs:
+        nlp = get_nlp()
+        chunks = (_clean_for_parse(arts[ai].text[arts[ai].units[k].start:arts[ai].units[k].end]) for ai, k in jobs)
+        for (ai, k), doc in zip(jobs, nlp.pipe(chunks, batch_size=256)):
+            arts[ai].docs[k] = doc
+    return [_extract_article(art, checkworthy_threshold) for art in arts]
+
+
+def extract(text: str, **kw) -> list[Extracted]:
+    return extract_many([text], **kw)[0]
+
+
+# ---------------------------------------------------------------------------- per article
+
+
+def _extract_article(art: _Article, threshold: float) -> list[Extracted]:
+    text = art.text
+    index = ArticleIndex(text)
+    sal = Salience()
+    found: list[Attribution] = []
+    quote_owner: dict[int, Attribution] = {}  # quote start -> the attribution that took it
+    for k, unit in enumerate(art.units):
+        if unit.paragraph in art.headings:
+            name = _name_line(art, unit.paragraph)
+            if name:
+                sal.saw_person(index.full_name(name))
+            continue
+        doc = art.docs.get(k)
+        unit_found: list[Attribution] = []
+        if doc is not None:
+            unit_found = _attributions_in_unit(art, unit, doc, index, sal)
+            for a in unit_found:
+                for q in unit.quotes:
+                    if a.start <= q.start and q.end <= a.end:
+                        quote_owner.setdefault(q.start, a)
+            found.extend(unit_found)
+        if not unit_found:
+            _update_salience_from_plain(text, unit, index, sal, doc)
+    found.extend(_unattributed_quotes(art, index, quote_owner))
+    found = _dedupe(found)
+    out = [_to_extracted(a, index) for a in found]
+    taken = [(a.start, a.end) for a in found]
+    for k, unit in enumerate(art.units):
+        if unit.paragraph in art.headings or unit.quotes:
+            continue
+        if any(s < unit.end and unit.start < e for s, e in taken):
+            continue
+        score = checkworthy.score(text[unit.start:unit.end])
+        if score >= threshold:
+            s, e = _trim(text, unit.start, unit.end)
+            if e > s:
+                out.append(Extracted(kind="checkworthy", start=s, end=e, confidence=score, checkworthiness=score))
+    out.sort(key=lambda x: (x.start, x.end, x.kind))
+    return out
+
+
+def _dedupe(found: list[Attribution]) -> list[Attribution]:
+    """One candidate per span; a direct quote beats a clause that only wraps it."""
+    found.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    out: list[Attribution] = []
+    for a in found:
+        if a.end <= a.start:
+            continue
+        dup = False
+        for b in out:
+            if (a.start, a.end) == (b.start, b.end):
+                dup = True
+                break
+        if not dup:
+            out.append(a)
+    # a mixed/indirect clause that is essentially one direct quote is dropped
+    directs = [a for a in out if a.kind == "direct"]
+    keep = []
+    for a in out:
+        if a.kind != "direct" and any(d.start >= a.start - 2 and d.end <= a.end + 2 and (d.end - d.start) >= 0.85 * (a.end - a.start) for d in directs):
+            continue
+        keep.append(a)
+    return keep
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in INVISIBLE):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–-" + INVISIBLE):
+        e -= 1
+    return s, e
+
+
+def _trim_content(text: str, s: int, e: int) -> tuple[int, int]:
+    """Content clause: no leading 'that'/punctuation, no trailing sentence punctuation."""
+    s, e = _trim(text, s, e)
+    m = re.match(r"(that\b|,|:)\s*", text[s:e])
+    if m:
+        s += m.end()
+    while e > s and text[e - 1] in ".,;:!?)—–- ":
+        e -= 1
+    return s, e
+
+
+# ---------------------------------------------------------------------------- cue handling
+
+
+def _tok_start(unit: Unit, tok) -> int:
+    return unit.start + tok.idx
+
+
+def _tok_end(unit: Unit, tok) -> int:
+    return unit.start + tok.idx + len(tok.text)
+
+
+def _in_quote(unit: Unit, pos: int) -> bool:
+    return any(q.start <= pos < q.end for q in unit.quotes)
+
+
+def _is_cue(tok, unit) -> str | None:
+    low = tok.lower_
+    lemma = FORM_TO_LEMMA.get(low)
+    if not lemma:
+        return None
+    if not tok.tag_.startswith("VB"):
+        return None
+    if tok.dep_ in {"amod", "compound", "aux", "auxpass"}:
+        return None
+    if _in_quote(unit, _tok_start(unit, tok)):
+        return None
+    return lemma
+
+
+def _standalone(text: str, q: Quote) -> bool:
+    """A quote that is a statement of its own (not a fragment woven into a sentence)."""
+    before = text[max(0, q.start - 3):q.start].rstrip()
+    if not before or before[-1] in ",:;.!?—–-(\n" or q.start == 0:
+        return True
+    para_start = text.rfind("\n", 0, q.start) + 1
+    if not text[para_start:q.start].strip():
+        return True
+    inner = text[q.start + 1:q.end - 1].strip()
+    # a long quote whose first word is capitalised reads as a full statement even without a comma
+    return len(inner.split()) >= 6 and inner[:1].isupper() and inner[-1:] in ".,!?…"
+
+
+def _subject(tok, unit: Unit):
+    """The subject of a cue: its own, or that of the verb it hangs from (participles, conjuncts).
+
+    Returns (token, quote): when the climb enters a quotation (", ” pointing out that ..."),
+    the speaker is whoever said that quote, so the quote is returned instead of a token.
+    """
+    cur = tok
+    for _ in range(6):
+        for child in cur.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.lower_ in RELATIVE and cur.dep_ == "relcl":
+                    return cur.head, None
+                if child.dep_ == "nsubjpass":
+                    continue
+                return child, None
+        if cur is not tok and cur.dep_ == "ROOT" and cur.tag_.startswith("NN"):
+            return cur, None  # a fragment parse: "A senior diplomat called ..." as a noun phrase
+        if cur.dep_ in {"advcl", "xcomp", "conj", "acl", "pcomp", "dobj", "pobj", "prep", "ccomp", "relcl"} and cur.head is not cur:
+            if cur.dep_ == "relcl" and not cur.head.tag_.startswith("VB"):
+                return cur.head, None
+            if cur.dep_ == "ccomp" and cur.head.i > cur.i:
+                return None, None  # a clause that is itself said by someone later: not its subject
+            if cur.dep_ == "acl" and cur is tok and cur.head.dep_ == "ROOT":
+                return cur.head, None
+            head = cur.head
+            pos = _tok_start(unit, head)
+            for q in unit.quotes:
+                if q.start <= pos < q.end and not (q.start <= _tok_start(unit, tok) < q.end):
+                    return None, q
+            cur = head
+            continue
+        break
+    for child in tok.children:
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g, None
+    return None, None
+
+
+def _span_of(tok, exclude=()) -> tuple[int, int]:
+    """Token-index span of a subtree, cut before relative clauses and excluded children."""
+    left, right = tok.left_edge.i, tok.right_edge.i
+    for child in tok.children:
+        if child.dep_ in {"relcl", "acl"} and child.i > tok.i or child in exclude:
+            right = min(right, child.left_edge.i - 1)
+    return left, right
+
+
+def _speaker_mention(doc, subj) -> tuple[int, int]:
+    left, right = _span_of(subj)
+    while right > left and doc[right].is_punct:
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].lower_ in {"and", "but", "so", "also"}):
+        left += 1
+    return left, right
+
+
+@dataclass
+class _Found:
+    att: Attribution
+    cue: int  # token index of the cue
+    content: tuple[int, int] | None  # token span of a clause/object content
+
+
+TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
+
+
+def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, sal: Salience) -> list[Attribution]:
+    text = art.text
+    found: list[_Found] = []
+    used_quotes: set[int] = set()
+    by_quote: dict[int, Speaker] = {}
+    cues = []
+    for tok in doc:
+        lemma = _is_cue(tok, unit)
+        if lemma:
+            cues.append((tok, lemma))
+        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cues.append((tok, "according to"))
+    standalone = [q for q in unit.quotes if _standalone(text, q) and q.start >= unit.start]
+    for tok, lemma in cues:
+        vs, ve = _tok_start(unit, tok), _tok_end(unit, tok)
+        verb = tok.text
+        particle = None
+        if lemma in PHRASAL:
+            for child in tok.children:
+                if child.dep_ in {"prt", "prep"} and child.lower_ in PHRASAL[lemma] and child.i == tok.i + 1:
+                    particle = child
+                    ve = _tok_end(unit, child)
+                    verb = text[vs:ve]
+        if lemma == "according to":
+            att = _according(art, unit, doc, tok, index, sal)
+            if att:
+                found.append(_Found(att, tok.i, None))
+            continue
+        subj, via_quote = _subject(tok, unit)
+        if via_quote is not None:
+            speaker = by_quote.get(via_quote.start)
+        else:
+            speaker = _resolve(doc, unit, subj, index, sal, text) if subj is not None else None
+        # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
+        quote = _adjacent_quote(text, unit, doc, tok, standalone, used_quotes)
+        if quote is not None:
+            if speaker is None:
+                continue
+            used_quotes.add(quote.start)
+            by_quote[quote.start] = speaker
+            found.append(_Found(Attribution("direct", quote.start, quote.end, speaker, verb, vs, ve, _confidence(speaker, 0.95)), tok.i, None))
+            continue
+        if speaker is None:
+            continue
+        # 2. a content clause or object
+        span = _content(doc, unit, tok, lemma, particle, subj)
+        if span is None:
+            led = _colon_led(art, unit, tok, used_quotes)
+            if led is not None:
+                used_quotes.add(led.start)
+                found.append(_Found(Attribution("direct", led.start, led.end, speaker, verb, vs, ve, _confidence(speaker, 0.9)), tok.i, None))
+            continue
+        att = _content_attribution(text, unit, doc, span, speaker, verb, vs, ve, lemma, standalone, used_quotes)
+        if att is not None:
+            if att.kind == "direct":
+                by_quote[att.start] = speaker
+            found.append(_Found(att, tok.i, span))
+    return _nest(text, unit, doc, found, standalone, used_quotes)
+
+
+def _content_attribution(text, unit, doc, span, speaker, verb, vs, ve, lemma, standalone, used_quotes) -> Attribution | None:
+    s, e = _trim_content(text, _tok_start(unit, doc[span[0]]), _tok_end(unit, doc[span[1]]))
+    s, e = _balance(text, unit, s, e)
+    if e - s < 3 or len(text[s:e].split()) < 2:
+        return None
+    covering = [q for q in standalone if q.start <= s + 1 and q.end >= e - 1]
+    if covering:
+        q = covering[0]
+        if q.start in used_quotes:
+            return None
+        used_quotes.add(q.start)
+        return Attribution("direct", q.start, q.end, speaker, verb, vs, ve, _confidence(speaker, 0.9))
+    inner = [q for q in unit.quotes if q.start >= s and q.end <= e + 1]
+    kind = "mixed" if inner else "indirect"
+    conf = 0.8 if lemma not in WEAK else 0.6
+    return Attribution(kind, s, e, speaker, verb, vs, ve, _confidence(speaker, conf))
+
+
+def _nest(text, unit, doc, found: list[_Found], standalone, used_quotes) -> list[Attribution]:
+    """A cue inside another cue's content: either the content's own verb ("noted that ... he
+    warned him") and part of that statement, or a new attribution tacked on after a comma
+    ("said that X, as he warned that Y") that ends the first content."""
+    drop: set[int] = set()
+    cut: dict[int, int] = {}
+    for ai, a in enumerate(found):
+        if a.content is None or a.att.kind == "direct":
+            continue
+        cs, ce = a.content
+        for bi, b in enumerate(found):
+            if bi == ai or not (cs <= b.cue <= ce):
+                continue
+            cue = doc[b.cue]
+            left = cue.left_edge.i
+            commas = [j for j in range(cs, left + 1) if doc[j].text in {",", ";", "—", "–"}]
+            tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
+            if tacked:
+                cut[ai] = min(cut.get(ai, ce + 1), commas[-1])
+            else:
+                drop.add(bi)
+    out = []
+    for i, f in enumerate(found):
+        if i in drop:
+            continue
+        att = f.att
+        if i in cut and cut[i] - 1 >= f.content[0]:
+            new = _content_attribution(text, unit, doc, (f.content[0], cut[i] - 1), att.speaker, att.verb, att.verb_start,
+                                       att.verb_end, "", standalone, set())
+            if new is None:
+                continue
+            att = Attribution(new.kind, new.start, new.end, att.speaker, att.verb, att.verb_start, att.verb_end, att.confidence)
+        out.append(att)
+    return out
+
+
+def _confidence(speaker: Speaker, base: float) -> float:
+    if not speaker.resolved:
+        base -= 0.1 if speaker.kind == "group" else 0.2
+    return round(max(0.05, min(1.0, base)), 3)
+
+
+def _balance(text: str, unit: Unit, s: int, e: int) -> tuple[int, int]:
+    """Keep a quote that the clause cuts through whole (its closing mark and comma included)."""
+    for q in unit.quotes:
+        if s < q.end <= e + 3 and q.start < e and q.end > e:
+            e = q.end
+        if q.start < s < q.end and q.end < e:
+            s = q.start
+    return s, e
+
+
+def _colon_led(art: _Article, unit: Unit, tok, used: set[int]) -> Quote | None:
+    """'He said:' closing a paragraph, the quote opening the next one."""
+    text = art.text
+    after = text[unit.start + tok.idx + len(tok.text):unit.end]
+    if not after.rstrip().endswith(":") or len(after.split()) > 10:
+        return None
+    pi = unit.paragraph
+    if pi + 1 >= len(art.paras):
+        return None
+    nxt = art.paras[pi + 1]
+    for q in art.quotes:
+        if q.start == nxt.start and q.start not in used:
+            return q
+    return None
+
+
+def _adjacent_quote(text: str, unit: Unit, doc, tok, standalone: list[Quote], used: set[int]) -> Quote | None:
+    vs, ve = _tok_start(unit, tok), _tok_end(unit, tok)
+    best = None
+    for q in standalone:
+        if q.start in used:
+            continue
+        if q.end <= vs:
+            between = text[q.end:vs]
+            if len(between.split()) <= 7 and not re.search(r"[.!?;“”\"]", between) and (
+                text[q.end - 2:q.end - 1] in {",", "?", "!", "—", "-"} or between.strip().startswith((",", "—", "–"))
+            ):
+                best = q  # the nearest quote before
+        elif q.start >= ve and best is None:
+            between = text[ve:q.start]
+            if len(between.split()) <= 8 and re.search(r"[,:—–]\s*$", between) and not re.search(r"\bthat\s*$", between):
+                return q
+            if not between.strip():
+                return q
+            if re.fullmatch(r"\s*(that\s+)?", between) is None and re.search(r":\s*$", between):
+                return q
+    return best
+
+
+def _clause_span(doc, root, floor: int) -> tuple[int, int]:
+    """A content clause's tokens, without a trailing temporal clause that has its own subject
+    (", after Trump agreed to ..." is the reporter's context, not the statement)."""
+    left, right = max(root.left_edge.i, floor), root.right_edge.i
+    for child in root.children:
+        if child.i > root.i and child.dep_ == "advcl" and child.left_edge.i > left + 2:
+            marks = [c.lower_ for c in child.children if c.dep_ == "mark"]
+            has_subject = any(c.dep_ in SUBJECT_DEPS for c in child.children)
+            if marks and marks[0] in TEMPORAL_MARKS and has_subject and doc[child.left_edge.i - 1].text == ",":
+                right = min(right, child.left_edge.i - 2)
+    return left, right
+
+
+def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int] | None:
+    subj_span = _span_of(subj) if subj is not None else (-1, -1)
+    # clause complement
+    for child in tok.children:
+        if child.dep_ == "ccomp" and child.i > tok.i:
+            return _clause_span(doc, child, tok.i + 1)
+    if particle is not None and particle.dep_ == "prep":
+        objs = [c for c in particle.children if c.dep_ in {"pobj", "pcomp"}]
+        if objs:
+            return (particle.i + 1, max(o.right_edge.i for o in objs))
+    if lemma == "call" and particle is None:
+        kids = {c.dep_ for c in tok.children if c.i > tok.i}
+        if not ("dobj" in kids and kids & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in kids:
+            return None
+    # object content for verbs that report their object
+    if lemma in OBJECT and (lemma not in WEAK or lemma == "call"):
+        comps = [c for c in tok.children if c.i > tok.i and c.dep_ in OBJECT_DEPS and c is not particle]
+        if not comps:
+            return None
+        if not any(c.dep_ in {"dobj", "prep", "ccomp", "xcomp", "oprd"} for c in comps):
+            return None
+        right = tok.i
+        for c in sorted(comps, key=lambda c: c.i):
+            # stop at a comma that opens a new clause
+            if any(doc[j].text in {",", ";"} for j in range(right + 1, c.left_edge.i)):
+                break
+            right = max(right, c.right_edge.i)
+        if right == tok.i:
+            return None
+        first = min(c.left_edge.i for c in comps)
+        return (max(first, tok.i + 1), right)
+    if lemma in {"ask", "urge", "tell"}:
+        for child in tok.children:
+            if child.dep_ in {"xcomp"} and child.i > tok.i:
+                return (child.left_edge.i, child.right_edge.i)
+    # content before the cue: "X, sources said." / "X, he added." -- the cue and its subject
+    # close the sentence
+    if subj is None or lemma in WEAK and lemma not in {"add", "tell", "note"} or lemma not in SAY:
+        return None
+    rest = [t for t in doc[tok.i + 1:] if not t.is_punct]
+    if len(rest) > 6 or any(t.tag_.startswith("VB") for t in rest):
+        return None
+    first_s = min(subj_span[0], tok.i)
+    if first_s < 3 or doc[first_s - 1].text not in {",", "—", "–", "--"} and not _quote_ends_before(unit, doc, first_s):
+        return None
+    end = first_s - 1
+    while end > 0 and (doc[end].is_punct and doc[end].text not in {"”", "\""}):
+        end -= 1
+    if tok.dep_ == "ROOT":
+        ccomps = [c for c in tok.children if c.dep_ in {"ccomp", "advcl", "parataxis"} and c.i < tok.i]
+        if ccomps:
+            return (ccomps[0].left_edge.i, min(end, ccomps[0].right_edge.i))
+    return (0, end) if end >= 2 else None
+
+
+def _quote_ends_before(unit: Unit, doc, i: int) -> bool:
+    pos = _tok_start(unit, doc[i])
+    return any(0 <= pos - q.end <= 2 for q in unit.quotes)
+
+
+def _according(art: _Article, unit: Unit, doc, tok, index: ArticleIndex, sal: Salience) -> Attribution | None:
+    text = art.text
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    src = objs[0]
+    speaker = _resolve(doc, unit, src, index, sal, text)
+    if speaker is None:
+        return None
+    left, right = _span_of(src)
+    phrase_s, phrase_e = _tok_start(unit, tok), _tok_end(unit, doc[right])
+    before = _trim_content(text, unit.start, phrase_s)
+    after = _trim_content(text, phrase_e, unit.end)
+    s, e = before if (before[1] - before[0]) >= (after[1] - after[0]) else after
+    if e - s < 10:
+        return None
+    kind = "mixed" if any(s <= q.start and q.end <= e + 1 for q in unit.quotes) else "indirect"
+    return Attribution(kind, s, e, speaker, "according to", phrase_s, _tok_end(unit, to), _confidence(speaker, 0.8))
+
+
+# ---------------------------------------------------------------------------- speakers
+
+
+def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: str) -> Speaker | None:
+    left, right = _speaker_mention(doc, subj)
+    ms, me = _tok_start(unit, doc[left]), _tok_end(unit, doc[right])
+    mention = text[ms:me]
+    low = subj.lower_
+    if low in {"i", "you", "it", "this", "which", "that", "what", "there"} or subj.tag_ in {"WDT", "WP"} and subj.dep_ != "relcl":
+        return None
+    if subj.tag_ == "PRP" or low in PERSONAL | PLURAL_PRONOUNS:
+        ms, me = _tok_start(unit, subj), _tok_end(unit, subj)
+        mention = subj.text
+        if low in PERSONAL:
+            name = sal.pronoun(low, index)
+            if name:
+                sal.saw_person(name)
+                return _named(index, name, mention, ms, me)
+            return Speaker(mention, "person", False, mention, ms, me)
+        if low in PLURAL_PRONOUNS:
+            group = sal.pronoun(low, index)
+            if group:
+                return Speaker(group, "group", False, mention, ms, me)
+            return Speaker(mention, "group", False, mention, ms, me)
+        return None
+    # a person named in the mention: entity first, then an apposition, then a known name
+    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start >= left and e.end - 1 <= right]
+    name = ""
+    if persons:
+        # the entity nearest the subject head (appositions give the name after the title)
+        ent = min(persons, key=lambda e: 0 if e.start <= subj.i < e.end else abs(e.root.i - subj.i) + 1)
+        name = ent.text
+    if not name:
+        for child in subj.children:
+            if child.dep_ == "appos" and child.tag_ == "NNP":
+                cand = split_title(_proper_run(doc, child))[1]
+                if looks_like_person(cand):
+                    name = cand
+                    break
+    if not name and subj.tag_ in {"NNP", "NNPS"}:
+        run = _proper_run(doc, subj)
+        cand = split_title(run)[1]
+        known = index.full_name(cand)
+        org_ent = any(e.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and e.start <= subj.i < e.end for e in doc.ents)
+        if looks_like_person(cand) and (index.person(known) or not org_ent):
+            name = cand
+    if name:
+        name = re.sub(r"[’']s$", "", name.strip())
+        full = index.full_name(name)
+        sal.saw_person(full)
+        sp = _named(index, full, mention, ms, me)
+        title = _role_phrase(mention[: mention.find(name)].strip(" ,")) if name in mention else ""
+        if title and len(title.split()) <= 8 and title not in sp.roles and role_words(title) & TITLE_SET:
+            sp.roles = sp.roles + (title,)
+        return sp
+    orgs = [e for e in doc.ents if e.label_ in {"ORG", "GPE", "NORP"} and e.start >= left and e.end - 1 <= right]
+    head = subj.lower_
+    if orgs and subj.tag_ in {"NNP", "NNPS"} and any(e.start <= subj.i < e.end for e in orgs):
+        ent = next(e for e in orgs if e.start <= subj.i < e.end)
+        if ent.label_ == "ORG" or ent.end - ent.start == right - left + 1:
+            return Speaker(mention if len(mention) < 80 else ent.text, "organisation", True, mention, ms, me)
+    # a role or description: "the US Defence Secretary", "a senior diplomat", "the person"
+    if subj.tag_ in {"NN", "NNS", "NNP", "NNPS"}:
+        plural = subj.tag_ in {"NNS", "NNPS"}
+        if head not in SPEAKER_NOUNS and not index.by_role(mention):
+            return None
+        if not plural:
+            who = index.by_role(mention)
+            if who:
+                sal.saw_person(who)
+                sp = _named(index, who, mention, ms, me)
+                return sp
+            prev = sal.generic(head) if doc[left].lower_ in {"the", "this", "that"} else ""
+            if prev:
+                return Speaker(prev, "person", False, mention, ms, me, roles=(_role_phrase(mention),))
+            if doc[left].lower_ in {"a", "an", "one", "another"} or head in SPEAKER_NOUNS:
+                sal.last_unnamed = mention
+            kind = "person" if head in SPEAKER_NOUNS else ""
+            role = _role_phrase(mention)
+            return Speaker(mention, kind or "person", False, mention, ms, me, roles=(role,) if role else ())
+        if len(mention.split()) <= 25:
+            sal.last_group = mention
+            return Speaker(mention, "group", False, mention, ms, me)
+    return None
+
+
+def _role_phrase(mention: str) -> str:
+    return re.sub(r"^(the|a|an|this|that)\s+", "", mention.strip(), flags=re.I)
+
+
+def _proper_run(doc, tok) -> str:
+    left = tok.i
+    while left > 0 and doc[left - 1].tag_ in {"NNP", "NNPS"} and doc[left - 1].dep_ in {"compound", "nmod", "amod"}:
+        left -= 1
+    return doc[left:tok.i + 1].text
+
+
+def _named(index: ArticleIndex, full: str, mention: str, ms: int, me: int) -> Speaker:
+    person = index.person(full)
+    aliases = tuple(sorted(a for a in (person.aliases if person else {full.split()[-1]}) if a != full))
+    roles = tuple(person.roles) if person else ()
+    return Speaker(full, "person", True, mention, ms, me, aliases, roles)
+
+
+def _update_salience_from_plain(text: str, unit: Unit, index: ArticleIndex, sal: Salience, doc) -> None:
+    """A sentence that attributes nothing still sets who 'he' is: its first named person
+    when the sentence starts with them (the subject, in news prose)."""
+    if doc is not None:
+        for tok in doc:
+            if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.dep_ == "ROOT":
+                if tok.ent_type_ == "PERSON" or tok.tag_ == "NNP":
+                    name = index.full_name(_proper_run(doc, tok))
+                    if index.person(name):
+                        sal.saw_person(name)
+                elif tok.tag_ == "NNS":
+                    left, right = _span_of(tok)
+                    sal.last_group = doc[left:right + 1].text
+                return
+        return
+    for s, e, full in index.mentions:
+        if any(q.start <= s < q.end for q in unit.quotes):
+            continue
+        if unit.start <= s < unit.start + 80:
+            if len(text[unit.start:s].split()) <= 6:
+                sal.saw_person(full)
+            return
+        if s >= unit.start + 80:
+            break
+
+
+# ---------------------------------------------------------------------------- quotes without a cue
+
+
+NAME_LINE = re.compile(r"^[—–-]?\s*(?:[A-Z][\w’'.-]*\s*){1,5}$")
+
+
+def _name_line(art: _Article, pi: int) -> str:
+    """The name on a line that holds only a speaker's name, right after a quoted paragraph."""
+    if pi == 0:
+        return ""
+    para = art.paras[pi]
+    line = art.text[para.start:para.end]
+    if len(line) > 60 or not NAME_LINE.match(line):
+        return ""
+    prev = art.paras[pi - 1]
+    if not any(q.end == prev.end or (q.end >= prev.end - 1 and q.start < prev.end) for q in art.quotes):
+        return ""
+    bare = split_title(line.lstrip("—–- "))[1]
+    return bare if looks_like_person(bare) else ""
+
+
+def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, Attribution]) -> list[Attribution]:
+    text = art.text
+    out: list[Attribution] = []
+    prev: Attribution | None = None
+    prev_para = -10
+    para_of = {}
+    for i, p in enumerate(art.paras):
+        para_of[p.start] = i
+    for q in art.quotes:
+        pi = _para_index(art, q.start)
+        if q.start in owner:
+            prev, prev_para = owner[q.start], _para_index(art, q.end - 1)
+            continue
+        if not _standalone(text, q) or len(text[q.start:q.end].split()) < 3:
+            continue
+        end_pi = _para_index(art, q.end - 1)
+        nxt = art.paras[end_pi + 1] if end_pi + 1 < len(art.paras) else None
+        para = art.paras[end_pi]
+        tail = text[q.end:para.end].strip()
+        # a line holding only the speaker's name
+        if nxt is not None and not tail and NAME_LINE.match(text[nxt.start:nxt.end]) and len(text[nxt.start:nxt.end]) <= 60:
+            raw = text[nxt.start:nxt.end].lstrip("—–- ")
+            name_s = nxt.start + (nxt.end - nxt.start - len(raw))
+            title, bare = split_title(raw)
+            if looks_like_person(bare):
+                full = index.full_name(bare)
+                sp = _named(index, full, raw, name_s, nxt.end)
+                att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.9)
+                out.append(att)
+                prev, prev_para = att, end_pi
+                continue
+        # a colon-led quote: the previous paragraph ends "X said:" (handled when parsed) or
+        # a floating quote right after an attributed one
+        same_para_split = (
+            prev is not None and pi == prev_para and q.start >= prev.end and len(text[prev.end:q.start].split()) <= 15
+            and not any(r.start < q.start and r.end > prev.end for r in art.quotes if r is not q and r.start > prev.end)
+        )
+        next_para = prev is not None and pi == prev_para + 1 and text[art.paras[pi].start:q.start].strip() == ""
+        if same_para_split or next_para:
+            floating = pi != prev_para
+            att = Attribution("direct", q.start, q.end, prev.speaker, prev.verb if not floating else "", None if floating else prev.verb_start,
+                              None if floating else prev.verb_end, 0.7 if floating else 0.85, floating=floating)
+            out.append(att)
+            prev, prev_para = att, end_pi
+            continue
+    return out
+
+
+def _para_index(art: _Article, pos: int) -> int:
+    lo, hi = 0, len(art.paras) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if art.paras[mid].start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _to_extracted(a: Attribution, index: ArticleIndex) -> Extracted:
+    sp = a.speaker
+    return Extracted(
+        kind=a.kind, start=a.start, end=a.end, speaker=sp.name, speaker_kind=sp.kind, speaker_resolved=sp.resolved,
+        speaker_mention=sp.mention, speaker_start=sp.start, speaker_end=sp.end, speaker_aliases=tuple(sp.aliases),
+        speaker_roles=tuple(r for r in sp.roles if r), verb=a.verb, verb_start=a.verb_start, verb_end=a.verb_end,
+        confidence=a.confidence, checkworthiness=checkworthy.score_span(index.text[a.start:a.end]), floating=a.floating,
+    )

@@ -1,0 +1,246 @@
+"""Who is speaking: the article's people, their names, surnames and roles, and what
+"he", "the Defence Secretary" or "the person" refer to at a given point of the article.
+
+The index is built from the whole text with regular expressions (no parse), so a name given
+in a sentence that was never parsed still resolves a later surname or role.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import GENERIC_ANAPHORS, PERSONAL, PLURAL_PRONOUNS, TITLE_WORDS
+
+_CAP = r"(?:[A-Z][a-zà-ÿ]+(?:[-’'][A-Z]?[a-zà-ÿ]+)*|[A-Z]\.|Mc[A-Z][a-z]+|O’[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
+_PARTICLE = r"(?:de|da|del|della|van|von|der|den|bin|al|el|le|la|di|du)"
+NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP})*")
+POSSESSIVE = re.compile(r"[’']s$")
+
+NOT_NAMES = {
+    "the", "a", "an", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "but",
+    "and", "or", "so", "if", "when", "while", "as", "in", "on", "at", "for", "with", "after", "before",
+    "also", "however", "meanwhile", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "today", "yesterday", "there", "here", "his", "her", "their", "our",
+    "speaking", "asked", "according", "read", "more", "last", "next", "new", "mrs.", "mr.",
+}
+NON_PERSON_TAIL = {
+    "party", "house", "senate", "congress", "committee", "council", "court", "ministry", "department",
+    "office", "agency", "union", "news", "post", "times", "journal", "service", "services", "bank",
+    "university", "college", "school", "hospital", "center", "centre", "institute", "foundation",
+    "association", "organization", "organisation", "group", "company", "corporation", "inc", "corp",
+    "ltd", "network", "press", "street", "avenue", "road", "city", "county", "state", "states",
+    "republic", "kingdom", "nations", "times", "tribune", "herald", "daily", "weekly", "magazine",
+    "club", "airport", "station", "day", "war", "act", "bill", "zero", "island", "islands", "sea",
+    "ocean", "river", "mountains", "valley", "square", "hall", "tower", "building", "administration",
+    "government", "army", "navy", "force", "forces", "guard", "police", "commission", "board", "fund",
+    "program", "programme", "project", "plan", "summit", "conference", "forum", "games", "cup", "league",
+    "tv", "radio", "channel", "poll", "survey", "report", "review", "campaign", "alliance", "coalition",
+    "treaty", "agreement", "accord", "deal", "talks", "meeting", "ministers", "democrats", "republicans",
+}
+
+
+def norm(word: str) -> str:
+    word = POSSESSIVE.sub("", word.strip(" ,.;:“”\"'’‘()"))
+    w = word.lower()
+    return {"defense": "defence", "u.s.": "us", "u.s": "us", "u.k.": "uk", "american": "us", "germany": "german",
+            "britain": "uk", "british": "uk", "russia": "russian", "france": "french", "ukraine": "ukrainian",
+            "secretary-general": "secretary-general"}.get(w, w)
+
+
+def role_words(phrase: str) -> set[str]:
+    return {norm(w) for w in re.findall(r"[\w’'.-]+", phrase)} - {"the", "a", "an", "of", "for", "and", "'s", ""}
+
+
+def split_title(run: str) -> tuple[str, str]:
+    """'US Defence Secretary Pete Hegseth' -> ('US Defence Secretary', 'Pete Hegseth')."""
+    words = run.split()
+    cut = 0
+    for i, w in enumerate(words[:-1]):
+        if norm(w).rstrip(".") in TITLE_WORDS or norm(w) in TITLE_WORDS:
+            cut = i + 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def looks_like_person(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 4:
+        return False
+    if any(norm(w) in NOT_NAMES for w in words):
+        return False
+    if any(re.search(r"[’']s$", w) for w in words) or norm(words[-1]).rstrip(".") in TITLE_WORDS:
+        return False
+    if norm(words[-1]) in NON_PERSON_TAIL or words[-1].isupper() and len(words[-1]) > 1 and len(words) == 1:
+        return False
+    if all(norm(w).rstrip(".") in TITLE_WORDS for w in words):
+        return False
+    return True
+
+
+@dataclass
+class Person:
+    name: str
+    kind: str = "person"
+    aliases: set[str] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)
+    gender: str = ""  # "m"/"f" once a pronoun has been seen to refer to them
+
+
+class ArticleIndex:
+    """The people an article names, found once over its whole text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.people: dict[str, Person] = {}  # full name -> person
+        self.by_surname: dict[str, str] = {}
+        self.mentions: list[tuple[int, int, str]] = []  # (start, end, full name) in text order
+        for m in NAME_RUN.finditer(text):
+            run = POSSESSIVE.sub("", m.group(0))
+            title, name = split_title(run)
+            if not looks_like_person(name):
+                continue
+            start = m.start() + (len(run) - len(name))
+            end = start + len(name)
+            words = name.split()
+            if len(words) >= 2:
+                full = self._add(name)
+                if title:
+                    self._role(full, title, m.start())
+                self._role_around(full, m.start(), start, end)
+                self.mentions.append((start, end, full))
+            else:
+                full = self.by_surname.get(norm(words[0]))
+                if full:
+                    self.mentions.append((start, end, full))
+                    if title:
+                        self._role(full, title, m.start())
+
+    def _add(self, name: str) -> str:
+        surname = norm(name.split()[-1])
+        existing = self.by_surname.get(surname)
+        if existing and (existing.split()[0] == name.split()[0] or len(name.split()) == 2 and name.split()[0].endswith(".")):
+            return existing
+        if name not in self.people:
+            self.people[name] = Person(name)
+            self.people[name].aliases.add(name.split()[-1])
+        self.by_surname.setdefault(surname, name)
+        return name
+
+    def _role(self, full: str, role: str, at: int) -> None:
+        role = role.strip(" ,")
+        before = self.text[max(0, at - 40):at]
+        owner = re.search(r"([A-Z][\w]+)[’']s[ \t]*$", before)
+        if owner:  # "Germany's Defence Minister"
+            role = f"{owner.group(1)}’s {role}"
+        else:
+            lead = re.search(r"((?:[A-Z][\w.]*[ \t]+)+)$", before)
+            if lead and all(norm(w) not in NOT_NAMES for w in lead.group(1).split()):
+                role = f"{lead.group(1).strip()} {role}"
+        if role and role not in self.people[full].roles and len(role_words(role)) >= 1:
+            self.people[full].roles.append(role)
+
+    def _role_around(self, full: str, run_start: int, start: int, end: int) -> None:
+        """Appositions: 'ROLE, Name' and 'Name, the ROLE,'."""
+        before = self.text[max(0, run_start - 70):run_start]
+        m = re.search(r"((?:[A-Z][\w’'.-]*\s+|of\s+|for\s+)*(?:[A-Z][\w-]*|[a-z-]+)),\s*$", before)
+        if m:
+            phrase = m.group(1)
+            words = [norm(w) for w in phrase.split()]
+            if words and words[-1] in TITLE_WORDS and words[-1] not in {"us", "uk", "eu", "un", "nato"}:
+                self._role(full, phrase, run_start - len(before) + m.start(1))
+        after = self.text[end:end + 90]
+        m = re.match(r"\s*,\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'.-]+\s+){0,6}?[\w’'.-]+?)\s*[,.;]", after)
+        if m:
+            phrase = m.group(1)
+            words = [norm(w) for w in phrase.split()]
+            if any(w in TITLE_WORDS and w not in {"us", "uk", "eu", "un", "nato", "state", "first", "former"} for w in words):
+                if full in self.people and phrase not in self.people[full].roles:
+                    self.people[full].roles.append(phrase)
+
+    # ------------------------------------------------------------------ look-ups
+    def full_name(self, name: str) -> str:
+        """A surname or partial name -> the full name the article used, else the name itself."""
+        name = POSSESSIVE.sub("", name.strip())
+        words = name.split()
+        if not words:
+            return name
+        if name in self.people:
+            return name
+        title, bare = split_title(name)
+        bare_words = bare.split()
+        if not bare_words:
+            return name
+        full = self.by_surname.get(norm(bare_words[-1]))
+        if full and (len(bare_words) == 1 or bare_words[0] == full.split()[0]):
+            return full
+        return bare
+
+    def person(self, full: str) -> Person | None:
+        return self.people.get(full)
+
+    def by_role(self, mention: str) -> str | None:
+        """'the US Defence Secretary' -> the person the article named with that role, if one."""
+        want = role_words(mention)
+        if not want:
+            return None
+        best, best_score = None, 0.0
+        for person in self.people.values():
+            for role in person.roles:
+                have = role_words(role)
+                if not have:
+                    continue
+                head_ok = _head(mention) == _head(role) or _head(mention) in have
+                if not head_ok:
+                    continue
+                inter = len(want & have)
+                score = inter / len(want)
+                if score > best_score or (score == best_score and best and best != person.name and False):
+                    best, best_score = person.name, score
+        return best if best_score >= 0.66 else None
+
+
+def _head(phrase: str) -> str:
+    words = [w for w in re.findall(r"[\w’'.-]+", phrase)]
+    # "Secretary of Defence" -> Secretary; "US Defence Secretary" -> Secretary
+    for i, w in enumerate(words):
+        if w.lower() in {"of", "for"} and i > 0:
+            return norm(words[i - 1])
+    return norm(words[-1]) if words else ""
+
+
+@dataclass
+class Salience:
+    """What pronouns and generic descriptions can refer to, updated as the article is read."""
+
+    last_person: str = ""
+    persons: list[str] = field(default_factory=list)  # most recent last
+    last_group: str = ""
+    last_unnamed: str = ""  # "A senior European diplomat"
+
+    def saw_person(self, name: str) -> None:
+        if not name:
+            return
+        if name in self.persons:
+            self.persons.remove(name)
+        self.persons.append(name)
+        self.last_person = name
+
+    def pronoun(self, word: str, index: ArticleIndex) -> str:
+        w = word.lower()
+        if w in PERSONAL or w in {"him", "her", "his"}:
+            gender = "m" if w in {"he", "him", "his"} else "f"
+            for name in reversed(self.persons):
+                person = index.person(name)
+                if person is None or not person.gender or person.gender == gender:
+                    if person is not None and not person.gender:
+                        person.gender = gender
+                    return name
+            return ""
+        if w in PLURAL_PRONOUNS:
+            return self.last_group
+        return ""
+
+    def generic(self, head: str) -> str:
+        if head in GENERIC_ANAPHORS and self.last_unnamed:
+            return self.last_unnamed
+        return ""

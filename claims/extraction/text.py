@@ -1,0 +1,183 @@
+"""Cheap, parse-free layout of an article: paragraphs, quotation spans and sentence units.
+
+Everything here is regular expressions and character scans, so it runs over every line of
+every article; only the units that hold a quote or a reporting cue go on to the parser.
+
+Quote pairing is done per paragraph with recovery, so one unbalanced mark costs at most its own
+paragraph: a paragraph that ends inside a quote continues it only when the next paragraph opens
+with a quote mark (the newspaper convention for quotes running over several paragraphs).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+OPENERS = "“„«"
+CLOSERS = "”»"
+AMBIGUOUS = '"'
+MARKS = OPENERS + CLOSERS + AMBIGUOUS
+
+# Invisible characters that may sit around marks and words (zero-width, bidi controls).
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int  # exclusive, trailing whitespace trimmed
+
+
+@dataclass
+class Quote:
+    start: int  # the opening mark
+    end: int  # just past the closing mark
+    closed: bool = True
+    paragraphs: int = 1  # how many paragraphs it runs over
+
+    def inside(self, pos: int) -> bool:
+        return self.start < pos < self.end
+
+
+@dataclass
+class Unit:
+    """A sentence, or several when a quotation runs over sentence ends."""
+
+    start: int
+    end: int
+    paragraph: int
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    out = []
+    for m in re.finditer(r"[^\n\r\u2028\u2029]+", text):
+        s, e = m.start(), m.end()
+        while s < e and (text[s].isspace() or text[s] in INVISIBLE):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in INVISIBLE):
+            e -= 1
+        if e > s:
+            out.append(Paragraph(s, e))
+    return out
+
+
+def _opens(text: str, i: int) -> bool:
+    """Whether an ambiguous straight quote at ``i`` reads as an opening mark."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before.isspace() or before in "([{—–-/" + INVISIBLE or i == 0:
+        return not after.isspace()
+    return False
+
+
+def find_quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
+    quotes: list[Quote] = []
+    carry: Quote | None = None  # a quote left open at the end of the previous paragraph
+    for pi, para in enumerate(paras):
+        open_at: int | None = None
+        continuing = None
+        first = para.start
+        if carry is not None:
+            if text[first] in OPENERS or text[first] == AMBIGUOUS:
+                continuing = carry  # the paragraph re-opens the running quote
+            carry = None
+        i = para.start
+        while i < para.end:
+            ch = text[i]
+            if ch in MARKS:
+                if continuing is not None and i == first:
+                    open_at = continuing.start
+                    continuing.paragraphs += 1
+                elif open_at is None:
+                    if ch in OPENERS or (ch == AMBIGUOUS and _opens(text, i)) or (ch in CLOSERS and _opens(text, i)):
+                        open_at = i
+                else:
+                    if ch == AMBIGUOUS and text[open_at] in OPENERS and _opens(text, i) and not (continuing is not None and open_at == continuing.start):
+                        # a straight mark that opens, inside a curly quote never closed: recover
+                        open_at = i
+                    elif ch in CLOSERS or ch == AMBIGUOUS:
+                        quote = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, i + 1)
+                        quote.end = i + 1
+                        quote.closed = True
+                        quotes.append(quote)
+                        open_at = None
+                        continuing = None
+                    elif ch in OPENERS:
+                        # An opening mark inside an open quote: the earlier mark was never closed.
+                        open_at = i
+                        continuing = None
+            i += 1
+        if open_at is not None:
+            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
+            running = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, para.end, closed=False)
+            running.end = para.end
+            boundary = text[para.start:open_at].rstrip()[-1:] in ("", ",", ":", ";", ".", "!", "?", "—", "–", "-", "(")
+            if nxt is not None and text[nxt.start] in OPENERS + AMBIGUOUS and (boundary or running.paragraphs > 1):
+                carry = running
+            elif running.start == para.start or (continuing is not None and open_at == continuing.start):
+                # A quote opened at the paragraph start and never closed: take the paragraph.
+                running.closed = False
+                quotes.append(running)
+    quotes.sort(key=lambda q: q.start)
+    return quotes
+
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st", "jr", "sr",
+    "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "approx", "adm", "rev", "ft", "mt", "ave",
+    "d.c", "a.m", "p.m", "fig", "al", "pres", "supt", "dept", "univ", "assn", "bros", "messrs", "op", "ed",
+}
+
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“'‘(\[«]?[A-Z0-9])")
+
+
+def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
+    """Split paragraphs into sentence units, never inside a quotation."""
+    out: list[Unit] = []
+    qi = 0
+    for pi, para in enumerate(paras):
+        start = para.start
+        segment = text[para.start:para.end]
+        cuts = []
+        for m in _END.finditer(segment):
+            pos = para.start + m.end()
+            dot = para.start + m.start()
+            word = re.search(r"([\w.]+)$", text[max(para.start, dot - 12):dot])
+            if word and text[dot] == ".":
+                w = word.group(1).lower()
+                if w in ABBREVIATIONS or re.fullmatch(r"[a-z]", w) or re.fullmatch(r"(\w\.)+\w", w):
+                    continue
+            if any(q.inside(pos) for q in quotes if q.start < pos + 1 and q.end > pos - 1):
+                continue
+            cuts.append(pos)
+        for pos in cuts + [para.end]:
+            s, e = start, pos
+            while s < e and text[s].isspace():
+                s += 1
+            if e > s:
+                out.append(Unit(s, e, pi))
+            start = pos
+    # attach quotes (a quote belongs to every unit it overlaps)
+    for unit in out:
+        while qi < len(quotes) and quotes[qi].end <= unit.start:
+            qi += 1
+        j = qi
+        while j < len(quotes) and quotes[j].start < unit.end:
+            if quotes[j].end > unit.start:
+                unit.quotes.append(quotes[j])
+            j += 1
+    return out
+
+
+def is_heading(text: str, para: Paragraph) -> bool:
+    """Headlines, sub-headings and link lines ("READ ALSO: ...") are not statements."""
+    s = text[para.start:para.end]
+    if re.match(r"(?i)\s*(read (also|more)|see also|related|watch|listen|click here|sign up|subscribe)\b\s*[:\-–—]?", s):
+        return True
+    words = s.split()
+    if not words:
+        return True
+    if s[-1] in ".!?\"”’'…:;)":
+        return False
+    return len(words) <= 25

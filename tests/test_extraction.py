@@ -1,0 +1,252 @@
+"""The extraction pipeline on small texts written for the purpose: each quote form, reported
+speech, check-worthiness, speaker resolution, and odd input. No database."""
+import random
+
+import pytest
+
+from claims.extraction import EXTRACTOR_VERSION, Extracted, extract, extract_many
+
+
+def spans(text, items, kind=None):
+    return [text[x.start:x.end] for x in items if kind is None or x.kind == kind]
+
+
+def attributed(text):
+    return [x for x in extract(text) if x.kind != "checkworthy"]
+
+
+def only(text, kind=None):
+    items = [x for x in attributed(text) if kind is None or x.kind == kind]
+    assert len(items) == 1, [(x.kind, text[x.start:x.end], x.speaker) for x in attributed(text)]
+    return items[0]
+
+
+# ----------------------------------------------------------------------------- direct quotes
+
+
+def test_whole_quote_keeps_its_marks_and_trailing_comma_and_names_the_speaker():
+    text = "“We will cut taxes for every working family,” Jane Miller said on Monday."
+    q = only(text)
+    assert q.kind == "direct"
+    assert text[q.start:q.end] == "“We will cut taxes for every working family,”"
+    assert (q.speaker, q.speaker_resolved, q.speaker_kind) == ("Jane Miller", True, "person")
+    assert text[q.verb_start:q.verb_end] == q.verb == "said"
+    assert text[q.speaker_start:q.speaker_end] == "Jane Miller"
+
+
+def test_a_quote_split_by_its_attribution_gives_two_quotes_with_one_speaker():
+    text = "“The budget is balanced,” said Tom Baker, the finance minister. “Nobody can seriously deny that.”"
+    quotes = attributed(text)
+    assert spans(text, quotes) == ["“The budget is balanced,”", "“Nobody can seriously deny that.”"]
+    assert {q.speaker for q in quotes} == {"Tom Baker"}
+
+
+def test_colon_led_quote_in_the_same_paragraph_and_in_the_next():
+    same = "The mayor, Ann Lee, said: “We have hired two hundred new teachers this year.”"
+    q = only(same)
+    assert (same[q.start:q.end], q.speaker) == ("“We have hired two hundred new teachers this year.”", "Ann Lee")
+    nxt = "Ann Lee told reporters on Friday:\n“We have hired two hundred new teachers this year.”"
+    q = only(nxt)
+    assert nxt[q.start:q.end].startswith("“We have hired") and q.speaker == "Ann Lee" and q.verb == "told"
+
+
+def test_a_quote_running_over_paragraphs_is_one_quote_up_to_its_closing_mark():
+    text = (
+        "Senator Mark Okafor said: “The first thing we will do is fix the roads.\n"
+        "“The second thing is the schools, and we will start this autumn.”\n"
+        "Okafor later left the hall."
+    )
+    q = only(text, "direct")
+    assert text[q.start:q.end] == (
+        "“The first thing we will do is fix the roads.\n“The second thing is the schools, and we will start this autumn.”"
+    )
+    assert q.speaker == "Mark Okafor"
+
+
+def test_a_line_holding_only_a_name_is_the_speaker_of_the_quote_above_it():
+    text = "Ministers met in Brussels on Tuesday.\n“We are ready to act and we will act soon.”\nMaria Santos\nThe meeting ended late."
+    q = only(text)
+    assert q.kind == "direct" and q.speaker == "Maria Santos" and q.speaker_resolved
+    assert q.verb == "" and q.verb_start is None
+    assert text[q.speaker_start:q.speaker_end] == "Maria Santos"
+
+
+def test_a_quoted_paragraph_after_an_attributed_one_is_floating_with_the_same_speaker():
+    text = (
+        "“The port will reopen next week,” said harbour chief Liam Walsh.\n"
+        "“We expect the first ships on Monday, and the rest soon after.”\n"
+        "Traders welcomed the news."
+    )
+    quotes = [x for x in attributed(text) if x.kind == "direct"]
+    assert len(quotes) == 2
+    assert quotes[1].floating and not quotes[0].floating
+    assert quotes[1].speaker == quotes[0].speaker == "Liam Walsh"
+
+
+def test_straight_and_curly_marks_are_both_quotes():
+    text = '"Prices will fall by spring," said Carla Ruiz. “Wages will rise too,” Ruiz added.'
+    quotes = attributed(text)
+    assert spans(text, quotes) == ['"Prices will fall by spring,"', "“Wages will rise too,”"]
+    assert [q.speaker for q in quotes] == ["Carla Ruiz", "Carla Ruiz"]
+
+
+def test_an_unbalanced_mark_does_not_wreck_the_quotes_after_it():
+    text = (
+        "The report was called “a scandal by some.\n"
+        "“We will publish everything,” said Omar Haddad.\n"
+        "“Nothing will be hidden,” Haddad added."
+    )
+    quotes = [x for x in attributed(text) if x.kind == "direct"]
+    assert spans(text, quotes) == ["“We will publish everything,”", "“Nothing will be hidden,”"]
+    assert {q.speaker for q in quotes} == {"Omar Haddad"}
+
+
+# ----------------------------------------------------------------------------- reported speech
+
+
+def test_mixed_quote_spans_the_whole_reported_clause():
+    text = "Lena Park said that the new plan was “a total disaster” for the city."
+    q = only(text)
+    assert q.kind == "mixed"
+    assert text[q.start:q.end] == "the new plan was “a total disaster” for the city"
+    assert q.speaker == "Lena Park"
+
+
+@pytest.mark.parametrize(
+    "text, content, verb",
+    [
+        ("Paul Novak stressed that the deal would protect thousands of jobs.", "the deal would protect thousands of jobs", "stressed"),
+        ("Paul Novak warned that prices could double within a year.", "prices could double within a year", "warned"),
+        ("Paul Novak rejected the claim that the bridge was unsafe.", "the claim that the bridge was unsafe", "rejected"),
+        ("Paul Novak criticised the council for closing the library early.", "the council for closing the library early", "criticised"),
+        ("Paul Novak insisted the hospital would stay open.", "the hospital would stay open", "insisted"),
+        ("Paul Novak acknowledged that the figures were wrong.", "the figures were wrong", "acknowledged"),
+        ("Paul Novak denied that he had met the lobbyists.", "he had met the lobbyists", "denied"),
+        ("The new tax will raise 2 billion euros, Paul Novak told reporters.", "The new tax will raise 2 billion euros", "told"),
+    ],
+)
+def test_reported_speech_content_without_speaker_verb_or_that(text, content, verb):
+    q = only(text)
+    assert q.kind == "indirect"
+    assert text[q.start:q.end] == content
+    assert (q.speaker, q.verb) == ("Paul Novak", verb)
+
+
+def test_according_to_attributes_the_rest_of_the_sentence():
+    text = "According to Nadia Petrova, the factory will close in March."
+    q = only(text)
+    assert text[q.start:q.end] == "the factory will close in March"
+    assert q.speaker == "Nadia Petrova" and q.verb == "according to"
+
+
+def test_a_participle_cue_takes_the_subject_of_its_main_verb():
+    text = "Health minister Ruth Adler defended the reform, arguing that waiting lists had fallen by a third."
+    q = only(text)
+    assert text[q.start:q.end] == "waiting lists had fallen by a third"
+    assert q.speaker == "Ruth Adler" and q.verb == "arguing"
+
+
+def test_headlines_and_read_also_lines_are_not_statements():
+    text = "Mayor Says City Will Ban Cars\nThe mayor said nothing else.\nREAD ALSO: Mayor Says Taxes Will Rise By 20 Percent"
+    assert all(text[x.start:x.end] not in ("Mayor Says City Will Ban Cars",) for x in extract(text))
+    assert not any("READ ALSO" in text[x.start:x.end] or "Ban Cars" in text[x.start:x.end] for x in extract(text))
+
+
+# ----------------------------------------------------------------------------- check-worthiness
+
+
+def test_checkworthy_sentences_are_scored_and_thresholded():
+    text = (
+        "Unemployment fell to 4.2 percent in March, the lowest rate since 2001.\n"
+        "It was a nice day.\n"
+        "“We did it,” said Ivan Horvat."
+    )
+    items = extract(text, checkworthy_threshold=0.6)
+    worthy = [x for x in items if x.kind == "checkworthy"]
+    assert [text[x.start:x.end] for x in worthy] == ["Unemployment fell to 4.2 percent in March, the lowest rate since 2001."]
+    assert 0.6 <= worthy[0].checkworthiness <= 1.0 and worthy[0].speaker == ""
+    # the attributed quote is not proposed again as a check-worthy sentence
+    assert not any(x.kind == "checkworthy" and "We did it" in text[x.start:x.end] for x in items)
+    assert not [x for x in extract(text, checkworthy_threshold=1.0) if x.kind == "checkworthy"]
+    low = [x for x in extract(text, checkworthy_threshold=0.0) if x.kind == "checkworthy"]
+    assert len(low) == 2  # with no threshold the plain sentence is a (low-scored) candidate too
+    assert min(x.checkworthiness for x in low) < worthy[0].checkworthiness
+
+
+# ----------------------------------------------------------------------------- speakers
+
+
+def test_pronoun_resolves_to_the_last_named_speaker():
+    text = "Defence minister Sara Lind visited the base.\n“We need more drones,” she said.\nShe added that the army would grow."
+    items = attributed(text)
+    assert [x.speaker for x in items] == ["Sara Lind", "Sara Lind"]
+    assert items[0].speaker_mention == "she" and items[0].speaker_resolved
+
+
+def test_role_phrase_resolves_to_the_person_named_with_that_role():
+    text = (
+        "US Trade Secretary Helen Brooks arrived in Tokyo on Monday.\n"
+        "The Trade Secretary said that tariffs on steel would be lifted."
+    )
+    q = only(text)
+    assert q.speaker == "Helen Brooks" and q.speaker_resolved
+    assert q.speaker_mention == "The Trade Secretary"
+    assert any("Trade Secretary" in r for r in q.speaker_roles)
+
+
+def test_a_surname_alone_resolves_to_the_full_name_used_earlier():
+    text = "Opposition leader Daniel Moreau spoke in parliament.\nMoreau said that the budget hides a deficit of 3 billion."
+    q = only(text)
+    assert q.speaker == "Daniel Moreau" and q.speaker_mention == "Moreau" and "Moreau" in q.speaker_aliases
+
+
+def test_an_unresolvable_role_stays_as_written_and_flagged():
+    text = "The Defence Secretary said that the frigates would sail within a week."
+    q = only(text)
+    assert q.speaker == "The Defence Secretary" and not q.speaker_resolved
+    assert q.speaker_roles == ("Defence Secretary",)
+
+
+def test_an_unresolvable_pronoun_is_never_guessed():
+    text = "“We will win this election,” he said."
+    q = only(text)
+    assert q.speaker_mention == "he" and not q.speaker_resolved
+
+
+def test_a_group_speaker_is_kept_as_a_group():
+    text = "Foreign ministers from France and Germany said that the border must stay open."
+    q = only(text)
+    assert q.speaker_kind == "group" and not q.speaker_resolved
+    assert q.speaker.startswith("Foreign ministers")
+
+
+# ----------------------------------------------------------------------------- robustness
+
+
+def test_offsets_stay_valid_on_odd_input():
+    rng = random.Random(7)
+    alphabet = list("ab cdeFGH.,;:!?\"“”‘’\n\u200b\u202e\u05d0\u0627 ") + ["he said", " that ", "according to ", "Mr. Smith ", "\n\n"]
+    texts = ["", " ", "\n\n\n", "“", '"', "”hello“", "x" * 50_000, "said “x " * 2000, "\u202e\u200b“Hi there, friend,” he said.\u200f"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300))) for _ in range(60)]
+    results = extract_many(texts)
+    assert len(results) == len(texts)
+    for text, items in zip(texts, results):
+        for x in items:
+            assert isinstance(x, Extracted)
+            assert 0 <= x.start < x.end <= len(text)
+            assert x.kind in {"direct", "mixed", "indirect", "checkworthy"}
+            assert 0.0 <= x.confidence <= 1.0 and 0.0 <= x.checkworthiness <= 1.0
+            for s, e in ((x.speaker_start, x.speaker_end), (x.verb_start, x.verb_end)):
+                assert (s is None) == (e is None)
+                if s is not None:
+                    assert 0 <= s < e <= len(text)
+
+
+def test_the_same_input_gives_the_same_output_and_batching_does_not_change_it():
+    texts = [
+        "“Rates will stay high,” said central banker Eva Lund. She added that inflation was 5 percent.",
+        "According to police, 12 people were arrested.",
+    ]
+    assert extract_many(texts) == extract_many(texts)
+    assert extract_many(texts) == [extract(t) for t in texts]
+    assert EXTRACTOR_VERSION

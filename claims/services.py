@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -357,8 +357,70 @@ def _embedding_bytes(vector) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
+# Retrieval caps: a new candidate is scored against at most this many claims, however large the
+# table grows (bench/matching_bench.py shows the time staying flat from 100k to 1M claims).
+POOL_SAME_SPEAKER = 300      # the speaker's claims nearest the date
+POOL_PER_SHINGLE = 100       # newest claims per shared shingle (an index range scan each)
+POOL_BY_SHINGLES = 200       # claims sharing the most shingles
+POOL_MAX_SHINGLES = 64       # shingles of the candidate looked up
+
+
+def _match_thresholds():
+    """Matching cut-offs: ``claims.matching`` defaults, each overridable by a FACTDESK_MATCH_* setting."""
+    from claims import matching
+
+    names = {
+        "variant_min_ratio": "FACTDESK_MATCH_VARIANT_MIN_RATIO",
+        "variant_min_run": "FACTDESK_MATCH_VARIANT_MIN_RUN",
+        "shared_run_min": "FACTDESK_MATCH_SHARED_RUN_MIN",
+        "quoted_fragment_min": "FACTDESK_MATCH_QUOTED_FRAGMENT_MIN",
+        "paraphrase_min_semantic": "FACTDESK_MATCH_PARAPHRASE_MIN",
+        "supported_min_semantic": "FACTDESK_MATCH_SUPPORTED_MIN",
+        "supported_min_run": "FACTDESK_MATCH_SUPPORTED_MIN_RUN",
+        "other_speaker_min_semantic": "FACTDESK_MATCH_OTHER_SPEAKER_MIN",
+        "max_results": "FACTDESK_MATCH_MAX_RESULTS",
+    }
+    values = {field: getattr(settings, name) for field, name in names.items() if hasattr(settings, name)}
+    return matching.Thresholds(**values) if values else matching.DEFAULT_THRESHOLDS
+
+
+def _claims_sharing_shingles(values: list[int]) -> list[int]:
+    """Ids of the claims sharing most of ``values``, reading a bounded slice of each posting list.
+
+    On PostgreSQL each shingle reads at most POOL_PER_SHINGLE entries (newest claims first) from
+    the (value, claim) unique index, so a common phrase costs the same at 1M claims as at 10k.
+    Other databases (SQLite: development and tests) count over the whole posting lists.
+    """
+    if not values:
+        return []
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ClaimShingle._meta.db_table)
+        sql = (
+            f"SELECT s.claim_id FROM unnest(%s::bigint[]) AS q(value) "
+            f"CROSS JOIN LATERAL (SELECT claim_id FROM {table} WHERE value = q.value "
+            f"ORDER BY claim_id DESC LIMIT %s) AS s "
+            f"GROUP BY s.claim_id ORDER BY count(*) DESC, s.claim_id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [values, POOL_PER_SHINGLE, POOL_BY_SHINGLES])
+            return [row[0] for row in cursor.fetchall()]
+    shared = (
+        ClaimShingle.objects.filter(value__in=values)
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-claim_id")[:POOL_BY_SHINGLES]
+    )
+    return [row["claim_id"] for row in shared]
+
+
 def _retrieval_pool(candidate: Candidate, shingle_values: set[int], when: date | None) -> list[Claim]:
-    """Claims worth scoring against: same speaker near the date, or sharing rare phrases."""
+    """Claims worth scoring against: the same speaker near the date, or sharing rare phrases.
+
+    Blocking plus indexes, never a scan: the speaker's claims come from the (speaker,
+    first_reported_at) index within the match window, phrase-sharing claims from the shingle
+    index; each part is capped, so the pool (and the time to score it) does not grow with the
+    table. Claims already cited in the candidate's own article are left out.
+    """
     live = Claim.objects.filter(status__in=[ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED]).exclude(
         citations__article_id=candidate.article_id
     )
@@ -367,22 +429,34 @@ def _retrieval_pool(candidate: Candidate, shingle_values: set[int], when: date |
     if candidate.speaker_id:
         same_speaker = live.filter(speaker_id=candidate.speaker_id)
         if when:
-            same_speaker = same_speaker.filter(
-                Q(first_reported_at__isnull=True)
-                | Q(first_reported_at__date__gte=when - window, first_reported_at__date__lte=when + window)
-            )
-        ids.extend(same_speaker.order_by("-first_reported_at").values_list("pk", flat=True)[:500])
+            # Datetime bounds (not __date) so the (speaker, first_reported_at) index serves the range.
+            tz = timezone.get_current_timezone()
+            lo = datetime.combine(when - window, time.min, tzinfo=tz)
+            hi = datetime.combine(when + window, time.max, tzinfo=tz)
+            same_speaker = same_speaker.filter(Q(first_reported_at__isnull=True) | Q(first_reported_at__range=(lo, hi)))
+        ids.extend(same_speaker.order_by("-first_reported_at").values_list("pk", flat=True)[:POOL_SAME_SPEAKER])
     if shingle_values:
-        shared = (
-            ClaimShingle.objects.filter(value__in=list(shingle_values)[:200])
-            .values("claim_id")
-            .annotate(n=Count("id"))
-            .order_by("-n")[:200]
-        )
-        ids.extend(row["claim_id"] for row in shared)
+        ids.extend(_claims_sharing_shingles(sorted(shingle_values)[:POOL_MAX_SHINGLES]))
     if not ids:
         return []
     return list(live.filter(pk__in=set(ids)).only("id", "text", "speaker_id", "first_reported_at", "embedding"))
+
+
+def _pool_vectors(pool: list[Claim]) -> np.ndarray:
+    """Stored embeddings of the pool; the few claims without one are embedded in one batch."""
+    from claims.matching import EMBEDDING_DIM, embed
+
+    vectors = np.zeros((len(pool), EMBEDDING_DIM), dtype=np.float32)
+    missing = []
+    for i, claim in enumerate(pool):
+        stored = bytes(claim.embedding) if claim.embedding else b""
+        if len(stored) == EMBEDDING_DIM * 4:
+            vectors[i] = np.frombuffer(stored, dtype=np.float32)
+        else:
+            missing.append(i)
+    if missing:
+        vectors[missing] = embed([pool[i].text for i in missing])
+    return vectors
 
 
 def _new_claim_for(changes: ChangeSet, candidate: Candidate, vector) -> Claim:
@@ -435,6 +509,7 @@ def propose_matches(*, candidate_ids: Sequence[int]) -> int:
     if not candidates:
         return 0
     vectors = embed([c.text for c in candidates])
+    thresholds = _match_thresholds()
     written = 0
     for candidate, vector in zip(candidates, vectors):
         with transaction.atomic():
@@ -444,18 +519,24 @@ def propose_matches(*, candidate_ids: Sequence[int]) -> int:
             when = _article_date(candidate.article)
             pool = _retrieval_pool(candidate, shingles(candidate.text), when)
             query = Statement(id=candidate.pk, text=candidate.text, speaker=_speaker_key(candidate.speaker_id), published=when)
-            pool_vecs = None
+            results = []
             if pool:
-                pool_vecs = np.stack(
-                    [np.frombuffer(c.embedding, dtype=np.float32) if c.embedding else embed([c.text])[0] for c in pool]
+                results = rank(
+                    query, [_claim_statement(c) for c in pool], pool_vecs=_pool_vectors(pool), query_vec=vector,
+                    window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
                 )
-            results = rank(query, [_claim_statement(c) for c in pool], pool_vecs=pool_vecs) if pool else []
-            rejected = set(
-                Match.objects.filter(candidate__text=candidate.text, state=MatchState.REJECTED).values_list("claim_id", flat=True)
-            )
-            results = [r for r in results if r.target_id not in rejected]
+            if results:
+                # A pair an editor rejected (this wording against that claim) is never proposed again.
+                rejected = set(
+                    Match.objects.filter(
+                        claim_id__in=[r.target_id for r in results], state=MatchState.REJECTED, candidate__text=candidate.text
+                    ).values_list("claim_id", flat=True)
+                )
+                results = [r for r in results if r.target_id not in rejected]
             changes = ChangeSet()
-            auto = next((r for r in results if r.relation in (RELATION_VERBATIM, RELATION_VARIANT)), None)
+            # Only the same known speaker's verbatim or variant wording is cited at once; an unknown
+            # speaker or a negation that differs goes to an editor (MatchResult.auto_mergeable).
+            auto = next((r for r in results if r.auto_mergeable), None)
             if auto is not None:
                 claim = Claim.objects.select_for_update().get(pk=auto.target_id)
                 _cite(changes, claim=claim, article=candidate.article, start=candidate.start, end=candidate.end, candidate=candidate)

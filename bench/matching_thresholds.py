@@ -1,0 +1,189 @@
+"""Measurements behind the matching thresholds in claims/matching.py (prints tables, asserts nothing).
+
+    .venv/bin/python bench/matching_thresholds.py
+
+1. The two sample articles (../shared/gold): every cross-article pair of gold statements with its
+   features — semantic similarity, in-order content-word overlap, containment, longest shared
+   run, quoted fragment — grouped as same-claim, related (other speaker) and negatives, and the
+   relation ``rank`` gives it with the current defaults.
+2. PolNeAR attributed quotes (../shared/eval, train + dev, real US political news from several
+   outlets): pairs of quotes by the same named speaker from *different* articles published at
+   most 30 days apart. Almost all are different statements, so the share proposed as
+   paraphrase/variant is (an upper bound of) the false-proposal rate; the top pairs are printed
+   for a person to judge. Also the share of different-speaker pairs typed other_speaker.
+3. A sweep of the paraphrase threshold: sample recall vs the PolNeAR proposal rate.
+"""
+import json
+import re
+import sys
+from collections import defaultdict
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench._setup import require_shared  # noqa: E402
+from claims import matching as m  # noqa: E402
+
+PRONOUNS = {"he", "she", "they", "who", "i", "we", "it", "you", "him", "her", "them", "which", "that"}
+
+
+def group_key(ref: str) -> str:
+    """Speaker key as services.link_speaker resolves it: a group by the places it lists, else the name."""
+    if "," in ref:
+        words = {w.strip(",.;:()") for w in ref.split()}
+        members = sorted({w.casefold() for w in words if w[:1].isupper() and len(w) > 2})
+        return "group:" + ",".join(members)
+    return "person:" + ref.casefold()
+
+
+def group_similar(a: str, b: str) -> bool:
+    if not (a.startswith("group:") and b.startswith("group:")):
+        return a == b
+    ma, mb = set(a[6:].split(",")), set(b[6:].split(","))
+    return len(ma & mb) / len(ma | mb) >= 0.6
+
+
+def sample_pairs(shared: Path):
+    quotes = [json.loads(x) for x in (shared / "gold" / "sample_quotes.jsonl").read_text().splitlines() if x]
+    labels = {}
+    for line in (shared / "gold" / "sample_matches.jsonl").read_text().splitlines():
+        if line:
+            p = json.loads(line)
+            labels[frozenset((p["a"], p["b"]))] = p["relation"]
+    vecs = m.embed([q["quote_text"] for q in quotes])
+    docs = sorted({q["doc_id"] for q in quotes})
+    rows = []
+    for i, qa in enumerate(quotes):
+        for j, qb in enumerate(quotes):
+            if qa["doc_id"] != docs[0] or qb["doc_id"] == docs[0]:
+                continue
+            label = labels.get(frozenset((qa["qid"], qb["qid"])), "negative")
+            same = group_similar(group_key(qa["speaker_ref"]), group_key(qb["speaker_ref"]))
+            f = m._features(m._analyse(qa["quote_text"]), m._analyse(qb["quote_text"]))
+            rows.append((label, same, float(vecs[i] @ vecs[j]), f, qa["qid"].split("-", 1)[1], qb["qid"].split("-", 1)[1]))
+    return rows
+
+
+def show_sample(rows, th):
+    print("== 1. Sample articles: cross-article pairs of gold statements ==")
+    print(f"{'label':10} {'spk':4} {'sem':>5} {'ratio':>5} {'cont':>5} {'run':>3}  relation        pair")
+    for label, same, sem, f, a, b in sorted(rows, key=lambda r: (r[0] == "negative", -r[2])):
+        rel = m._relation(f, sem, True if same else False, th)
+        if label == "negative" and rel == m.RELATION_NONE and sem < 0.45:
+            continue
+        print(f"{label:10} {'same' if same else 'diff':4} {sem:5.3f} {f.ratio:5.2f} {f.containment:5.2f} {f.run:3d}  {rel:15} {a} | {b}")
+    for name, pick in (
+        ("same-claim (same speaker)", lambda r: r[0] == "same_claim"),
+        ("related (other speaker)", lambda r: r[0] == "related"),
+        ("negatives, same speaker", lambda r: r[0] == "negative" and r[1]),
+        ("negatives, other speaker", lambda r: r[0] == "negative" and not r[1]),
+    ):
+        sems = sorted(r[2] for r in rows if pick(r))
+        print(f"  {name:28} n={len(sems):3d}  semantic min {sems[0]:.3f}  max {sems[-1]:.3f}")
+    wrong = [r for r in rows if r[0] == "negative" and m._relation(r[3], r[2], r[1], th) in m.SAME_CLAIM_RELATIONS]
+    found = [r for r in rows if r[0] == "same_claim" and m._relation(r[3], r[2], r[1], th) in m.SAME_CLAIM_RELATIONS]
+    related = [r for r in rows if r[0] == "related" and m._relation(r[3], r[2], r[1], th) == m.RELATION_OTHER_SPEAKER]
+    noise = [r for r in rows if r[0] == "negative" and not r[1] and m._relation(r[3], r[2], r[1], th) == m.RELATION_OTHER_SPEAKER]
+    print(f"  with the defaults: same-claim found {len(found)}/6, related typed other_speaker {len(related)}/3, "
+          f"negatives proposed as the same claim {len(wrong)}, other-speaker negatives shown as related {len(noise)}")
+
+
+def speaker_key(ref: str) -> str:
+    words = [w for w in re.findall(r"[A-Z][\w'’-]+", ref or "") if w.casefold() not in PRONOUNS]
+    return words[-1].casefold() if words else ""
+
+
+def polnear_quotes(shared: Path):
+    out = []
+    for split in ("polnear-train", "polnear-dev"):
+        path = shared / "eval" / split / "gold_quotes.jsonl"
+        for line in path.read_text().splitlines():
+            q = json.loads(line)
+            when = re.search(r"_(\d{4})-(\d{2})-(\d{2})_", q["doc_id"])
+            key = speaker_key(q.get("speaker_ref", ""))
+            if when and key and len(q["quote_text"].split()) >= 4:
+                out.append((q, key, date(*map(int, when.groups()))))
+    return out
+
+
+def polnear_pairs(quotes, th):
+    print("\n== 2. PolNeAR: same named speaker, different articles, ≤ 30 days apart (nearly all different statements) ==")
+    vecs = m.embed([q["quote_text"] for q, _, _ in quotes])
+    by_speaker = defaultdict(list)
+    for idx, (_, key, _) in enumerate(quotes):
+        by_speaker[key].append(idx)
+    same_rows = []
+    for idxs in by_speaker.values():
+        for i, j in combinations(idxs, 2):
+            (qa, _, da), (qb, _, db) = quotes[i], quotes[j]
+            if qa["doc_id"] == qb["doc_id"] or abs((da - db).days) > 30:
+                continue
+            same_rows.append((i, j, float(vecs[i] @ vecs[j])))
+    rng = np.random.default_rng(7)
+    diff_rows = []
+    n = len(quotes)
+    for _ in range(20000):
+        i, j = rng.integers(0, n, 2)
+        (qa, ka, da), (qb, kb, db) = quotes[i], quotes[j]
+        if ka != kb and qa["doc_id"] != qb["doc_id"] and abs((da - db).days) <= 30:
+            diff_rows.append((int(i), int(j), float(vecs[i] @ vecs[j])))
+    sems = np.array([r[2] for r in same_rows])
+    print(f"  {len(same_rows)} same-speaker pairs; semantic p50 {np.median(sems):.3f}  p90 {np.quantile(sems, .9):.3f}  "
+          f"p99 {np.quantile(sems, .99):.3f}  max {sems.max():.3f}")
+    typed = defaultdict(list)
+    for i, j, sem in same_rows:
+        fa, fb = m._analyse(quotes[i][0]["quote_text"]), m._analyse(quotes[j][0]["quote_text"])
+        if sem < th.prefilter_min_semantic and len(set(fa.stems) & set(fb.stems)) < 2:
+            continue
+        f = m._features(fa, fb)
+        typed[m._relation(f, sem, True, th)].append((sem, i, j, f))
+    for rel in m.SAME_CLAIM_RELATIONS:
+        print(f"  typed {rel:12}: {len(typed[rel]):5d} ({len(typed[rel]) / max(1, len(same_rows)):.2%} of pairs)")
+    print("  proposals for a person to judge (a true repeat across outlets is a correct find):")
+    rng = np.random.default_rng(3)
+    for rel in (m.RELATION_VARIANT, m.RELATION_PARAPHRASE):
+        rows = typed[rel]
+        picks = [rows[k] for k in sorted(rng.choice(len(rows), size=min(6, len(rows)), replace=False))] if rows else []
+        for sem, i, j, f in sorted(picks, key=lambda r: -r[0]):
+            print(f"    {rel:10} sem {sem:.3f} run {f.run}  [{quotes[i][1]}] {quotes[i][0]['quote_text'][:100]!r}\n"
+                  f"{'':37}{quotes[j][0]['quote_text'][:100]!r}")
+    other = 0
+    for i, j, sem in diff_rows:
+        f = m._features(m._analyse(quotes[i][0]["quote_text"]), m._analyse(quotes[j][0]["quote_text"]))
+        if m._relation(f, sem, False, th) == m.RELATION_OTHER_SPEAKER:
+            other += 1
+    print(f"  random different-speaker pairs: {len(diff_rows)}, typed other_speaker {other} ({other / max(1, len(diff_rows)):.2%})")
+    return same_rows, typed
+
+
+def sweep(rows, quotes, same_rows):
+    print("\n== 3. Paraphrase threshold sweep (other cut-offs at their defaults) ==")
+    print(f"  {'threshold':>9}  sample same-claim found  sample negatives proposed  PolNeAR same-speaker proposed")
+    feats = {}
+    for i, j, sem in same_rows:
+        if sem >= 0.4:
+            feats[(i, j)] = (sem, m._features(m._analyse(quotes[i][0]["quote_text"]), m._analyse(quotes[j][0]["quote_text"])))
+    for t in (0.45, 0.5, 0.52, 0.54, 0.56, 0.58, 0.6, 0.65, 0.7, 0.75):
+        th = m.Thresholds(paraphrase_min_semantic=t)
+        found = sum(1 for r in rows if r[0] == "same_claim" and m._relation(r[3], r[2], r[1], th) in m.SAME_CLAIM_RELATIONS)
+        wrong = sum(1 for r in rows if r[0] == "negative" and m._relation(r[3], r[2], r[1], th) in m.SAME_CLAIM_RELATIONS)
+        pol = sum(1 for sem, f in feats.values() if m._relation(f, sem, True, th) in m.SAME_CLAIM_RELATIONS)
+        print(f"  {t:9.2f}  {found:>10}/6  {wrong:>22}  {pol:>18} ({pol / max(1, len(same_rows)):.2%})")
+
+
+def main():
+    shared = require_shared("the threshold measurements")
+    th = m.DEFAULT_THRESHOLDS
+    print("Defaults:", th)
+    rows = sample_pairs(shared)
+    show_sample(rows, th)
+    quotes = polnear_quotes(shared)
+    same_rows, _ = polnear_pairs(quotes, th)
+    sweep(rows, quotes, same_rows)
+
+
+if __name__ == "__main__":
+    main()

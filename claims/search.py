@@ -1,0 +1,115 @@
+"""Search over claims and articles: PostgreSQL full-text search, a plain word match on SQLite.
+
+On PostgreSQL the vectors are computed at query time (``SearchVector``) with the English
+configuration, so no migration is needed; at large sizes an expression GIN index on
+``to_tsvector('english', text)`` for claims (and on title || text for articles) lets the
+planner skip the scan — the matching expressions here are written so such an index applies.
+On SQLite every word of the query must occur (case-insensitive) in the text or the speaker.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from articles.models import Article
+from claims.models import Claim, Speaker
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as searched: whitespace folded, bounded in length."""
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in query.split() if w][:MAX_WORDS]
+
+
+def _use_postgres() -> bool:
+    return bool(getattr(settings, "IS_POSTGRES", False))
+
+
+def _all_words(fields: list[str], query: str) -> Q:
+    condition = Q()
+    for word in _words(query):
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: bool = True) -> QuerySet:
+    """Claims whose text (or speaker's name) matches ``query``, best first."""
+    query = clean_query(query)
+    claims = Claim.objects.select_related("speaker", "first_article__outlet")
+    if live_only:
+        claims = claims.visible()
+    if exclude_ids:
+        claims = claims.exclude(pk__in=list(exclude_ids))
+    if not query:
+        return claims.none()
+    if query.isdigit():
+        by_id = Q(pk=int(query))
+    else:
+        by_id = Q(pk__in=[])
+    if _use_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("text", config="english")
+        search = SearchQuery(query, config="english", search_type="websearch")
+        speaker_ids = Speaker.objects.filter(
+            Q(name__icontains=query) | Q(aliases__alias__icontains=query)
+        ).values("pk")
+        return (
+            claims.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(Q(document=search) | Q(speaker__in=speaker_ids) | by_id)
+            .order_by("-rank", "-created_at")[:limit]
+        )
+    return claims.filter(_all_words(["text", "speaker__name"], query) | by_id).order_by("-created_at")[:limit]
+
+
+def search_articles(query: str, *, limit: int = 30) -> QuerySet:
+    """Articles whose title or text matches ``query``, best first."""
+    query = clean_query(query)
+    articles = Article.objects.select_related("outlet")
+    if not query:
+        return articles.none()
+    if _use_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
+        search = SearchQuery(query, config="english", search_type="websearch")
+        return (
+            articles.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "-published_at")[:limit]
+        )
+    return articles.filter(_all_words(["title", "text"], query)).order_by("-published_at", "-id")[:limit]
+
+
+def search_speakers(query: str, *, limit: int = 10, exclude_ids=()) -> QuerySet:
+    """Active speakers whose name or an alias contains ``query``."""
+    query = clean_query(query)
+    if not query:
+        return Speaker.objects.none()
+    speakers = Speaker.objects.active().exclude(pk__in=list(exclude_ids))
+    ids = speakers.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query)).values("pk")
+    return Speaker.objects.filter(pk__in=ids).order_by("name")[:limit]
+
+
+def snippet(text: str, query: str, width: int = 220) -> str:
+    """A window of ``text`` around the first query word found (plain text; the template escapes it)."""
+    lowered = text.casefold()
+    at = -1
+    for word in _words(clean_query(query)):
+        at = lowered.find(word.casefold())
+        if at >= 0:
+            break
+    if at < 0:
+        return text[:width] + ("…" if len(text) > width else "")
+    start = max(0, at - width // 3)
+    end = min(len(text), start + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")

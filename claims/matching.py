@@ -513,12 +513,14 @@ def rank(
     query_vec: np.ndarray | None = None,
     window_days: int | None = WINDOW_DAYS,
     thresholds: Thresholds | None = None,
+    include_unrelated: bool = False,
 ) -> list[MatchResult]:
     """Score ``query`` against ``pool`` and return the related ones, best first (at most ``max_results``).
 
     ``pool_vecs`` / ``query_vec`` are ``embed`` vectors when the caller has them stored; they are
     computed otherwise. Pairs more than ``window_days`` apart (both dates known) are skipped;
-    ``window_days=None`` disables the window.
+    ``window_days=None`` disables the window. ``include_unrelated`` also returns the pairs typed
+    ``RELATION_NONE`` (after all typed ones, with a lighter evidence): a ranking tool's tail.
     """
     th = thresholds or DEFAULT_THRESHOLDS
     if not pool:
@@ -531,21 +533,25 @@ def rank(
     qa = _analyse(query.text)
     qset = set(qa.stems)
     results: list[MatchResult] = []
+    unrelated: list[MatchResult] = []
     for i, item in enumerate(pool):
         days = _days_apart(query.published, item.published)
         if window_days is not None and days is not None and days > window_days:
             continue
         sem = float(semantic[i])
         pa = _analyse(item.text)
-        if sem < th.prefilter_min_semantic and len(qset.intersection(pa.stems)) < 2:
+        if sem < th.prefilter_min_semantic and len(qset.intersection(pa.stems)) < 2 and not include_unrelated:
             continue  # neither close in meaning nor sharing words: not worth the alignment
         speaker_agrees = None if not query.speaker or not item.speaker else query.speaker == item.speaker
         f = _features(qa, pa)
         relation = _relation(f, sem, speaker_agrees, th)
-        if relation == RELATION_NONE:
-            continue
         lexical = _lexical(f)
         score = 1.0 if f.verbatim else round(0.5 * lexical + 0.5 * sem, 4)
+        if relation == RELATION_NONE:
+            if include_unrelated:
+                unrelated.append(MatchResult(item.id, RELATION_NONE, score, round(lexical, 4), round(sem, 4),
+                                             {"speaker_agrees": speaker_agrees, "days_apart": days}))
+            continue
         results.append(
             MatchResult(
                 target_id=item.id,
@@ -569,4 +575,5 @@ def rank(
         )
     # The same speaker's matches first (what policy acts on), then related ones; best score first.
     results.sort(key=lambda r: (r.relation == RELATION_OTHER_SPEAKER, -r.score, str(r.target_id)))
-    return results[: th.max_results]
+    unrelated.sort(key=lambda r: (-r.score, str(r.target_id)))
+    return (results + unrelated)[: th.max_results]

@@ -296,3 +296,55 @@ def test_a_shorter_excerpt_of_the_same_quote_is_not_a_misquote_unless_a_negation
     full = "That is your language. We will defend every inch of our territory, as we always have."
     assert misquote_words(full, "we will defend every inch of our territory") == []
     assert misquote_words("Never again will we retreat", "again will we retreat") == ["Never"]
+
+
+# --------------------------------------------------------------------------- manage.py rank_claims
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_rank_claims_writes_a_trec_run_with_the_matching_claim_first(tmp_path):
+    from django.core.management import call_command
+
+    filler = [{"id": f"f{i}", "text": f"The council approved budget line {i} for road repairs in district {i}"} for i in range(40)]
+    claims = write_jsonl(tmp_path / "claims.jsonl", filler + [
+        {"id": "c-peace", "text": "There is no betrayal there. The United States is invested and interested in peace",
+         "speaker": "Pete Hegseth"},
+        {"id": "c-other", "text": "The US is invested in peace, in a negotiated peace", "speaker": "Someone Else"},
+        {"id": "c-farm", "text": "Farm subsidies will be cut in half next year", "speaker": "Pete Hegseth"},
+    ])
+    queries = write_jsonl(tmp_path / "queries.jsonl", [
+        {"id": "q1", "text": "There is no betrayal; the US is invested in peace, in a negotiated peace.", "speaker": "pete  hegseth"},
+        {"id": "q2", "text": "Road repairs in district 7 get budget line 7 from the council"},
+    ])
+    run = tmp_path / "run.tsv"
+    call_command("rank_claims", claims=str(claims), queries=str(queries), output=str(run))
+    rows = [line.split(" ") for line in run.read_text().splitlines()]
+    assert all(len(r) == 6 and r[1] == "Q0" and r[5] == "factdesk" for r in rows)
+    by_query = {}
+    for qid, _, cid, rank_number, score, _ in rows:
+        by_query.setdefault(qid, []).append((cid, int(rank_number), float(score)))
+    assert set(by_query) == {"q1", "q2"}
+    for ranked in by_query.values():
+        assert [r for _, r, _ in ranked] == list(range(1, len(ranked) + 1)) and len(ranked) <= 20
+        assert [s for _, _, s in ranked] == sorted((s for _, _, s in ranked), reverse=True)
+    q1 = [cid for cid, _, _ in by_query["q1"]]
+    # Same speaker first (speaker names compare case- and space-folded), the other speaker's words next.
+    assert q1[:2] == ["c-peace", "c-other"]
+    assert by_query["q2"][0][0] == "f7"
+
+
+def test_rank_claims_refuses_bad_input_with_the_line(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": \n', encoding="utf-8")
+    queries = write_jsonl(tmp_path / "queries.jsonl", [{"id": "q", "text": "fine"}])
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("rank_claims", claims=str(claims), queries=str(queries), output=str(tmp_path / "run.tsv"))
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("rank_claims", claims=str(tmp_path / "missing.jsonl"), queries=str(queries), output=str(tmp_path / "r"))

@@ -1,0 +1,72 @@
+"""Serializers for outlets and articles: explicit fields; lists leave the text out."""
+from rest_framework import serializers
+
+from articles.models import Article, ArticleVersion, Outlet
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "slug", "domain"]
+
+
+class OutletBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name"]
+
+
+class ArticleVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ArticleVersion
+        fields = ["number", "title", "content_hash", "created_at"]
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    outlet = OutletBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "outlet", "url", "external_id", "title", "byline", "published_at", "language", "version",
+            "content_hash", "source_format", "imported_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    versions = ArticleVersionSerializer(many=True, read_only=True)
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = ArticleListSerializer.Meta.fields + ["text", "versions"]
+        read_only_fields = fields
+
+
+class ArticleImportSerializer(serializers.Serializer):
+    """Either an article's text with its metadata (imported at once) or a URL to fetch (queued)."""
+
+    source_url = serializers.URLField(
+        required=False, max_length=2000, help_text="Fetch this page or feed in the worker and import it (answers 202)."
+    )
+    text = serializers.CharField(required=False, trim_whitespace=False, help_text="The article's plain text.")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    outlet = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    byline = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    language = serializers.CharField(required=False, max_length=20, default="en")
+    external_id = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def validate(self, attrs):
+        has_text = bool((attrs.get("text") or "").strip())
+        if bool(attrs.get("source_url")) == has_text:
+            raise serializers.ValidationError("Send either 'text' (with its metadata) or 'source_url', not both or neither.")
+        if len(attrs.get("text") or "") > self.context.get("max_bytes", 5_000_000):
+            raise serializers.ValidationError({"text": "The text is longer than the import limit."})
+        return attrs
+
+
+class ImportResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="created, new_version, unchanged or queued.")
+    detail = serializers.CharField()
+    article = ArticleDetailSerializer(required=False)

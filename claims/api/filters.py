@@ -1,0 +1,116 @@
+"""django-filter filter sets for the API lists and the claim exports (one vocabulary for both)."""
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+
+from claims.models import (
+    AnchorState,
+    Candidate,
+    CandidateStatus,
+    Citation,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Match,
+    MatchRelation,
+    MatchState,
+    Speaker,
+    SpeakerAlias,
+    SpeakerKind,
+)
+
+
+class ClaimFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ClaimStatus.choices)
+    kind = filters.ChoiceFilter(choices=ClaimKind.choices)
+    speaker = filters.NumberFilter(field_name="speaker_id", help_text="Speaker id.")
+    outlet = filters.NumberFilter(method="filter_outlet", help_text="Outlet id: claims cited at least once in this outlet.")
+    first_reported_after = filters.IsoDateTimeFilter(field_name="first_reported_at", lookup_expr="gte")
+    first_reported_before = filters.IsoDateTimeFilter(field_name="first_reported_at", lookup_expr="lte")
+    published_after = filters.IsoDateTimeFilter(method="filter_published_after", help_text="Cited in an article published on or after.")
+    published_before = filters.IsoDateTimeFilter(method="filter_published_before", help_text="Cited in an article published on or before.")
+    rated = filters.BooleanFilter(method="filter_rated", help_text="Only claims with (true) or without (false) a rating.")
+    q = filters.CharFilter(method="filter_text", help_text="Words in the claim's text or its speaker's name.")
+
+    class Meta:
+        model = Claim
+        fields = ["status", "kind", "speaker"]
+
+    # Exists() subqueries instead of joins: a claim cited in many matching articles stays one row.
+    def _cited(self, queryset, **lookups):
+        return queryset.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), **lookups)))
+
+    def filter_outlet(self, queryset, name, value):
+        return self._cited(queryset, article__outlet_id=value)
+
+    def filter_published_after(self, queryset, name, value):
+        return self._cited(queryset, article__published_at__gte=value)
+
+    def filter_published_before(self, queryset, name, value):
+        return self._cited(queryset, article__published_at__lte=value)
+
+    def filter_rated(self, queryset, name, value):
+        return queryset.exclude(rating="") if value else queryset.filter(rating="")
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(text__icontains=word) | Q(speaker__name__icontains=word))
+        return queryset
+
+
+class CandidateFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=CandidateStatus.choices)
+    kind = filters.ChoiceFilter(choices=ClaimKind.choices)
+    speaker = filters.NumberFilter(field_name="speaker_id")
+    article = filters.NumberFilter(field_name="article_id")
+    outlet = filters.NumberFilter(field_name="article__outlet_id")
+    claim = filters.NumberFilter(field_name="claim_id")
+    published_after = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
+    published_before = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="lte")
+    min_confidence = filters.NumberFilter(field_name="confidence", lookup_expr="gte")
+    q = filters.CharFilter(field_name="text", lookup_expr="icontains", help_text="Text the candidate contains.")
+
+    class Meta:
+        model = Candidate
+        fields = ["status", "kind", "speaker", "article", "claim"]
+
+
+class CitationFilter(filters.FilterSet):
+    claim = filters.NumberFilter(field_name="claim_id")
+    article = filters.NumberFilter(field_name="article_id")
+    outlet = filters.NumberFilter(field_name="article__outlet_id")
+    anchor_state = filters.ChoiceFilter(choices=AnchorState.choices)
+    published_after = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
+    published_before = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="lte")
+
+    class Meta:
+        model = Citation
+        fields = ["claim", "article", "anchor_state"]
+
+
+class SpeakerFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
+    q = filters.CharFilter(method="filter_name", help_text="Part of the speaker's name or one of their aliases.")
+    include_merged = filters.BooleanFilter(method="filter_merged", help_text="Also list speakers merged into others.")
+
+    class Meta:
+        model = Speaker
+        fields = ["kind"]
+
+    def filter_name(self, queryset, name, value):
+        aliases = SpeakerAlias.objects.filter(speaker=OuterRef("pk"), alias__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
+
+    def filter_merged(self, queryset, name, value):
+        return queryset if value else queryset.filter(merged_into__isnull=True)
+
+
+class MatchFilter(filters.FilterSet):
+    state = filters.ChoiceFilter(choices=MatchState.choices)
+    relation = filters.ChoiceFilter(choices=MatchRelation.choices)
+    claim = filters.NumberFilter(field_name="claim_id")
+    candidate = filters.NumberFilter(field_name="candidate_id")
+    min_score = filters.NumberFilter(field_name="score", lookup_expr="gte")
+
+    class Meta:
+        model = Match
+        fields = ["state", "relation", "claim", "candidate"]

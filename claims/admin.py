@@ -1,2 +1,509 @@
-"""Django admin for claims: the review models, declarative; actions call claims.services."""
-from claims import admin_webhooks  # noqa: E402,F401
+"""Django admin for claims: the review models, declarative; actions call claims.services.
+
+What the pipeline produced (offsets, texts, scores, evidence, hashes) is read-only here; every
+change of state goes through the same service functions as the review screens, and each
+action reports what it did and what was refused. Changelists select their related rows up
+front (``list_select_related`` and annotated counts), so a page costs the same number of
+queries whatever its length. The article admin gets the article's candidates and extraction
+state as inlines by extending the articles app's own ``ArticleAdmin``.
+"""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from articles.admin import ArticleAdmin
+from articles.models import Article
+from claims import admin_webhooks  # noqa: F401  (registers the webhook admin)
+from claims import services
+from claims.models import (
+    ArticleExtraction,
+    Candidate,
+    Citation,
+    Claim,
+    ClaimShingle,
+    Match,
+    ReviewEvent,
+    Speaker,
+    SpeakerAlias,
+    SpeakerRole,
+)
+
+SHORT = 90
+
+
+def short(text, length=SHORT):
+    return Truncator(text or "").chars(length)
+
+
+def run_decisions(modeladmin, request, ids, decide, done_message):
+    """Call ``decide(pk)`` for each id; report how many went through and why the rest did not."""
+    done, refused = 0, []
+    for pk in ids:
+        try:
+            decide(pk)
+            done += 1
+        except services.DecisionError as exc:
+            refused.append(f"#{pk}: {exc}")
+    if done:
+        modeladmin.message_user(request, done_message.format(n=done), messages.SUCCESS)
+    if refused:
+        listed = "; ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
+        modeladmin.message_user(request, f"{len(refused)} refused — {listed}", messages.WARNING)
+    if not done and not refused:
+        modeladmin.message_user(request, "Nothing was selected.", messages.INFO)
+    return done, refused
+
+
+def _ids(queryset):
+    return list(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+def requeue_extraction(modeladmin, request, article_ids):
+    from claims.tasks import queue_extraction_for_articles
+
+    ids = list(article_ids)
+    queue_extraction_for_articles(ids, force=True)
+    modeladmin.message_user(
+        request, f"Queued {len(ids)} article{'s' if len(ids) != 1 else ''} for extraction again "
+        "(the worker replaces unreviewed candidates; reviewed ones stay).", messages.SUCCESS
+    )
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    fields = ["alias", "normalized"]
+    readonly_fields = ["normalized"]
+    extra = 0
+
+
+class SpeakerRoleInline(admin.TabularInline):
+    model = SpeakerRole
+    fields = ["role", "first_seen", "last_seen"]
+    readonly_fields = ["role", "first_seen", "last_seen"]
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "claim_count", "merged_into", "created_at"]
+    list_filter = ["kind", ("merged_into", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["name", "aliases__alias"]
+    list_select_related = ["merged_into"]
+    readonly_fields = ["merged_into", "created_at"]
+    fields = ["name", "kind", "merged_into", "created_at"]
+    inlines = [SpeakerAliasInline, SpeakerRoleInline]
+    actions = ["merge_into_oldest"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_total=Count("claims", distinct=True))
+
+    @admin.display(description="claims", ordering="claim_total")
+    def claim_count(self, obj):
+        return obj.claim_total
+
+    @admin.action(description="Merge selected speakers into the oldest (one person)")
+    def merge_into_oldest(self, request, queryset):
+        ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
+        if len(ids) < 2:
+            self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
+            return
+        target, sources = ids[0], ids[1:]
+        run_decisions(self, request, sources,
+                      lambda pk: services.merge_speakers(source_id=pk, target_id=target, actor=request.user),
+                      f"Merged {{n}} speaker(s) into speaker {target}.")
+
+
+@admin.register(SpeakerAlias)
+class SpeakerAliasAdmin(admin.ModelAdmin):
+    list_display = ["alias", "speaker", "normalized"]
+    search_fields = ["alias", "normalized", "speaker__name"]
+    list_filter = ["speaker__kind"]
+    list_select_related = ["speaker"]
+    raw_id_fields = ["speaker"]
+    readonly_fields = ["normalized"]
+
+
+@admin.register(SpeakerRole)
+class SpeakerRoleAdmin(admin.ModelAdmin):
+    list_display = ["role", "speaker", "first_seen", "last_seen"]
+    search_fields = ["role", "speaker__name"]
+    list_filter = ["last_seen", "first_seen"]
+    list_select_related = ["speaker"]
+    raw_id_fields = ["speaker"]
+    readonly_fields = ["normalized"]
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+@admin.register(ArticleExtraction)
+class ArticleExtractionAdmin(admin.ModelAdmin):
+    list_display = ["article_title", "outlet", "status", "candidate_count", "attempts", "extractor_version",
+                    "finished_at", "short_error"]
+    list_filter = ["status", "article__outlet", "extractor_version", "finished_at"]
+    search_fields = ["article__title", "error"]
+    list_select_related = ["article__outlet"]
+    readonly_fields = ["article", "status", "extractor_version", "content_hash", "candidate_count", "error", "attempts",
+                       "queued_at", "finished_at", "updated_at"]
+    actions = ["rerun_extraction"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("article__text")
+
+    def has_add_permission(self, request):
+        return False  # extraction state is written by the pipeline
+
+    @admin.display(description="article", ordering="article__title")
+    def article_title(self, obj):
+        return short(obj.article.display_title if obj.article.title else f"article {obj.article_id}", 70)
+
+    @admin.display(description="outlet", ordering="article__outlet__name")
+    def outlet(self, obj):
+        return obj.article.outlet
+
+    @admin.display(description="error")
+    def short_error(self, obj):
+        return short(obj.error, 80)
+
+    @admin.action(description="Re-run extraction for the selected articles")
+    def rerun_extraction(self, request, queryset):
+        requeue_extraction(self, request, queryset.values_list("article_id", flat=True))
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    fields = ["kind", "status", "short_text", "speaker", "cue", "confidence", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["start"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return short(obj.text, 120)
+
+
+class ArticleExtractionInline(admin.StackedInline):
+    model = ArticleExtraction
+    fields = ["status", "extractor_version", "candidate_count", "attempts", "error", "queued_at", "finished_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "kind", "status", "speaker_name", "outlet", "confidence", "claim", "created_at"]
+    list_filter = ["status", "kind", "article__outlet", ("speaker", admin.RelatedOnlyFieldListFilter), "speaker_resolved",
+                   "created_at"]
+    search_fields = ["text", "speaker_text", "speaker__name", "cue"]
+    list_select_related = ["speaker", "article__outlet", "claim"]
+    raw_id_fields = ["article", "speaker", "claim", "reviewed_by"]
+    readonly_fields = ["article", "content_hash", "kind", "start", "end", "text", "speaker", "speaker_text", "speaker_start",
+                       "speaker_end", "speaker_resolved", "cue", "cue_start", "cue_end", "confidence", "checkworthiness",
+                       "floating", "extractor_version", "status", "claim", "reviewed_by", "reviewed_at", "matched_at",
+                       "revision", "created_at"]
+    actions = ["confirm", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("article__text", "claim__embedding")
+
+    def has_add_permission(self, request):
+        return False  # candidates come from extraction
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return short(obj.text)
+
+    @admin.display(description="speaker", ordering="speaker__name")
+    def speaker_name(self, obj):
+        return obj.speaker_label
+
+    @admin.display(description="outlet", ordering="article__outlet__name")
+    def outlet(self, obj):
+        return obj.article.outlet
+
+    @admin.action(description="Confirm selected candidates")
+    def confirm(self, request, queryset):
+        run_decisions(self, request, _ids(queryset),
+                      lambda pk: services.confirm_candidate(candidate_id=pk, actor=request.user),
+                      "Confirmed {n} candidate(s).")
+
+    @admin.action(description="Reject selected candidates")
+    def reject(self, request, queryset):
+        run_decisions(self, request, _ids(queryset),
+                      lambda pk: services.reject_candidate(candidate_id=pk, actor=request.user),
+                      "Rejected {n} candidate(s).")
+
+
+# --------------------------------------------------------------------------- claims
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    fk_name = "claim"
+    fields = ["article", "short_quote", "start", "end", "anchor_state", "article_version", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article__outlet").defer("article__text")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # cite through the screens (services.cite_span)
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return short(obj.quote, 120)
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    fk_name = "claim"
+    fields = ["created_at", "actor", "action", "summary", "undone_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-id"]
+    verbose_name = "audit event"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["pk", "short_text", "speaker", "kind", "status", "first_outlet", "first_reported_at", "citation_total",
+                    "rating"]
+    list_display_links = ["pk", "short_text"]
+    list_filter = ["status", "kind", "first_article__outlet", ("speaker", admin.RelatedOnlyFieldListFilter),
+                   "first_reported_at", "created_at"]
+    search_fields = ["text", "speaker__name", "rating"]
+    list_select_related = ["speaker", "first_article__outlet"]
+    raw_id_fields = ["speaker", "merged_into", "first_article", "confirmed_by"]
+    readonly_fields = ["text", "speaker", "kind", "status", "merged_into", "first_article", "first_reported_at",
+                       "confirmed_by", "confirmed_at", "revision", "created_at", "updated_at"]
+    fields = readonly_fields[:3] + ["rating", "rating_explanation"] + readonly_fields[3:]
+    inlines = [CitationInline, ReviewEventInline]
+    actions = ["confirm", "reject", "merge_into_oldest"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .defer("embedding", "first_article__text")
+            .annotate(citation_count=Count("citations", distinct=True))
+        )
+
+    def has_add_permission(self, request):
+        return False  # claims come from candidates (confirm, match) or a split
+
+    def save_model(self, request, obj, form, change):
+        # The rating is an editorial decision too: record it through the service, not a bare save.
+        changed = {name: form.cleaned_data[name] for name in ("rating", "rating_explanation") if name in form.changed_data}
+        if not changed:
+            return
+        try:
+            services.edit_claim(claim_id=obj.pk, actor=request.user, **changed)
+        except services.DecisionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return short(obj.text)
+
+    @admin.display(description="first reported in", ordering="first_article__outlet__name")
+    def first_outlet(self, obj):
+        return obj.first_article.outlet if obj.first_article_id else "—"
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_total(self, obj):
+        return obj.citation_count
+
+    @admin.action(description="Confirm selected claims")
+    def confirm(self, request, queryset):
+        run_decisions(self, request, _ids(queryset), lambda pk: services.confirm_claim(claim_id=pk, actor=request.user),
+                      "Confirmed {n} claim(s).")
+
+    @admin.action(description="Reject selected claims")
+    def reject(self, request, queryset):
+        run_decisions(self, request, _ids(queryset), lambda pk: services.reject_claim(claim_id=pk, actor=request.user),
+                      "Rejected {n} claim(s).")
+
+    @admin.action(description="Merge selected claims into the oldest")
+    def merge_into_oldest(self, request, queryset):
+        ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
+        if len(ids) < 2:
+            self.message_user(request, "Select at least two claims to merge.", messages.WARNING)
+            return
+        target, sources = ids[0], ids[1:]
+        run_decisions(self, request, sources,
+                      lambda pk: services.merge_claims(source_id=pk, target_id=target, actor=request.user),
+                      f"Merged {{n}} claim(s) into claim {target}.")
+
+
+@admin.register(ClaimShingle)
+class ClaimShingleAdmin(admin.ModelAdmin):
+    """The retrieval index of matching: inspectable, never edited by hand."""
+
+    list_display = ["claim_id", "value"]
+    search_fields = ["=claim__id", "=value"]
+    readonly_fields = ["claim", "value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["pk", "claim_link", "outlet", "short_quote", "anchor_state", "article_version", "created_by", "created_at"]
+    list_filter = ["anchor_state", "article__outlet", "created_at"]
+    search_fields = ["quote", "claim__text"]
+    list_select_related = ["claim", "article__outlet", "created_by"]
+    raw_id_fields = ["claim", "article", "candidate", "created_by"]
+    readonly_fields = ["claim", "article", "candidate", "start", "end", "quote", "prefix", "suffix", "content_hash",
+                       "article_version", "anchor_state", "anchor_score", "created_by", "created_at"]
+    actions = ["split_off"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("article__text", "claim__embedding")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="claim", ordering="claim_id")
+    def claim_link(self, obj):
+        return f"{obj.claim_id}: {short(obj.claim.text, 50)}"
+
+    @admin.display(description="outlet", ordering="article__outlet__name")
+    def outlet(self, obj):
+        return obj.article.outlet
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return short(obj.quote)
+
+    @admin.action(description="Split selected citations off into claims of their own")
+    def split_off(self, request, queryset):
+        run_decisions(self, request, _ids(queryset),
+                      lambda pk: services.split_citation(citation_id=pk, actor=request.user),
+                      "Split {n} citation(s) off into new claims.")
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "candidate_text", "candidate_outlet", "claim_text", "relation", "score", "state", "automatic",
+                    "created_at"]
+    list_filter = ["state", "relation", "automatic", "candidate__article__outlet", "candidate__kind", "created_at"]
+    search_fields = ["candidate__text", "claim__text"]
+    list_select_related = ["candidate__article__outlet", "claim"]
+    raw_id_fields = ["candidate", "claim", "decided_by"]
+    readonly_fields = ["candidate", "claim", "score", "lexical", "semantic", "relation", "evidence", "state", "automatic",
+                       "decided_by", "decided_at", "created_at"]
+    actions = ["accept", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("candidate__article__text", "claim__embedding")
+
+    def has_add_permission(self, request):
+        return False  # matches are proposed by matching
+
+    @admin.display(description="reported wording")
+    def candidate_text(self, obj):
+        return short(obj.candidate.text, 70)
+
+    @admin.display(description="outlet", ordering="candidate__article__outlet__name")
+    def candidate_outlet(self, obj):
+        return obj.candidate.article.outlet
+
+    @admin.display(description="claim")
+    def claim_text(self, obj):
+        return f"{obj.claim_id}: {short(obj.claim.text, 60)}"
+
+    @admin.action(description="Accept selected matches")
+    def accept(self, request, queryset):
+        run_decisions(self, request, _ids(queryset), lambda pk: services.accept_match(match_id=pk, actor=request.user),
+                      "Accepted {n} match(es).")
+
+    @admin.action(description="Reject selected matches")
+    def reject(self, request, queryset):
+        run_decisions(self, request, _ids(queryset), lambda pk: services.reject_match(match_id=pk, actor=request.user),
+                      "Rejected {n} match(es).")
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """The audit log: read-only; undo is the one thing done with it."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "claim_id", "short_summary", "undone_at"]
+    list_filter = ["action", "target_type", "created_at", ("undone_at", admin.EmptyFieldListFilter)]
+    search_fields = ["summary", "action", "actor__username"]
+    list_select_related = ["actor"]
+    readonly_fields = ["actor", "action", "target_type", "target_id", "claim", "summary", "changes", "undo_of", "undone_at",
+                       "created_at"]
+    actions = ["undo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="summary")
+    def short_summary(self, obj):
+        return short(obj.summary, 100)
+
+    @admin.action(description="Undo selected decisions (newest first)", permissions=["view"])
+    def undo(self, request, queryset):
+        if not request.user.has_perm("claims.review_claims"):
+            self.message_user(request, "Only editors can undo decisions.", messages.ERROR)
+            return
+        ids = list(queryset.order_by("-created_at", "-pk").values_list("pk", flat=True))
+        run_decisions(self, request, ids, lambda pk: services.undo(event_id=pk, actor=request.user), "Undid {n} decision(s).")
+
+
+# --------------------------------------------------------------------------- articles
+
+
+class ArticleWithClaimsAdmin(ArticleAdmin):
+    """The articles app's admin plus what claims knows about an article: extraction state and candidates."""
+
+    inlines = [*ArticleAdmin.inlines, ArticleExtractionInline, CandidateInline]
+    actions = [*(ArticleAdmin.actions or []), "rerun_extraction"]
+
+    @admin.action(description="Re-run extraction for the selected articles")
+    def rerun_extraction(self, request, queryset):
+        requeue_extraction(self, request, _ids(queryset))
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleWithClaimsAdmin)

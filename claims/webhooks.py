@@ -75,9 +75,9 @@ def check_webhook_url(url: str) -> None:
     from articles.fetching import FetchRefused, check_url
 
     allow_private = settings.FACTDESK_FETCH_ALLOW_PRIVATE
-    scheme = urlsplit(url).scheme.lower()
-    if scheme != "https" and not (allow_private and scheme == "http"):
-        raise ValidationError("A webhook URL must use https://.", code="insecure")
+    # The scheme first: it needs no DNS look-up. Plain http only where private hosts are allowed.
+    if urlsplit(url).scheme.lower() != "https" and not allow_private:
+        raise ValidationError("FactDesk will not send to this URL: it must use https://.", code="insecure")
     try:
         check_url(url, allow_private=allow_private)
     except FetchRefused as exc:

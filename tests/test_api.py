@@ -23,9 +23,11 @@ REVIEWERS = {"editor", "admin", "editor_token"}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(settings):
     # Throttle counters live in the cache; each test starts with none spent.
     cache.clear()
+    # Four role users per test: a fast hasher keeps the suite quick (passwords are not under test).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -51,6 +51,13 @@ WEAK = {
     "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
 }
 
+# Verbs that make any subject a source ("63 percent said", "another slide shows that").
+STRONG = {
+    "say", "tell", "state", "claim", "argue", "insist", "assert", "add", "explain", "write", "report",
+    "warn", "stress", "note", "deny", "admit", "acknowledge", "suggest", "contend", "maintain", "declare",
+    "predict", "conclude", "find", "show", "estimate", "according to",
+}
+
 CUE_LEMMAS = SAY | OBJECT
 
 # Particles and prepositions that belong to a cue ("pointed out", "called for", "warned against").

@@ -12,7 +12,7 @@ import threading
 _lock = threading.Lock()
 _nlp = None
 
-UNUSED = ("lemmatizer", "attribute_ruler")
+UNUSED = ("lemmatizer", "attribute_ruler", "ner")
 
 
 def get_nlp():

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .lexicon import ACCORDING, CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
+from .lexicon import STRONG, ACCORDING, CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
 from .model import get_nlp
 from .lexicon import TITLE_WORDS as TITLE_SET
-from .speakers import ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
+from .speakers import NAME_RUN, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
 from .text import INVISIBLE, OPENERS, Paragraph, Quote, Unit, find_quotes, is_heading, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
@@ -161,6 +161,7 @@ def _extract_article(art: _Article, threshold: float) -> list[Extracted]:
         if not unit_found:
             _update_salience_from_plain(text, unit, index, sal, doc)
     found.extend(_unattributed_quotes(art, index, quote_owner))
+    found.extend(_transcript_turns(art, index, {a.start for a in found}))
     found = _dedupe(found)
     out = [_to_extracted(a, index) for a in found]
     taken = [(a.start, a.end) for a in found]
@@ -364,6 +365,8 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
             speaker = by_quote.get(via_quote.start)
         else:
             speaker = _resolve(doc, unit, subj, index, sal, text) if subj is not None else None
+            if speaker is not None and not speaker.kind and lemma not in STRONG:
+                speaker = None  # "the decision announced ...": a thing, not a source
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = _adjacent_quote(text, unit, doc, tok, standalone, used_quotes)
         if quote is not None:
@@ -383,6 +386,8 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
                 used_quotes.add(led.start)
                 found.append(_Found(Attribution("direct", led.start, led.end, speaker, verb, vs, ve, _confidence(speaker, 0.9)), tok.i, None))
             continue
+        if not speaker.kind and span[0] > tok.i and not any(c.dep_ == "ccomp" for c in tok.children):
+            continue  # a thing as subject reports only a clause ("the study found that ...")
         att = _content_attribution(text, unit, doc, span, speaker, verb, vs, ve, lemma, standalone, used_quotes)
         if att is not None:
             if att.kind == "direct":
@@ -552,11 +557,20 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     # close the sentence
     if subj is None or lemma in WEAK and lemma not in {"add", "tell", "note"} or lemma not in SAY:
         return None
-    rest = [t for t in doc[tok.i + 1:] if not t.is_punct]
-    if len(rest) > 6 or any(t.tag_.startswith("VB") for t in rest):
-        return None
     first_s = min(subj_span[0], tok.i)
     if first_s < 3 or doc[first_s - 1].text not in {",", "—", "–", "--"} and not _quote_ends_before(unit, doc, first_s):
+        return None
+    rest = [t for t in doc[tok.i + 1:] if not t.is_punct]
+    if len(rest) > 6 or any(t.tag_.startswith("VB") for t in rest):
+        # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
+        after = tok.i + 1
+        while after < len(doc) and (doc[after].dep_ in {"advmod", "prt"} or doc[after].tag_ in {"RB", "RP"}):
+            after += 1
+        if after < len(doc) - 3 and doc[after].text == "," and first_s >= 3:
+            end = len(doc) - 1
+            while end > 0 and doc[end].is_punct and doc[end].text not in {"”", "\""}:
+                end -= 1
+            return (0, end)
         return None
     end = first_s - 1
     while end > 0 and (doc[end].is_punct and doc[end].text not in {"”", "\""}):
@@ -583,8 +597,7 @@ def _according(art: _Article, unit: Unit, doc, tok, index: ArticleIndex, sal: Sa
     speaker = _resolve(doc, unit, src, index, sal, text)
     if speaker is None:
         return None
-    left, right = _span_of(src)
-    phrase_s, phrase_e = _tok_start(unit, tok), _tok_end(unit, doc[right])
+    phrase_s, phrase_e = _tok_start(unit, tok), _tok_end(unit, src.right_edge)
     before = _trim_content(text, unit.start, phrase_s)
     after = _trim_content(text, phrase_e, unit.end)
     s, e = before if (before[1] - before[0]) >= (after[1] - after[0]) else after
@@ -619,26 +632,36 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
                 return Speaker(group, "group", False, mention, ms, me)
             return Speaker(mention, "group", False, mention, ms, me)
         return None
-    # a person named in the mention: entity first, then an apposition, then a known name
-    persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start >= left and e.end - 1 <= right]
+    # a person named in the mention, as its head or in apposition to it (not as an owner:
+    # "the Clinton campaign", "Trump's spokesman" are not Clinton or Trump)
     name = ""
-    if persons:
-        # the entity nearest the subject head (appositions give the name after the title)
-        ent = min(persons, key=lambda e: 0 if e.start <= subj.i < e.end else abs(e.root.i - subj.i) + 1)
-        name = ent.text
-    if not name:
-        for child in subj.children:
-            if child.dep_ == "appos" and child.tag_ == "NNP":
-                cand = split_title(_proper_run(doc, child))[1]
-                if looks_like_person(cand):
-                    name = cand
-                    break
-    if not name and subj.tag_ in {"NNP", "NNPS"}:
-        run = _proper_run(doc, subj)
-        cand = split_title(run)[1]
+    speaker_tokens = {subj.i} | {c.i for c in subj.children if c.dep_ == "appos"}
+    if subj.lower_.rstrip(".") in TITLE_SET or subj.lower_ in SPEAKER_NOUNS:
+        speaker_tokens |= {c.i for c in subj.children if c.dep_ in {"compound", "appos"} and c.i > subj.i}
+    for c in list(speaker_tokens):
+        if doc[c].dep_ == "appos":
+            speaker_tokens |= {g.i for g in doc[c].children if g.dep_ == "appos"}
+    for m in NAME_RUN.finditer(text, ms, me):
+        run = re.sub(r"[’']s$", "", m.group(0))
+        if text[m.end():m.end() + 2] in ("’s", "'s"):
+            continue
+        last = _token_at(doc, unit, m.start() + len(run) - 1)
+        if last is None or last.i not in speaker_tokens:
+            continue
+        bare = split_title(run)[1]
+        full = index.full_name(bare)
+        known = index.person(full) is not None
+        ent_ok = last.ent_type_ in {"PERSON", ""}
+        if looks_like_person(bare) and (known or len(bare.split()) >= 2 and ent_ok):
+            name = bare
+            break
+    proper = _is_proper(subj, index, text)
+    org_ent = next((e for e in doc.ents if e.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and e.start <= subj.i < e.end), None)
+    if not name and proper:
+        cand = split_title(_proper_run(doc, subj))[1]
         known = index.full_name(cand)
-        org_ent = any(e.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and e.start <= subj.i < e.end for e in doc.ents)
-        if looks_like_person(cand) and (index.person(known) or not org_ent):
+        if index.person(known) or (looks_like_person(cand) and org_ent is None and subj.ent_type_ in {"PERSON", ""}
+                                   and (len(cand.split()) >= 2 or subj.ent_type_ == "PERSON")):
             name = cand
     if name:
         name = re.sub(r"[’']s$", "", name.strip())
@@ -649,35 +672,75 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
         if title and len(title.split()) <= 8 and title not in sp.roles and role_words(title) & TITLE_SET:
             sp.roles = sp.roles + (title,)
         return sp
-    orgs = [e for e in doc.ents if e.label_ in {"ORG", "GPE", "NORP"} and e.start >= left and e.end - 1 <= right]
     head = subj.lower_
-    if orgs and subj.tag_ in {"NNP", "NNPS"} and any(e.start <= subj.i < e.end for e in orgs):
-        ent = next(e for e in orgs if e.start <= subj.i < e.end)
-        if ent.label_ == "ORG" or ent.end - ent.start == right - left + 1:
-            return Speaker(mention if len(mention) < 80 else ent.text, "organisation", True, mention, ms, me)
+    if proper and (org_ent is not None or subj.tag_ in {"NNP", "NNPS"}) and head not in SPEAKER_NOUNS:
+        if len(mention.split()) > 8:
+            run = _proper_run(doc, subj)
+            ms = _tok_start(unit, subj) - (len(run) - len(subj.text))
+            me, mention = _tok_end(unit, subj), run
+        label = mention
+        return Speaker(label, "organisation", True, mention, ms, me)
     # a role or description: "the US Defence Secretary", "a senior diplomat", "the person"
-    if subj.tag_ in {"NN", "NNS", "NNP", "NNPS"}:
+    if subj.tag_ in {"NN", "NNS", "NNP", "NNPS", "CD"}:
         plural = subj.tag_ in {"NNS", "NNPS"}
-        if head not in SPEAKER_NOUNS and not index.by_role(mention):
-            return None
+        known_speaker = head in SPEAKER_NOUNS or bool(index.by_role(mention))
         if not plural:
             who = index.by_role(mention)
             if who:
                 sal.saw_person(who)
-                sp = _named(index, who, mention, ms, me)
-                return sp
+                return _named(index, who, mention, ms, me)
             prev = sal.generic(head) if doc[left].lower_ in {"the", "this", "that"} else ""
             if prev:
                 return Speaker(prev, "person", False, mention, ms, me, roles=(_role_phrase(mention),))
-            if doc[left].lower_ in {"a", "an", "one", "another"} or head in SPEAKER_NOUNS:
+            if known_speaker and doc[left].lower_ in {"a", "an", "one", "another"}:
                 sal.last_unnamed = mention
-            kind = "person" if head in SPEAKER_NOUNS else ""
-            role = _role_phrase(mention)
-            return Speaker(mention, kind or "person", False, mention, ms, me, roles=(role,) if role else ())
+            role = _role_phrase(mention) if known_speaker else ""
+            return Speaker(mention, "person" if known_speaker else "", False, mention, ms, me, roles=(role,) if role else ())
         if len(mention.split()) <= 25:
-            sal.last_group = mention
-            return Speaker(mention, "group", False, mention, ms, me)
+            if known_speaker:
+                sal.last_group = mention
+            return Speaker(mention, "group" if known_speaker else "", False, mention, ms, me)
     return None
+
+
+def _token_at(doc, unit: Unit, pos: int):
+    """The token covering a text offset, if the unit's doc has one."""
+    rel = pos - unit.start
+    for tok in doc:
+        if tok.idx <= rel < tok.idx + len(tok.text):
+            return tok
+    return None
+
+
+def _name_in_mention(mention: str, index: ArticleIndex, head: str) -> str:
+    """A person's name inside a subject phrase ("Germany's Defence Minister, Boris Pistorius,"):
+    a name the article index knows, or a two-to-four word capitalised run that reads as one."""
+    best = ""
+    for m in NAME_RUN.finditer(mention):
+        run = re.sub(r"[’']s$", "", m.group(0))
+        if mention[m.end():m.end() + 2] in ("’s", "'s") and not mention.endswith(m.group(0) + "’s"):
+            continue  # "Clinton's campaign": the owner, not the speaker
+        bare = split_title(run)[1]
+        if not looks_like_person(bare):
+            continue
+        full = index.full_name(bare)
+        if index.person(full) and (len(bare.split()) >= 2 or norm(bare.split()[-1]) in index.by_surname):
+            if head in run.split() or not best:
+                best = bare
+    return best
+
+
+def _is_proper(tok, index: ArticleIndex, text: str) -> bool:
+    """A proper noun, even where the tagger says NN (sentence-initial 'Trump', 'Ditto'): the
+    article also writes it capitalised mid-sentence, or knows it as a surname."""
+    if tok.tag_ in {"NNP", "NNPS"}:
+        return True
+    word = tok.text
+    if not word[:1].isupper() or not word[1:].islower() or tok.tag_ not in {"NN", "NNS"}:
+        return False
+    if norm(word) in index.by_surname:
+        return True
+    return re.search(r"[a-z,] " + re.escape(word) + r"\b", text) is not None
 
 
 def _role_phrase(mention: str) -> str:
@@ -764,6 +827,18 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
         nxt = art.paras[end_pi + 1] if end_pi + 1 < len(art.paras) else None
         para = art.paras[end_pi]
         tail = text[q.end:para.end].strip()
+        # "…” ― Carla Sanchez": a name after a dash, closing the quote's paragraph
+        dash = re.match(r"[―—–-]+\s*((?:[A-Z][\w’'.-]*\s*){1,5})\.?$", tail)
+        if dash:
+            raw = dash.group(1).strip()
+            bare = split_title(raw)[1]
+            if looks_like_person(bare):
+                name_s = text.find(raw, q.end)
+                sp = _named(index, index.full_name(bare), raw, name_s, name_s + len(raw))
+                att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.85)
+                out.append(att)
+                prev, prev_para = att, end_pi
+                continue
         # a line holding only the speaker's name
         if nxt is not None and not tail and NAME_LINE.match(text[nxt.start:nxt.end]) and len(text[nxt.start:nxt.end]) <= 60:
             raw = text[nxt.start:nxt.end].lstrip("—–- ")
@@ -790,6 +865,33 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
             out.append(att)
             prev, prev_para = att, end_pi
             continue
+    return out
+
+
+TURN = re.compile(r"[\"“]?([A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s+(?=\S)")
+
+
+def _transcript_turns(art: _Article, index: ArticleIndex, taken: set[int]) -> list[Attribution]:
+    """Interview transcripts: a paragraph opening with an upper-case speaker label
+    ("PENCE: Well, look, ...") is that speaker's statement."""
+    text = art.text
+    out = []
+    for pi, para in enumerate(art.paras):
+        if pi in art.headings:
+            continue
+        m = TURN.match(text, para.start, para.end)
+        if not m or len(m.group(1)) < 2 or m.group(1) in {"UPDATE", "NOTE", "EDITOR", "WATCH", "READ", "PHOTO", "VIDEO"}:
+            continue
+        s, e = _trim_content(text, m.end(), para.end)
+        if text[e:e + 1] in "”\"" and e < para.end:
+            e += 1
+        if e - s < 10 or s in taken:
+            continue
+        label = m.group(1).title()
+        full = index.full_name(label)
+        ls = m.start(1)
+        sp = _named(index, full, m.group(1), ls, ls + len(m.group(1)))
+        out.append(Attribution("direct", s, e, sp, "", None, None, 0.8))
     return out
 
 

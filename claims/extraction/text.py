@@ -71,6 +71,17 @@ def _opens(text: str, i: int) -> bool:
 
 
 def find_quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
+    """Quotation spans. Doubled single marks ('' and ``, an old newswire habit) count as one
+    double mark; the span then ends after both characters."""
+    text = re.sub(r"''|``", '"\x00', text)
+    quotes = _pair(text, paras)
+    for q in quotes:
+        if q.end < len(text) and text[q.end] == "\x00":
+            q.end += 1
+    return quotes
+
+
+def _pair(text: str, paras: list[Paragraph]) -> list[Quote]:
     quotes: list[Quote] = []
     carry: Quote | None = None  # a quote left open at the end of the previous paragraph
     for pi, para in enumerate(paras):
@@ -112,7 +123,8 @@ def find_quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
             running = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, para.end, closed=False)
             running.end = para.end
             boundary = text[para.start:open_at].rstrip()[-1:] in ("", ",", ":", ";", ".", "!", "?", "—", "–", "-", "(")
-            if nxt is not None and text[nxt.start] in OPENERS + AMBIGUOUS and (boundary or running.paragraphs > 1):
+            same_style = (text[nxt.start] == AMBIGUOUS) == (text[running.start] == AMBIGUOUS) if nxt is not None else False
+            if nxt is not None and text[nxt.start] in OPENERS + AMBIGUOUS and same_style and (boundary or running.paragraphs > 1):
                 carry = running
             elif running.start == para.start or (continuing is not None and open_at == continuing.start):
                 # A quote opened at the paragraph start and never closed: take the paragraph.

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles import services
 from articles.importers import (
@@ -434,3 +437,90 @@ def test_the_whole_corpus_imports(shared_dir):
     assert not Article.objects.filter(external_id="").exists()
     assert {o.status for o in services.import_path(corpus)} == {"unchanged"}
     assert Article.objects.count() == 924 and ArticleVersion.objects.count() == 924
+
+
+# --- arbitrary and hostile input: an article or a clear rejection, never a crash -----------------
+
+HOSTILE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(["\u200b", "\u200f", "\u202e", "\ufeff", "\u00ad", "\r", "\n", "\t", "\u201c", "\u201d", '"', " ", "\u0301"]),
+    ),
+    max_size=600,
+)
+
+
+def assert_clean_result(items):
+    for item in items:
+        assert isinstance(item, (ParsedArticle, ParseFailure))
+        if isinstance(item, ParsedArticle):
+            assert item.text and normalise_text(item.text) == item.text  # offsets into it stay stable
+            item.text.encode("utf-8")  # storable: no lone surrogates
+        else:
+            assert item.where and item.reason
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=3000), name=st.sampled_from(["a.txt", "a.html", "a.json", "a.jsonl", "a.xml", "upload"]))
+def test_arbitrary_bytes_end_in_articles_or_a_clear_rejection(data, name):
+    try:
+        items = parse_any(data, name=name, max_bytes=100_000)
+    except ImportRejected as exc:
+        assert str(exc)
+        return
+    assert_clean_result(items)
+
+
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=HOSTILE_TEXT, wrapper=st.sampled_from(["text", "html", "json", "jsonl", "rss"]))
+def test_hostile_text_in_every_format(text, wrapper):
+    """Zero-width and right-to-left marks, quotes that never close, stray CRs, in each wrapping."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    data = {
+        "text": text,
+        "html": f"<!doctype html><html><body><article><p>{escaped}</p><p>{escaped}</p></article></body></html>",
+        "json": json.dumps({"text": text, "title": text[:40]}),
+        "jsonl": json.dumps({"text": text}) + "\n" + json.dumps({"text": text[::-1]}),
+        "rss": f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>1</guid>'
+               f"<description>{escaped}</description></item></channel></rss>",
+    }[wrapper]
+    try:
+        items = parse_any(data.encode("utf-8", errors="surrogatepass"), name=f"hostile.{wrapper}", fmt=wrapper.replace("rss", "feed"))
+    except ImportRejected as exc:
+        assert str(exc)
+        return
+    assert_clean_result(items)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(text=HOSTILE_TEXT)
+def test_normalisation_is_idempotent_on_any_text(text):
+    once = normalise_text(text)
+    assert normalise_text(once) == once
+    assert "\r" not in once and "\u200b" not in once and "\n\n\n" not in once
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b"<!doctype html><html><body>" + b"<div>" * 20_000 + b"</div>" * 20_000 + b"</body></html>", "no article text"),
+        (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+         b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+         b'<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+         b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>'
+         b'<rss version="2.0"><channel><item><description>&h;</description></item></channel></rss>', "not well-formed"),
+    ],
+    ids=["deep-json", "deep-html", "entity-expansion"],
+)
+def test_hostile_structures_are_refused(data, reason):
+    with pytest.raises(ImportRejected, match=reason):
+        parse_any(data, name="upload")
+
+
+def test_external_entities_are_never_read():
+    feed = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel>'
+            b"<item><guid>1</guid><description>&x; The council said the bridge would reopen in the spring.</description></item>"
+            b"</channel></rss>")
+    for item in parse_any(feed, name="feed.xml"):
+        assert "root:" not in getattr(item, "text", "")

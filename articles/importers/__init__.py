@@ -61,8 +61,7 @@ _SUFFIXES = {
     ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".json": "json",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".xml": "feed", ".rss": "feed", ".atom": "feed", ".rdf": "feed",
 }
-_FEED_START = re.compile(r"^(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<\?xml-stylesheet[^>]*>\s*)?<(?:rss|feed|rdf:RDF)\b",
-                         re.IGNORECASE | re.DOTALL)
+_FEED_START = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.IGNORECASE)
 _PARSERS = {"html": parse_html, "json": parse_json, "jsonl": parse_jsonl, "feed": parse_feed}
 
@@ -94,7 +93,12 @@ def detect_format(text: str, *, fmt: str | None = None, content_type: str = "", 
     head = text.lstrip("\ufeff \t\r\n")[:2048]
     if head.startswith(("{", "[")):
         return "json"
-    if _FEED_START.match(head):
+    if head.startswith("<") and (_FEED_START.search(head) or head.startswith("<?xml")):
+        # An XML declaration or a feed root: a feed, unless an <html> root comes first (XHTML).
+        html_root = re.search(r"<html\b", head, re.IGNORECASE)
+        feed_root = _FEED_START.search(head)
+        if html_root and (not feed_root or html_root.start() < feed_root.start()):
+            return "html"
         return "feed"
     if head.startswith("<") and _HTML_HINT.search(head):
         return "html"

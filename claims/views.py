@@ -716,6 +716,7 @@ def search(request):
     articles = list(desk_search.search_articles(query)) if query and only != "claims" else []
     context = {
         "query": query,
+        "search_query": query,
         "claims": claims,
         "articles": [{"article": a, "snippet": desk_search.snippet(a.text, query)} for a in articles],
     }

@@ -269,7 +269,7 @@
     claimSearch.addEventListener("input", function () {
       window.clearTimeout(timer);
       var query = claimSearch.value.trim();
-      if (query.length < 2) { results.innerHTML = ""; return; }
+      if (query.length < 2 && !/^\d+$/.test(query)) { results.innerHTML = ""; return; }
       timer = window.setTimeout(function () {
         var url = claimSearch.getAttribute("data-claim-search") + "?only=claims&q=" + encodeURIComponent(query);
         fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })

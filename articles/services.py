@@ -89,13 +89,23 @@ def _find_existing(outlet: Outlet, parsed: ParsedArticle, digest: str) -> Articl
     return None
 
 
-def import_parsed_article(parsed: ParsedArticle, *, source: str, outlet: str = "", user=None) -> ImportOutcome:
-    """Create, version or leave alone one article. Runs in its own transaction."""
+def import_parsed_article(
+    parsed: ParsedArticle, *, source: str, outlet: str = "", user=None, outlets: dict | None = None
+) -> ImportOutcome:
+    """Create, version or leave alone one article. Runs in its own transaction.
+
+    ``outlets`` is an optional cache of outlets already resolved in this batch, so a file of many
+    articles from a few outlets does not look each outlet up again for every article.
+    """
     digest = content_hash(parsed.text)
     domain = parsed.outlet_domain or (urlsplit(parsed.url).hostname or "" if parsed.url else "")
+    outlet_key = (outlet or parsed.outlet, domain)
     try:
         with transaction.atomic():
-            target_outlet = outlet_for(outlet or parsed.outlet, domain)
+            target_outlet = (outlets or {}).get(outlet_key) or outlet_for(outlet or parsed.outlet, domain)
+            if outlets is not None:
+                # Only committed outlets may be reused; on_commit runs after this article commits.
+                transaction.on_commit(lambda: outlets.__setitem__(outlet_key, target_outlet))
             article = _find_existing(target_outlet, parsed, digest)
             if article is None:
                 article = Article.objects.create(
@@ -140,12 +150,13 @@ def import_articles(
     """Import parsed articles one transaction each; report failures without stopping."""
     items = list(items)
     outcomes = []
+    outlets: dict = {}
     for index, item in enumerate(items, start=1):
         label = source if len(items) == 1 else f"{source} #{index}"
         if isinstance(item, ParseFailure):
             outcomes.append(ImportOutcome(f"{source} ({item.where})", FAILED, reason=item.reason))
             continue
-        outcomes.append(import_parsed_article(item, source=label, outlet=outlet, user=user))
+        outcomes.append(import_parsed_article(item, source=label, outlet=outlet, user=user, outlets=outlets))
     notify_articles_changed([o.article_id for o in outcomes if o.status in (CREATED, NEW_VERSION)])
     return outcomes
 

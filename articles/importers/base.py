@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.importers.normalise import normalise_text
+from articles.importers.normalise import normalise_line, normalise_text
 from articles.models import SourceFormat
 
 
@@ -54,8 +54,7 @@ def clean_field(value, limit: int = 1000) -> str:
     """A metadata value as a single tidy line (None and non-strings become "")."""
     if value is None or isinstance(value, (dict, list, bool)):
         return ""
-    text = normalise_text(str(value))
-    return " ".join(text.split())[:limit]
+    return normalise_line(str(value))[:limit]
 
 
 def to_datetime(value) -> dt.datetime | None:

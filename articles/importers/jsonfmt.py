@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from articles.importers.base import ImportRejected, ParseFailure, ParsedArticle, clean_field, to_datetime
-from articles.importers.normalise import normalise_text
 from articles.importers.text import domain_of, http_url
 from articles.models import SourceFormat
 
@@ -28,17 +27,21 @@ def record_to_article(record, *, where: str, source_format: str, meta: dict) -> 
     raw_text = record.get("text")
     if not isinstance(raw_text, str) or not raw_text.strip():
         return ParseFailure(where, 'the "text" field is missing or empty')
-    text = normalise_text(raw_text)
-    if not text:
-        return ParseFailure(where, 'the "text" field has no text once site furniture is removed')
     try:
         url = http_url(record.get("url") or meta.get("url", ""), what='"url"')
         published = to_datetime(_first(record, "published", "published_at", "date") or meta.get("published_at"))
     except ValueError as exc:
         return ParseFailure(where, str(exc))
     external_id = _first(record, "doc_id", "external_id", "id")
+    try:
+        return _article(raw_text, record, url, published, external_id, source_format, meta)
+    except ValueError:  # ParsedArticle found no text once normalised
+        return ParseFailure(where, 'the "text" field has no text once site furniture is removed')
+
+
+def _article(raw_text, record, url, published, external_id, source_format, meta) -> ParsedArticle:
     return ParsedArticle(
-        text=text,
+        text=raw_text,
         title=clean_field(record.get("title")) or clean_field(meta.get("title")),
         byline=_byline(record.get("byline")) or clean_field(meta.get("byline"), 500),
         url=url,

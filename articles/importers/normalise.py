@@ -71,6 +71,11 @@ def is_furniture(line: str) -> bool:
     return len(line) <= FURNITURE_MAX_CHARS and bool(_FURNITURE.match(line))
 
 
+def normalise_line(value: str) -> str:
+    """A metadata value (title, byline, outlet) as one tidy line: the same character rules, no furniture."""
+    return " ".join(unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value).translate(_REMOVE)).split())
+
+
 def normalise_text(text: str) -> str:
     """Normalise article text for storage; see the module docstring for the exact rules."""
     text = _LINE_BREAKS.sub("\n", text)

@@ -47,6 +47,8 @@ class DeskSite(http.server.BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             self.reply(200, self.feed_body, "application/rss+xml", {"ETag": self.feed_etag, "Last-Modified": self.feed_modified})
+        elif path == "/corpus.jsonl":
+            self.reply(200, (FIXTURES / "corpus_slice.jsonl").read_bytes(), "application/x-ndjson")
         elif path == "/host":
             self.reply(200, self.headers.get("Host", "").encode(), "text/plain")
         elif path.startswith("/hop/"):
@@ -239,6 +241,16 @@ def test_fetch_and_import_refuses_loopback_by_default_and_imports_when_allowed(s
     # The final URL after the redirects; the page's canonical link names another site, so it is not taken.
     assert article.url == f"{site}/news/cruz"
     assert "Texas Sen. Ted Cruz has made no secret" in article.text
+
+
+@pytest.mark.django_db
+def test_a_fetched_json_lines_file_imports_each_article_on_its_own(site, settings):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True
+    outcomes = services.fetch_and_import(f"{site}/corpus.jsonl")
+    assert [o.status for o in outcomes] == ["created"] * 3
+    # The file's address is not its articles' address: they keep their own identities.
+    assert sorted(Article.objects.values_list("url", flat=True)) == ["", "", ""]
+    assert Article.objects.values("external_id").distinct().count() == 3
 
 
 @pytest.mark.django_db

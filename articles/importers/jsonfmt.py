@@ -28,7 +28,9 @@ def record_to_article(record, *, where: str, source_format: str, meta: dict) -> 
     if not isinstance(raw_text, str) or not raw_text.strip():
         return ParseFailure(where, 'the "text" field is missing or empty')
     try:
-        url = http_url(record.get("url") or meta.get("url", ""), what='"url"')
+        # meta's url, title and external id name one article (a fetched JSON file's own address is
+        # not its articles' address), so they never fill in records; outlet, byline and date may.
+        url = http_url(record.get("url"), what='"url"')
         published = to_datetime(_first(record, "published", "published_at", "date") or meta.get("published_at"))
     except ValueError as exc:
         return ParseFailure(where, str(exc))
@@ -42,14 +44,14 @@ def record_to_article(record, *, where: str, source_format: str, meta: dict) -> 
 def _article(raw_text, record, url, published, external_id, source_format, meta) -> ParsedArticle:
     return ParsedArticle(
         text=raw_text,
-        title=clean_field(record.get("title")) or clean_field(meta.get("title")),
+        title=clean_field(record.get("title")),
         byline=_byline(record.get("byline")) or clean_field(meta.get("byline"), 500),
         url=url,
         published_at=published,
         language=clean_field(record.get("language"), 20) or "en",
         outlet=clean_field(record.get("outlet"), 200) or clean_field(meta.get("outlet"), 200),
         outlet_domain=domain_of(url),
-        external_id=clean_field(external_id, 300) or clean_field(meta.get("external_id"), 300),
+        external_id=clean_field(external_id, 300),
         source_format=source_format,
     )
 

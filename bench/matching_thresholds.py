@@ -174,6 +174,37 @@ def sweep(rows, quotes, same_rows):
         print(f"  {t:9.2f}  {found:>10}/6  {wrong:>22}  {pol:>18} ({pol / max(1, len(same_rows)):.2%})")
 
 
+def semantic_floor(quotes, th):
+    print("\n== 4. Semantic floor: how low do pairs sharing wording go? (any speakers, 2+ shared content words) ==")
+    vecs = m.embed([q["quote_text"] for q, _, _ in quotes])
+    stems = [set(m._analyse(q["quote_text"]).stems) for q, _, _ in quotes]
+    postings = defaultdict(set)
+    for i, words in enumerate(stems):
+        for w in words:
+            postings[w].add(i)
+    found = []
+    for i, words in enumerate(stems):
+        shared = defaultdict(int)
+        for w in words:
+            if len(postings[w]) < 300:  # skip the commonest words: they pair everything with everything
+                for j in postings[w]:
+                    if j > i:
+                        shared[j] += 1
+        for j, count in shared.items():
+            if count >= 2:
+                f = m._features(m._analyse(quotes[i][0]["quote_text"]), m._analyse(quotes[j][0]["quote_text"]))
+                if m._wording_relation(f, th):
+                    found.append((float(vecs[i] @ vecs[j]), i, j))
+    found.sort()
+    sems = np.array([x[0] for x in found])
+    below = int((sems < th.semantic_floor).sum())
+    print(f"  {len(found)} pairs typed verbatim/variant by wording; semantic p1 {np.quantile(sems, .01):.3f} "
+          f"p5 {np.quantile(sems, .05):.3f} p10 {np.quantile(sems, .1):.3f}; below the floor {th.semantic_floor}: {below}")
+    print("  the lowest (judge: quoted names and slogans, or real partial quotes?):")
+    for sem, i, j in found[:6]:
+        print(f"    {sem:.3f}  {quotes[i][0]['quote_text'][:70]!r}\n{'':11}{quotes[j][0]['quote_text'][:70]!r}")
+
+
 def main():
     shared = require_shared("the threshold measurements")
     th = m.DEFAULT_THRESHOLDS
@@ -183,6 +214,7 @@ def main():
     quotes = polnear_quotes(shared)
     same_rows, _ = polnear_pairs(quotes, th)
     sweep(rows, quotes, same_rows)
+    semantic_floor(quotes, th)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,6 +60,7 @@ SUPPORTED_MIN_SEMANTIC = 0.50            # ... lower when the two also share a p
 SUPPORTED_MIN_RUN = 2                    # ... this many consecutive content words
 OTHER_SPEAKER_MIN_SEMANTIC = 0.53
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
+SEMANTIC_FLOOR = 0.25          # below this, a pair is not examined at all (the pool's bulk: speed)
 MAX_RESULTS = 10
 WINDOW_DAYS = 30
 
@@ -76,6 +78,7 @@ class Thresholds:
     supported_min_run: int = SUPPORTED_MIN_RUN
     other_speaker_min_semantic: float = OTHER_SPEAKER_MIN_SEMANTIC
     prefilter_min_semantic: float = PREFILTER_MIN_SEMANTIC
+    semantic_floor: float = SEMANTIC_FLOOR
     max_results: int = MAX_RESULTS
 
 
@@ -128,8 +131,11 @@ _PHRASES = sorted({tuple(v.split()) for v in ABBREVIATIONS.values()}, key=len, r
 _PHRASES = _PHRASES + [("united", "states", "of", "america"), ("north", "atlantic", "treaty", "organisation")]
 _PHRASES.sort(key=len, reverse=True)
 _PHRASE_KEY = {p: "_".join(p) for p in _PHRASES}
+_PHRASES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 _PHRASE_KEY[("united", "states", "of", "america")] = "united_states"
 _PHRASE_KEY[("north", "atlantic", "treaty", "organisation")] = "north_atlantic_treaty_organization"
+for _phrase in _PHRASES:  # longest first, as sorted above
+    _PHRASES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
 
 NEGATIONS = frozenset({"no", "not", "never", "nor", "none", "nothing", "nobody", "neither", "without", "cannot"})
 
@@ -156,12 +162,14 @@ _CLOSE_QUOTES = "\"\u201d\u00bb"
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-@dataclass(frozen=True)
-class _Unit:
+class _Unit(NamedTuple):  # a tuple, not a dataclass: made for every word of every pool text
     """One word as written (``display``) and its comparison keys (a contraction gives two)."""
 
     display: str
@@ -170,6 +178,7 @@ class _Unit:
     end: int
 
 
+@lru_cache(maxsize=100_000)  # word forms repeat (Zipf): the rules below run once per form
 def _word_keys(raw: str) -> tuple[str, ...]:
     if "." in raw and raw[0].isalpha():  # dotted acronym: U.S. -> US
         raw = raw.replace(".", "")
@@ -189,17 +198,21 @@ def _word_keys(raw: str) -> tuple[str, ...]:
     return (word,)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=1024)
 def _units(text: str) -> tuple[_Unit, ...]:
-    folded = _fold(text or "")  # offsets below point into the folded text (see _analyse)
-    units: list[_Unit] = []
-    for m in _TOKEN.finditer(folded):
-        units.append(_Unit(m.group(), _word_keys(m.group()), m.start(), m.end()))
+    return _split_units(_fold(text or ""))
+
+
+def _split_units(folded: str) -> tuple[_Unit, ...]:
+    """Words of already folded text; offsets point into ``folded``."""
+    units = [_Unit(m.group(), _word_keys(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    if not any(u.keys[0] in _PHRASES_BY_FIRST for u in units):
+        return tuple(units)
     # Fold multi-word names ("United States") into the key their abbreviation has.
     out: list[_Unit] = []
     i = 0
     while i < len(units):
-        for phrase in _PHRASES:
+        for phrase in _PHRASES_BY_FIRST.get(units[i].keys[0], ()):
             n = len(phrase)
             if i + n <= len(units) and tuple(u.keys[0] for u in units[i:i + n]) == phrase:
                 group = units[i:i + n]
@@ -220,6 +233,7 @@ _STEMMER_LOCAL = threading.local()
 _DEMONYM = re.compile(r"(?<=\w{3})(?:ian|ean|ia)$")
 
 
+@lru_cache(maxsize=200_000)  # vocabulary is Zipfian: the pure-Python stemmer runs once per word form
 def _stem(word: str) -> str:
     if "_" in word or word[:1].isdigit():
         return word
@@ -257,26 +271,34 @@ def _quoted_spans(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=100_000)
+def _content_stem(key: str) -> str | None:
+    """The stem of a content key, None for a stopword."""
+    return _stem(key) if _is_content(key) else None
+
+
+# Small on purpose: a big cache of small objects makes the garbage collector's full passes cost
+# more than the analyses they save.
+@lru_cache(maxsize=4096)
 def _analyse(text: str) -> _Analysis:
-    units = _units(text)
-    words, content, display, stems, proper = [], [], [], [], []
-    positions = []
-    for unit in units:
+    folded = _fold(text or "")
+    words, content, display, stems, proper, positions = [], [], [], [], [], []
+    for unit in _split_units(folded):
         for key in unit.keys:
             words.append(key)
-            if _is_content(key):
+            stem = _content_stem(key)
+            if stem is not None:
                 content.append(key)
                 display.append(unit.display)
-                stems.append(_stem(key))
+                stems.append(stem)
                 proper.append(unit.display[:1].isupper())
                 positions.append(unit.start)
-    folded = _fold(text or "")
     quoted = []
-    for start, end in _quoted_spans(folded):
-        inside = tuple(stems[k] for k, pos in enumerate(positions) if start <= pos < end)
-        if inside and len(inside) < len(stems):  # a fragment, not the whole statement in quote marks
-            quoted.append(inside)
+    if any(q in folded for q in _OPEN_QUOTES):
+        for start, end in _quoted_spans(folded):
+            inside = tuple(stems[k] for k, pos in enumerate(positions) if start <= pos < end)
+            if inside and len(inside) < len(stems):  # a fragment, not the whole statement in quote marks
+                quoted.append(inside)
     return _Analysis(tuple(words), tuple(content), tuple(display), tuple(stems), tuple(proper), tuple(quoted))
 
 
@@ -539,6 +561,13 @@ def rank(
         if window_days is not None and days is not None and days > window_days:
             continue
         sem = float(semantic[i])
+        if sem < th.semantic_floor and item.text != query.text:
+            # Unrelated in meaning: on PolNeAR the few "wording" pairs this low were quoted names
+            # and slogans. Skipping the word analysis here is most of rank's speed.
+            if include_unrelated:
+                unrelated.append(MatchResult(item.id, RELATION_NONE, round(0.5 * sem, 4), 0.0, round(sem, 4),
+                                             {"speaker_agrees": None, "days_apart": days}))
+            continue
         pa = _analyse(item.text)
         if sem < th.prefilter_min_semantic and len(qset.intersection(pa.stems)) < 2 and not include_unrelated:
             continue  # neither close in meaning nor sharing words: not worth the alignment

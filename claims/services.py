@@ -439,7 +439,7 @@ def _retrieval_pool(candidate: Candidate, shingle_values: set[int], when: date |
         ids.extend(_claims_sharing_shingles(sorted(shingle_values)[:POOL_MAX_SHINGLES]))
     if not ids:
         return []
-    return list(live.filter(pk__in=set(ids)).only("id", "text", "speaker_id", "first_reported_at", "embedding"))
+    return list(live.filter(pk__in=set(ids)).order_by().only("id", "text", "speaker_id", "first_reported_at", "embedding"))
 
 
 def _pool_vectors(pool: list[Claim]) -> np.ndarray:

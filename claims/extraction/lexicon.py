@@ -21,10 +21,10 @@ SAY = {
     "believe", "think", "fear", "worry", "hope", "charge", "boast", "acknowledge", "affirm",
     "reckon", "tweet", "post", "announce", "assure", "remind", "inform", "explain", "comment",
     "continue", "point", "find", "show", "suggest", "propose", "demand", "predict", "guarantee",
-    "caution", "joke", "quip", "recount", "lament", "concur", "contend", "dispute", "protest",
+    "caution", "joke", "quip", "recount", "lament", "concur", "contend", "dispute",
     "retort", "shout", "scream", "yell", "whisper", "muse", "acknowledge", "emphasize", "repeat",
-    "elaborate", "reason", "posit", "surmise", "theorize", "theorise", "stipulate", "contest",
-    "insinuate", "imply", "threaten", "tout", "brag", "gush", "assess", "figure", "forecast",
+    "elaborate", "posit", "surmise", "theorize", "theorise", "stipulate",
+    "insinuate", "imply", "threaten", "tout", "brag", "gush", "assess", "forecast",
     "calculate", "project", "concede", "confide", "detail", "outline", "highlight", "describe",
 }
 
@@ -104,9 +104,33 @@ for _lemma in sorted(CUE_LEMMAS | set(PHRASAL)):
 # Nominal cues that introduce a source: "according to X", "in a statement", "in an interview".
 ACCORDING = re.compile(r"\b(according to|as reported by|in the words of)\b", re.I)
 
-CUE_WORD_RE = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(f) for f in FORM_TO_LEMMA), key=len, reverse=True)) + r")\b", re.I
-)
+# Lemmas whose base and -s forms are more often nouns ("the United States", "a tweet",
+# "public support"): those forms alone do not make a sentence worth parsing.
+NOUNY = {
+    "state", "tweet", "support", "show", "point", "back", "call", "post", "question", "attack", "remark",
+    "comment", "claim", "report", "raise", "mention", "find", "speak", "believe", "think", "continue",
+    "fear", "hope", "worry", "estimate", "charge", "demand", "promise", "pledge", "vow", "note", "reply",
+    "respond", "signal", "hint", "quip", "joke", "boast", "lament", "dispute", "challenge", "credit",
+    "thank", "hit", "blast", "slam", "rip", "trash", "bash", "pan", "knock", "project", "detail",
+    "outline", "highlight", "dub", "term", "label", "brand", "guarantee", "forecast", "tout", "praise",
+    "welcome", "blame", "cite", "record", "fire", "lay", "spell", "rail", "weigh", "sound", "push", "lash",
+    "caution", "counter", "concede", "reason", "assess", "post", "ask", "warn", "urge", "defend", "mock",
+    "fault", "advocate", "recommend", "predict", "suggest", "announce", "confirm", "reveal", "deny",
+    "propose", "indicate", "describe", "stress", "add", "observe", "repeat", "recall", "write",
+}
+
+
+def _nouny_form(form: str, lemma: str) -> bool:
+    return lemma in NOUNY and not form.endswith(("ed", "ing")) and form not in {"said", "told", "wrote", "thought", "found", "shown", "spoke", "spoken", "laid", "hit"}
+
+
+def _alternation(forms) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True)) + r")\b", re.I)
+
+
+CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if not _nouny_form(f, lemma))
+WEAK_CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if _nouny_form(f, lemma))
+REPORTED_CONTENT = re.compile(r"\bthat\b|[“”\":]|''")
 
 PERSONAL = {"he", "she"}
 PLURAL_PRONOUNS = {"they", "we"}

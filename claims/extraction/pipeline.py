@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .lexicon import STRONG, ACCORDING, CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
+from .lexicon import STRONG, ACCORDING, CUE_WORD_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
 from .model import get_nlp
 from .lexicon import TITLE_WORDS as TITLE_SET
 from .speakers import NAME_RUN, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
@@ -94,7 +94,12 @@ class _Article:
                 continue
             chunk = text[unit.start:unit.end]
             outside = _mask_quotes(chunk, unit)
-            if CUE_WORD_RE.search(outside) or ACCORDING.search(outside) or (unit.quotes and ":" in outside):
+            if (
+                CUE_WORD_RE.search(outside)
+                or ACCORDING.search(outside)
+                or (unit.quotes and ":" in outside)
+                or (WEAK_CUE_WORD_RE.search(outside) and REPORTED_CONTENT.search(chunk))
+            ):
                 self.to_parse.append(k)
         self.docs: dict[int, object] = {}
 

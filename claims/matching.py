@@ -58,7 +58,9 @@ QUOTED_FRAGMENT_MIN = 3       # or a quoted fragment of at least this many conte
 PARAPHRASE_MIN_SEMANTIC = 0.56           # same meaning, whatever the words
 SUPPORTED_MIN_SEMANTIC = 0.50            # ... lower when the two also share a phrase:
 SUPPORTED_MIN_RUN = 2                    # ... this many consecutive content words
-OTHER_SPEAKER_MIN_SEMANTIC = 0.53
+OTHER_SPEAKER_MIN_SEMANTIC = 0.53       # ... and sharing a word that is not a name
+UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.75      # paraphrase when a speaker is unknown: above every
+                                         # different-speaker negative of the sample (max 0.709)
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
 SEMANTIC_FLOOR = 0.25          # below this, a pair is not examined at all (the pool's bulk: speed)
 MAX_RESULTS = 10
@@ -77,6 +79,7 @@ class Thresholds:
     supported_min_semantic: float = SUPPORTED_MIN_SEMANTIC
     supported_min_run: int = SUPPORTED_MIN_RUN
     other_speaker_min_semantic: float = OTHER_SPEAKER_MIN_SEMANTIC
+    unknown_speaker_min_semantic: float = UNKNOWN_SPEAKER_MIN_SEMANTIC
     prefilter_min_semantic: float = PREFILTER_MIN_SEMANTIC
     semantic_floor: float = SEMANTIC_FLOOR
     max_results: int = MAX_RESULTS
@@ -454,6 +457,7 @@ class _Features:
     phrase_run: int       # the same, counting only runs that hold a word other than a name
     fragment: str         # a quoted fragment of one repeated by the other ("" if none)
     polarity_differs: bool  # one is negated ("not", "no", "never" ...) and the other is not
+    shared_common: int    # shared content words that are not capitalised names
     shared: tuple[str, ...]
 
 
@@ -481,7 +485,8 @@ def _features(qa: _Analysis, pa: _Analysis) -> _Features:
                 fragment = " ".join(piece)
     shared = tuple(dict.fromkeys(d for s, d in zip(qa.stems, qa.content_display) if s in shared_set))
     polarity_differs = any(k in NEGATIONS for k in qa.content) != any(k in NEGATIONS for k in pa.content)
-    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared)
+    shared_common = len({s for s, proper in zip(qa.stems, qa.proper) if not proper and s in shared_set})
+    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common, shared)
 
 
 def _wording_relation(f: _Features, th: Thresholds) -> str | None:
@@ -500,7 +505,9 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
     wording = _wording_relation(f, th)
     supported = semantic >= th.supported_min_semantic and f.phrase_run >= th.supported_min_run
     if speaker_agrees is False:
-        if wording is not None or supported or semantic >= th.other_speaker_min_semantic:
+        # Two people on one topic score high on meaning alone ("Clinton is a better candidate" /
+        # "when I look at somebody like Clinton": 0.74), so a shared ordinary word is required too.
+        if wording is not None or supported or (semantic >= th.other_speaker_min_semantic and f.shared_common):
             return RELATION_OTHER_SPEAKER
         return RELATION_NONE
     if wording is not None:
@@ -509,6 +516,9 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
         # The same words, one negated: a contradiction, not a paraphrase. Embeddings barely see
         # "not" ("X is qualified" / "X is not qualified" score 0.96), so the words decide.
         return RELATION_NONE
+    if speaker_agrees is None:
+        # Without the speaker to vouch, meaning alone must be as close as the same speaker's wording.
+        return RELATION_PARAPHRASE if semantic >= th.unknown_speaker_min_semantic else RELATION_NONE
     if supported or semantic >= th.paraphrase_min_semantic:
         return RELATION_PARAPHRASE
     return RELATION_NONE

@@ -378,6 +378,8 @@ def _match_thresholds():
         "supported_min_semantic": "FACTDESK_MATCH_SUPPORTED_MIN",
         "supported_min_run": "FACTDESK_MATCH_SUPPORTED_MIN_RUN",
         "other_speaker_min_semantic": "FACTDESK_MATCH_OTHER_SPEAKER_MIN",
+        "unknown_speaker_min_semantic": "FACTDESK_MATCH_UNKNOWN_SPEAKER_MIN",
+        "semantic_floor": "FACTDESK_MATCH_SEMANTIC_FLOOR",
         "max_results": "FACTDESK_MATCH_MAX_RESULTS",
     }
     values = {field: getattr(settings, name) for field, name in names.items() if hasattr(settings, name)}

@@ -7,6 +7,7 @@ be subclassed (claims/admin.py adds candidate inlines), so keep it importable by
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from django import forms
@@ -18,12 +19,15 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
+from kombu.exceptions import OperationalError
 
 from articles import services
 from articles.fetching import FetchRefused, check_url
 from articles.forms import ImportForm
 from articles.models import Article, ArticleVersion, Feed, Outlet
-from articles.views import FileResult, _limits, _queue_fetch
+from articles.views import FileResult, _limits, queue_fetch_after_commit
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(Outlet)
@@ -99,9 +103,9 @@ class ArticleAdmin(admin.ModelAdmin):
                     )
                     results.append(FileResult(upload.name, outcomes))
                 queued_url = data["url"]
-                if queued_url:
-                    user_id = request.user.pk
-                    transaction.on_commit(lambda: _queue_fetch(queued_url, data["outlet"], user_id))
+                if queued_url and queue_fetch_after_commit(queued_url, data["outlet"], request.user.pk)["queued"] is False:
+                    messages.error(request, f"{queued_url} could not be queued: the task queue is unreachable. Try again later.")
+                    queued_url = ""
                 form = ImportForm()
         else:
             form = ImportForm()
@@ -153,8 +157,20 @@ class FeedAdmin(admin.ModelAdmin):
         from articles.tasks import poll_feed
 
         ids = list(queryset.filter(active=True).values_list("pk", flat=True))
+        failed = []
+
+        def queue(feed_id):
+            try:
+                poll_feed.delay(feed_id)
+            except (OperationalError, OSError):
+                logger.exception("could not queue a poll of feed %s", feed_id)
+                failed.append(feed_id)
+
         for feed_id in ids:
-            transaction.on_commit(lambda feed_id=feed_id: poll_feed.delay(feed_id))
+            transaction.on_commit(lambda feed_id=feed_id: queue(feed_id))
+        if failed:
+            self.message_user(request, "The task queue is unreachable; no feed was queued. Try again later.", messages.ERROR)
+            return
         skipped = queryset.count() - len(ids)
         self.message_user(request, f"{len(ids)} feed(s) queued for polling." + (f" {skipped} inactive skipped." if skipped else ""),
                           messages.SUCCESS)

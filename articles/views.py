@@ -60,10 +60,29 @@ def _limits() -> dict:
     }
 
 
-def _queue_fetch(url: str, outlet: str, user_id: int) -> None:
+def _queue_fetch(url: str, outlet: str, user_id: int) -> bool:
+    """Queue the fetch for the worker; False (logged) when the broker cannot be reached."""
+    from kombu.exceptions import OperationalError
+
     from articles.tasks import fetch_url
 
-    fetch_url.delay(url, outlet, user_id)
+    try:
+        fetch_url.delay(url, outlet, user_id)
+    except (OperationalError, OSError):
+        logger.exception("could not queue the fetch of %s", url)
+        return False
+    return True
+
+
+def queue_fetch_after_commit(url: str, outlet: str, user_id: int) -> dict:
+    """Queue the fetch once the surrounding transaction commits (at once outside one).
+
+    Returns a dict whose "queued" becomes True or False when the queueing has run, so the page
+    can say whether the worker got it.
+    """
+    state = {"queued": None}
+    transaction.on_commit(lambda: state.__setitem__("queued", _queue_fetch(url, outlet, user_id)))
+    return state
 
 
 @login_required
@@ -86,15 +105,14 @@ def import_articles(request):
                     content_type=upload.content_type or "",
                 )
                 results.append(FileResult(upload.name, outcomes))
-            queued_url = data["url"]
+            queued_url, queue_failed = data["url"], False
             if queued_url:
-                user_id = request.user.pk
-                transaction.on_commit(lambda: _queue_fetch(queued_url, data["outlet"], user_id))
+                queue_failed = queue_fetch_after_commit(queued_url, data["outlet"], request.user.pk)["queued"] is False
             totals = Counter(o.status for r in results for o in r.outcomes)
             return render(
                 request,
                 "articles/import_results.html",
-                {"results": results, "queued_url": queued_url, "totals": totals, "form": ImportForm(), **_limits()},
+                {"results": results, "queued_url": queued_url, "queue_failed": queue_failed, "totals": totals, "form": ImportForm(), **_limits()},
             )
         return render(request, "articles/import.html", {"form": form, **_limits()}, status=400)
     return render(request, "articles/import.html", {"form": ImportForm(), **_limits()})

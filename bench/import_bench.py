@@ -10,11 +10,10 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench._setup import POSTGRES_URL, ROOT, SHARED, ensure_postgres_database, require_shared  # noqa: E402
+from bench._setup import POSTGRES_URL, ROOT, ensure_postgres_database, require_shared  # noqa: E402
 
 CHILD = """
 import sys, time

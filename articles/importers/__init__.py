@@ -20,7 +20,6 @@ from articles.importers.jsonfmt import parse_json, parse_jsonl
 from articles.importers.manifest import ManifestEntry, read_manifest
 from articles.importers.normalise import is_furniture, normalise_text
 from articles.importers.text import parse_text
-from articles.models import SourceFormat
 
 __all__ = [
     "ImportRejected",
@@ -131,7 +130,3 @@ def parse_any(
     if kind == "html":
         return [parse_html(text, **meta)]
     return _PARSERS[kind](text, max_item_chars=max_bytes, **meta)
-
-
-# Kept importable for callers that want the format constants next to the parsers.
-FORMATS = [choice for choice, _ in SourceFormat.choices if choice != SourceFormat.URL]

@@ -495,8 +495,9 @@ def _adjacent_quote(text: str, unit: Unit, doc, tok, standalone: list[Quote], us
             continue
         if q.end <= vs:
             between = text[q.end:vs]
+            close = q.end - 2 if text[q.end - 2:q.end] in ("''", "’’") else q.end - 1
             if len(between.split()) <= 7 and not re.search(r"[.!?;“”\"]", between) and (
-                text[q.end - 2:q.end - 1] in {",", "?", "!", "—", "-"} or between.strip().startswith((",", "—", "–"))
+                text[close - 1:close] in {",", "?", "!", "—", "-", "…"} or between.strip().startswith((",", "—", "–"))
             ):
                 best = q  # the nearest quote before
         elif q.start >= ve and best is None:
@@ -565,7 +566,9 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     first_s = min(subj_span[0], tok.i)
     if first_s < 3 or doc[first_s - 1].text not in {",", "—", "–", "--"} and not _quote_ends_before(unit, doc, first_s):
         return None
-    rest = [t for t in doc[tok.i + 1:] if not t.is_punct]
+    subject_tokens = set(range(subj.left_edge.i, subj.right_edge.i + 1)) if subj.i > tok.i else set()
+    stop = next((t.i for t in doc[tok.i + 1:] if t.text in {".", "!", "?"} and t.i not in subject_tokens), len(doc))
+    rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]
     if len(rest) > 6 or any(t.tag_.startswith("VB") for t in rest):
         # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
         after = tok.i + 1
@@ -657,7 +660,8 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
         full = index.full_name(bare)
         known = index.person(full) is not None
         ent_ok = last.ent_type_ in {"PERSON", ""}
-        if looks_like_person(bare) and (known or len(bare.split()) >= 2 and ent_ok):
+        courtesy = re.search(r"\b(Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof)\.?\s+$", text[max(0, m.start() - 6):m.start()]) is not None
+        if looks_like_person(bare) and (known or courtesy or len(bare.split()) >= 2 and ent_ok):
             name = bare
             break
     proper = _is_proper(subj, index, text)

@@ -141,7 +141,7 @@ ABBREVIATIONS = {
     "d.c", "a.m", "p.m", "fig", "al", "pres", "supt", "dept", "univ", "assn", "bros", "messrs", "op", "ed",
 }
 
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“'‘(\[«]?[A-Z0-9])")
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+(?:''|``|[\"“'‘(\[«])?[A-Z0-9])")
 
 
 def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -255,6 +256,11 @@ def _read_capped(response: requests.Response, max_bytes: int, deadline: float) -
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchRefused(f"it is {int(declared):,} bytes, over the {max_bytes:,}-byte limit")
+    # A server can drip a byte at a time, each read well within the socket timeout; closing the
+    # response from a timer at the deadline ends such a read, whatever it is blocked in.
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), response.close)
+    timer.daemon = True
+    timer.start()
     chunks, size = [], 0
     try:
         # iter_content decompresses, so the cap also applies to what a small gzip body expands to.
@@ -262,11 +268,18 @@ def _read_capped(response: requests.Response, max_bytes: int, deadline: float) -
             size += len(chunk)
             if size > max_bytes:
                 raise FetchRefused(f"it is over the {max_bytes:,}-byte limit")
-            if time.monotonic() > deadline:
-                raise FetchRefused("the server sent the content too slowly")
             chunks.append(chunk)
-    except requests.exceptions.RequestException as exc:
-        raise FetchRefused(f"the download failed ({_short(exc)})") from None
+            if time.monotonic() > deadline:
+                break
+    except FetchRefused:
+        raise
+    except Exception as exc:  # a read on the response the timer closed fails in several ways
+        if time.monotonic() < deadline:
+            raise FetchRefused(f"the download failed ({_short(exc)})") from None
+    finally:
+        timer.cancel()
+    if time.monotonic() >= deadline:
+        raise FetchRefused("the server sent the content too slowly")
     return b"".join(chunks)
 
 

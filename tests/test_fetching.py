@@ -6,6 +6,7 @@ Loopback is a private address, so every fetch that should succeed passes ``allow
 """
 import http.server
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,18 @@ class DeskSite(http.server.BaseHTTPRequestHandler):
             for _ in range(50):
                 self.wfile.write(PAGE)
             self.close_connection = True
+        elif path == "/drip":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(200):  # a byte at a time, each well within the read timeout
+                    self.wfile.write(b"<")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the fetcher hung up, as it should
         elif path == "/photo.jpg":
             self.reply(200, b"\xff\xd8\xff\xe0" + b"\x00" * 500, "image/jpeg")
         elif path == "/untyped":
@@ -166,6 +179,11 @@ def test_an_oversized_body_is_refused(site, path):
 def test_a_wrong_content_type_is_refused(site, path, reason):
     with pytest.raises(FetchRefused, match=reason):
         fetch(f"{site}{path}")
+
+
+def test_a_body_dripped_slowly_is_cut_off_at_the_deadline(site):
+    with pytest.raises(FetchRefused, match="too slowly"):
+        fetch_url(f"{site}/drip", allow_private=True, timeout=0.5, max_bytes=1_000_000)
 
 
 def test_an_error_status_is_refused(site):

@@ -154,7 +154,7 @@ TITLE_WORDS = {
     "manager", "strategist", "adviser", "advisor", "aide", "counsel", "lawyer", "gop", "democratic",
     "republican", "democrat", "independent", "majority", "minority", "whip", "house", "senate",
     "white", "general-secretary", "mp", "mep", "ag", "doctor", "nurse", "chairperson", "president-elect",
-    "vice-president", "u.s.", "us", "uk", "eu", "un", "nato", "national", "federal", "county", "city",
+    "vice-president", "del", "delegate", "u.s.", "us", "uk", "eu", "un", "nato", "national", "federal", "county", "city",
 }
 
 # Head nouns that make a common-noun phrase a possible speaker.

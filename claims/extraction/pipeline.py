@@ -144,13 +144,13 @@ def extract(text: str, **kw) -> list[Extracted]:
 
 def _extract_article(art: _Article, threshold: float) -> list[Extracted]:
     text = art.text
-    index = ArticleIndex(text)
+    index = ArticleIndex(text, [(art.paras[i].start, art.paras[i].end) for i in art.headings])
     sal = Salience()
     found: list[Attribution] = []
     quote_owner: dict[int, Attribution] = {}  # quote start -> the attribution that took it
     for k, unit in enumerate(art.units):
         if unit.paragraph in art.headings:
-            name = _name_line(art, unit.paragraph)
+            name = _name_line(art, unit.paragraph, lambda n: index.person(index.full_name(n)) is not None)
             if name:
                 sal.saw_person(index.full_name(name))
             continue
@@ -623,6 +623,8 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
     ms, me = _tok_start(unit, doc[left]), _tok_end(unit, doc[right])
     mention = text[ms:me]
     low = subj.lower_
+    if any(t.tag_ in {"VBZ", "VBP", "VBD"} and t.head.dep_ != "relcl" and t.dep_ != "relcl" for t in doc[left:right + 1]) and subj.dep_ not in {"relcl"}:
+        return None  # a clause, not a speaker
     if low in {"i", "you", "it", "this", "which", "that", "what", "there"} or subj.tag_ in {"WDT", "WP"} and subj.dep_ != "relcl":
         return None
     if subj.tag_ == "PRP" or low in PERSONAL | PLURAL_PRONOUNS:
@@ -802,7 +804,7 @@ def _update_salience_from_plain(text: str, unit: Unit, index: ArticleIndex, sal:
 NAME_LINE = re.compile(r"^[—–-]?\s*(?:[A-Z][\w’'.-]*\s*){1,5}$")
 
 
-def _name_line(art: _Article, pi: int) -> str:
+def _name_line(art: _Article, pi: int, index_knows=None) -> str:
     """The name on a line that holds only a speaker's name, right after a quoted paragraph."""
     if pi == 0:
         return ""
@@ -814,7 +816,12 @@ def _name_line(art: _Article, pi: int) -> str:
     if not any(q.end == prev.end or (q.end >= prev.end - 1 and q.start < prev.end) for q in art.quotes):
         return ""
     bare = split_title(line.lstrip("—–- "))[1]
-    return bare if looks_like_person(bare) else ""
+    if not looks_like_person(bare) or line.endswith("."):
+        return ""
+    # a single word is a credit line ("Netflix", "Reuters") unless the article names that person
+    if len(bare.split()) < 2 and index_knows is not None and not index_knows(bare):
+        return ""
+    return bare
 
 
 def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, Attribution]) -> list[Attribution]:
@@ -849,17 +856,15 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
                 prev, prev_para = att, end_pi
                 continue
         # a line holding only the speaker's name
-        if nxt is not None and not tail and NAME_LINE.match(text[nxt.start:nxt.end]) and len(text[nxt.start:nxt.end]) <= 60:
+        bare = _name_line(art, end_pi + 1, lambda n: index.person(index.full_name(n)) is not None) if nxt is not None and not tail else ""
+        if bare:
             raw = text[nxt.start:nxt.end].lstrip("—–- ")
             name_s = nxt.start + (nxt.end - nxt.start - len(raw))
-            title, bare = split_title(raw)
-            if looks_like_person(bare):
-                full = index.full_name(bare)
-                sp = _named(index, full, raw, name_s, nxt.end)
-                att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.9)
-                out.append(att)
-                prev, prev_para = att, end_pi
-                continue
+            sp = _named(index, index.full_name(bare), raw, name_s, nxt.end)
+            att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.9)
+            out.append(att)
+            prev, prev_para = att, end_pi
+            continue
         # a colon-led quote: the previous paragraph ends "X said:" (handled when parsed) or
         # a floating quote right after an attributed one
         same_para_split = (

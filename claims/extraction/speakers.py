@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .lexicon import GENERIC_ANAPHORS, PERSONAL, PLURAL_PRONOUNS, TITLE_WORDS
 
-_CAP = r"(?:[A-Z][a-zà-ÿ]+(?:[-’'][A-Z]?[a-zà-ÿ]+)*|[A-Z]\.|Mc[A-Z][a-z]+|O’[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
+_CAP = r"(?:(?:O[’']|D[’'])?[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)*(?:[-’'][A-Z]?[a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)*)*|[A-Z]\.|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
 _PARTICLE = r"(?:de|da|del|della|van|von|der|den|bin|al|el|le|la|di|du)"
 NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP})*")
 POSSESSIVE = re.compile(r"[’']s$")
@@ -89,12 +89,15 @@ class Person:
 class ArticleIndex:
     """The people an article names, found once over its whole text."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, skip: list[tuple[int, int]] = ()):
+        """``skip``: spans (headlines) whose title-case words are not names."""
         self.text = text
         self.people: dict[str, Person] = {}  # full name -> person
         self.by_surname: dict[str, str] = {}
         self.mentions: list[tuple[int, int, str]] = []  # (start, end, full name) in text order
         for m in NAME_RUN.finditer(text):
+            if any(a <= m.start() < b for a, b in skip):
+                continue
             run = POSSESSIVE.sub("", m.group(0))
             title, name = split_title(run)
             if not looks_like_person(name):
@@ -114,6 +117,26 @@ class ArticleIndex:
                     self.mentions.append((start, end, full))
                     if title:
                         self._role(full, title, m.start())
+
+        self._genders()
+
+    def _genders(self) -> None:
+        """Which pronoun each person takes, from the article itself: a courtesy title, or the
+        first he/she that follows a mention before anyone else is named."""
+        votes: dict[str, list[int]] = {}
+        starts = [m[0] for m in self.mentions]
+        for k, (s, e, full) in enumerate(self.mentions):
+            v = votes.setdefault(full, [0, 0])
+            title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", self.text[max(0, s - 6):s])
+            if title:
+                v[0 if title.group(1) == "Mr" else 1] += 3
+            limit = min(starts[k + 1] if k + 1 < len(starts) else len(self.text), e + 160)
+            m = re.search(r"\b(he|him|his|himself|she|her|hers|herself)\b", self.text[e:limit], re.I)
+            if m:
+                v[0 if m.group(1).lower() in {"he", "him", "his", "himself"} else 1] += 1
+        for full, (male, female) in votes.items():
+            if full in self.people and male != female:
+                self.people[full].gender = "m" if male > female else "f"
 
     def _add(self, name: str) -> str:
         surname = norm(name.split()[-1])
@@ -232,8 +255,6 @@ class Salience:
             for name in reversed(self.persons):
                 person = index.person(name)
                 if person is None or not person.gender or person.gender == gender:
-                    if person is not None and not person.gender:
-                        person.gender = gender
                     return name
             return ""
         if w in PLURAL_PRONOUNS:

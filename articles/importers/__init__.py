@@ -8,6 +8,7 @@ Writing to the database is ``articles.services``' job.
 """
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -36,6 +37,8 @@ __all__ = [
     "read_manifest",
     "to_datetime",
 ]
+
+logger = logging.getLogger(__name__)
 
 # A file of many articles (JSON, JSON Lines, a feed) may be this many times the one-article limit;
 # each article in it is still held to the one-article limit.
@@ -127,6 +130,14 @@ def parse_any(
         raise ImportRejected(f"it is {human_size(len(data))}, over the {human_size(max_bytes)} limit for one article")
     if kind == "text":
         return [parse_text(text, name=name, **meta)]
-    if kind == "html":
-        return [parse_html(text, **meta)]
-    return _PARSERS[kind](text, max_item_chars=max_bytes, **meta)
+    try:
+        if kind == "html":
+            return [parse_html(text, **meta)]
+        return _PARSERS[kind](text, max_item_chars=max_bytes, **meta)
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        # trafilatura, lxml and feedparser are large; an input that trips one of them is this
+        # input's failure (logged with its traceback), not a crash of the whole import.
+        logger.exception("the %s parser failed on %s", kind, name)
+        raise ImportRejected(f"it could not be read as {kind} ({type(exc).__name__})") from None

@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("import/", include("articles.urls")),
     path("", include("claims.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("factdesk.auth")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("factdesk.api")),

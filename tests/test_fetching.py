@@ -305,3 +305,25 @@ def test_feed_polling_records_a_refusal(site):
     feed.refresh_from_db()
     assert outcome.failed and "loopback" in feed.last_error and feed.last_polled_at is not None
     assert not Article.objects.exists()
+
+
+@pytest.mark.worker
+def test_beat_task_polls_registered_feeds_through_the_worker(celery_worker, site, settings):
+    """What Celery beat runs every FACTDESK_FEED_POLL_SECONDS: queue a poll of each active feed."""
+    from articles.tasks import poll_due_feeds
+
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True  # only tests may reach loopback
+    outlet = Outlet.objects.create(name="Campaign Desk")
+    Feed.objects.create(url=f"{site}/feed.xml", outlet=outlet)
+    Feed.objects.create(url=f"{site}/paused.xml", outlet=outlet, active=False)
+    poll_due_feeds.delay()
+    deadline = time.monotonic() + 60
+    while Article.objects.count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert sorted(Article.objects.values_list("outlet__name", flat=True)) == ["Campaign Desk", "Campaign Desk"]
+    assert "/paused.xml" not in [path for path, _ in DeskSite.seen]
+    feed = Feed.objects.get(url=f"{site}/feed.xml")
+    while feed.last_polled_at is None and time.monotonic() < deadline:
+        time.sleep(0.25)
+        feed.refresh_from_db()
+    assert feed.etag == '"feed-v1"' and feed.entries_imported == 2

@@ -320,7 +320,7 @@ def _span_of(tok, exclude=()) -> tuple[int, int]:
 
 def _speaker_mention(doc, subj) -> tuple[int, int]:
     left, right = _span_of(subj)
-    while right > left and doc[right].is_punct:
+    while right > left and doc[right].is_punct and doc[right].text != ")":
         right -= 1
     while left < right and (doc[left].is_punct or doc[left].lower_ in {"and", "but", "so", "also"}):
         left += 1
@@ -487,6 +487,20 @@ def _colon_led(art: _Article, unit: Unit, tok, used: set[int]) -> Quote | None:
     return None
 
 
+ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|Prof|Rev|Del|No|Inc|Corp|Co|Ltd|[A-Z]))$")
+
+
+def _one_sentence(between: str) -> bool:
+    """No sentence break or other quote between a quote and its cue (abbreviations allowed)."""
+    if re.search(r"[!?;“”\"]", between):
+        return False
+    for m in re.finditer(r"\.", between):
+        if not ABBREV_BEFORE_DOT.search(between[:m.start()]) and not re.match(r"[A-Z]\.", between[m.start() - 1:m.start() + 1] or ""):
+            if m.end() < len(between) and re.match(r"\s+[A-Z]", between[m.end():]):
+                return False
+    return True
+
+
 def _adjacent_quote(text: str, unit: Unit, doc, tok, standalone: list[Quote], used: set[int]) -> Quote | None:
     vs, ve = _tok_start(unit, tok), _tok_end(unit, tok)
     best = None
@@ -496,7 +510,7 @@ def _adjacent_quote(text: str, unit: Unit, doc, tok, standalone: list[Quote], us
         if q.end <= vs:
             between = text[q.end:vs]
             close = q.end - 2 if text[q.end - 2:q.end] in ("''", "’’") else q.end - 1
-            if len(between.split()) <= 7 and not re.search(r"[.!?;“”\"]", between) and (
+            if len(between.split()) <= 10 and _one_sentence(between) and (
                 text[close - 1:close] in {",", "?", "!", "—", "-", "…"} or between.strip().startswith((",", "—", "–"))
             ):
                 best = q  # the nearest quote before

@@ -101,6 +101,27 @@ def test_an_unbalanced_mark_does_not_wreck_the_quotes_after_it():
     assert {q.speaker for q in quotes} == {"Omar Haddad"}
 
 
+def test_a_name_and_a_colon_or_a_dash_after_the_quote_name_the_speaker():
+    text = "Rachel Obi: “The economy is growing faster than anyone expected.”\n“Rents must come down this year.” ― Tomas Berg"
+    quotes = attributed(text)
+    assert [(text[q.start:q.end][:10], q.speaker) for q in quotes] == [("“The econo", "Rachel Obi"), ("“Rents mus", "Tomas Berg")]
+
+
+def test_interview_transcript_turns_belong_to_their_upper_case_label():
+    text = "Chris Dalton interviewed the governor.\nDALTON: Will you raise taxes next year?\nGOVERNOR REYES: No, we will cut them for families."
+    turns = attributed(text)
+    assert [(text[t.start:t.end], t.speaker) for t in turns] == [
+        ("Will you raise taxes next year", "Chris Dalton"),
+        ("No, we will cut them for families", "Reyes"),  # the title is a role, not the name
+    ]
+
+
+def test_a_quote_keeps_its_speaker_when_an_aside_sits_between_them():
+    text = "“It is over,” a senior official, speaking on condition of anonymity, told reporters."
+    q = only(text)
+    assert q.kind == "direct" and q.speaker == "a senior official" and not q.speaker_resolved
+
+
 # ----------------------------------------------------------------------------- reported speech
 
 
@@ -192,6 +213,22 @@ def test_role_phrase_resolves_to_the_person_named_with_that_role():
     assert q.speaker == "Helen Brooks" and q.speaker_resolved
     assert q.speaker_mention == "The Trade Secretary"
     assert any("Trade Secretary" in r for r in q.speaker_roles)
+
+
+def test_a_title_the_article_gives_one_person_resolves_to_them():
+    text = "President Amara Diallo opened the summit.\nThe Senegalese president said that the debt would be repaid by 2030."
+    q = only(text)
+    assert q.speaker == "Amara Diallo" and q.speaker_mention == "The Senegalese president"
+
+
+def test_a_pronoun_skips_a_person_of_the_other_gender():
+    text = (
+        "Senator Maria Lopez questioned the chief executive, John Hart, for two hours. She was furious.\n"
+        "Hart said his bank had fired 5,000 staff. Mr. Hart apologised.\n"
+        "“You should resign,” she said."
+    )
+    q = [x for x in attributed(text) if x.kind == "direct"][0]
+    assert q.speaker == "Maria Lopez" and q.speaker_mention == "she"
 
 
 def test_a_surname_alone_resolves_to_the_full_name_used_earlier():

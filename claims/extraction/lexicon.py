@@ -173,7 +173,11 @@ SPEAKER_NOUNS = {
     "allies", "countries", "nations", "states", "governments", "observers", "insiders", "executives",
     "organizers", "organisers", "statement", "letter", "memo", "filing", "lawsuit", "data", "figures",
     "paper", "newspaper", "network", "outlet", "court", "board", "council", "union", "company", "firm",
-    "bank", "fund", "agency", "office", "spokesmen", "secretary-general", "chairman", "chairwoman",
+    "bank", "fund", "agency", "office", "spokesmen", "army", "military", "navy", "ministry", "kremlin",
+    "embassy", "regime", "cabinet", "parliament", "senate", "house", "congress", "prosecutor's",
+    "investigators", "witnesses", "protesters", "demonstrators", "medics", "rescuers", "troops",
+    "militants", "rebels", "forces", "lawyers", "families", "relatives", "workers", "unions", "employers",
+    "economists", "banks", "markets", "companies", "firms", "airline", "hospital", "school", "university", "secretary-general", "chairman", "chairwoman",
 }
 
 GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "spokeswoman",

@@ -375,6 +375,18 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = _adjacent_quote(text, unit, doc, tok, standalone, used_quotes)
         if quote is not None:
+            if speaker is None and via_quote is None and subj is None and quote.end <= vs:
+                # a mis-parse ("“…,” a senior official, speaking on condition …, told AFP"):
+                # the noun phrase between the quote and the cue is the speaker
+                between = [t for t in doc if _tok_start(unit, t) >= quote.end and t.i < tok.i]
+                head = None
+                for t in between:
+                    if t.text in {",", "(", "—", "–"} and head is not None:
+                        break
+                    if t.tag_ in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
+                        head = t
+                if head is not None:
+                    speaker = _resolve(doc, unit, head, index, sal, text)
             if speaker is None:
                 continue
             used_quotes.add(quote.start)
@@ -708,9 +720,10 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
     # a role or description: "the US Defence Secretary", "a senior diplomat", "the person"
     if subj.tag_ in {"NN", "NNS", "NNP", "NNPS", "CD"}:
         plural = subj.tag_ in {"NNS", "NNPS"}
-        known_speaker = head in SPEAKER_NOUNS or bool(index.by_role(mention))
+        indefinite = doc[left].lower_ in {"a", "an", "another", "one", "some"}
+        who = index.by_role(mention, sal.persons) if not plural and not indefinite else None
+        known_speaker = head in SPEAKER_NOUNS or bool(who)
         if not plural:
-            who = index.by_role(mention)
             if who:
                 sal.saw_person(who)
                 return _named(index, who, mention, ms, me)
@@ -857,6 +870,18 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
         nxt = art.paras[end_pi + 1] if end_pi + 1 < len(art.paras) else None
         para = art.paras[end_pi]
         tail = text[q.end:para.end].strip()
+        # "Rachel Reeves: “…”": a name and a colon lead the quote
+        lead = text[para_start_of(art, q.start):q.start]
+        colon = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*:\s*", lead)
+        if colon:
+            bare = split_title(colon.group(1))[1]
+            if looks_like_person(bare) and (len(bare.split()) >= 2 or index.person(index.full_name(bare))):
+                name_s = q.start - len(lead) + colon.start(1)
+                sp = _named(index, index.full_name(bare), colon.group(1), name_s, name_s + len(colon.group(1)))
+                att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.85)
+                out.append(att)
+                prev, prev_para = att, end_pi
+                continue
         # "…” ― Carla Sanchez": a name after a dash, closing the quote's paragraph
         dash = re.match(r"[―—–-]+\s*((?:[A-Z][\w’'.-]*\s*){1,5})\.?$", tail)
         if dash:
@@ -921,6 +946,10 @@ def _transcript_turns(art: _Article, index: ArticleIndex, taken: set[int]) -> li
         sp = _named(index, full, m.group(1), ls, ls + len(m.group(1)))
         out.append(Attribution("direct", s, e, sp, "", None, None, 0.8))
     return out
+
+
+def para_start_of(art: _Article, pos: int) -> int:
+    return art.paras[_para_index(art, pos)].start
 
 
 def _para_index(art: _Article, pos: int) -> int:

@@ -201,25 +201,35 @@ class ArticleIndex:
     def person(self, full: str) -> Person | None:
         return self.people.get(full)
 
-    def by_role(self, mention: str) -> str | None:
+    def by_role(self, mention: str, recent: list[str] | None = None) -> str | None:
         """'the US Defence Secretary' -> the person the article named with that role, if one."""
         want = role_words(mention)
         if not want:
             return None
-        best, best_score = None, 0.0
+        scores: dict[str, float] = {}
         for person in self.people.values():
             for role in person.roles:
                 have = role_words(role)
                 if not have:
                     continue
-                head_ok = _head(mention) == _head(role) or _head(mention) in have
-                if not head_ok:
+                if not (_head(mention) == _head(role) or _head(mention) in have):
                     continue
-                inter = len(want & have)
-                score = inter / len(want)
-                if score > best_score or (score == best_score and best and best != person.name and False):
-                    best, best_score = person.name, score
-        return best if best_score >= 0.66 else None
+                scores[person.name] = max(scores.get(person.name, 0.0), len(want & have) / len(want))
+        if not scores:
+            return None
+        if len(scores) == 1:
+            # the only person the article gives that title ("President Emmanuel Macron" ...
+            # "the French president")
+            return next(iter(scores))
+        best = max(scores.values())
+        winners = [name for name, score in scores.items() if score == best]
+        if best < 0.66:
+            return None
+        if len(winners) > 1 and recent:
+            for name in reversed(recent):
+                if name in winners:
+                    return name
+        return winners[0] if len(winners) == 1 else None
 
 
 def _head(phrase: str) -> str:

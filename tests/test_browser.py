@@ -242,6 +242,8 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     admin_page.click("input[type=submit], button[type=submit]")
     admin_page.wait_for_url(re.compile(r".*/admin/claims/claim/.*"))
     assert admin_page.locator("#result_list tbody tr").count() >= 2
+    if admin_page.locator("#toggle-nav-sidebar").is_visible():
+        admin_page.click("#toggle-nav-sidebar")  # give the changelist the whole width
     shoot(admin_page, "admin")
     admin_page.context.close()
 

@@ -35,6 +35,16 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The dashboard caches its tallies by a change stamp; SQLite reuses ids after a rolled-back test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
 OTHER_TEXT = (
     "Jane Rivers, the finance minister, made a promise on Monday.\n"
     "\u201cWe will slash the deficit by half in five years,\u201d Rivers told reporters.\n"
@@ -557,3 +567,32 @@ def test_operations_page_query_count_does_not_grow(editor_client, desk, size, dj
     _grow(desk, size)
     with django_assert_max_num_queries(15):
         assert editor_client.get(reverse("claims:operations")).status_code == 200
+
+
+def test_the_desk_stylesheet_and_script_are_served_as_static_files():
+    """base.html loads factdesk/desk.css and desk.js; without them the screens are unstyled and inert.
+
+    They live in factdesk/static/, a project folder rather than an app, so settings must name it
+    in STATICFILES_DIRS for runserver, whitenoise and collectstatic to find them.
+    """
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("factdesk/desk.css"), "factdesk/static is not in STATICFILES_DIRS"
+    assert finders.find("factdesk/desk.js"), "factdesk/static is not in STATICFILES_DIRS"
+
+
+def test_dashboard_counts_follow_decisions_despite_the_cache(editor_client, desk):
+    url = reverse("claims:dashboard")
+    assert re.search(r'stat-n">2</span><span class="stat-l">candidates to review', editor_client.get(url).content.decode())
+    services.reject_candidate(candidate_id=desk.cand_a.pk, actor=None)
+    assert re.search(r'stat-n">1</span><span class="stat-l">candidates to review', editor_client.get(url).content.decode())
+
+
+def test_queue_pages_deep_and_caps_its_count(editor_client, desk, monkeypatch):
+    from claims import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    html = editor_client.get(reverse("claims:queue"), {"page": 2, "sort": "-confidence"}).content.decode()
+    assert html.count('data-row data-swap') == 1
+    assert "more than 1" in html and "Page 2 of 2" in html

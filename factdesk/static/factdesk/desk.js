@@ -28,7 +28,9 @@
     var body = new FormData(form);
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     form.classList.add("is-busy");
-    return fetch(form.action, {
+    // A second button of the same form may post elsewhere (formaction), e.g. Reject beside Confirm.
+    var url = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    return fetch(url, {
       method: "POST",
       body: body,
       credentials: "same-origin",

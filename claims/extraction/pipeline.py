@@ -313,8 +313,10 @@ def _span_of(tok, exclude=()) -> tuple[int, int]:
     """Token-index span of a subtree, cut before relative clauses and excluded children."""
     left, right = tok.left_edge.i, tok.right_edge.i
     for child in tok.children:
-        if child.dep_ in {"relcl", "acl"} and child.i > tok.i or child in exclude:
+        if child.dep_ in {"relcl", "acl", "ccomp", "advcl", "parataxis"} and child.i > tok.i or child in exclude:
             right = min(right, child.left_edge.i - 1)
+        elif child.dep_ in {"ccomp", "advcl", "parataxis", "csubj"} and child.i < tok.i:
+            left = max(left, child.right_edge.i + 1)  # a mis-attached clause: not part of the name
     return left, right
 
 
@@ -556,6 +558,12 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     for child in tok.children:
         if child.dep_ == "ccomp" and child.i > tok.i:
             return _clause_span(doc, child, tok.i + 1)
+    if lemma in SAY and lemma not in OBJECT:
+        # "He said legalizing it could put thousands to work": a clause the parser hung as xcomp
+        for child in tok.children:
+            if child.dep_ == "xcomp" and child.i > tok.i and child.right_edge.i - child.left_edge.i >= 3:
+                if any(g.dep_ in {"ccomp", "nsubj"} for g in child.subtree if g is not child):
+                    return _clause_span(doc, child, tok.i + 1)
     if particle is not None and particle.dep_ == "prep":
         objs = [c for c in particle.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:
@@ -595,7 +603,7 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     subject_tokens = set(range(subj.left_edge.i, subj.right_edge.i + 1)) if subj.i > tok.i else set()
     stop = next((t.i for t in doc[tok.i + 1:] if t.text in {".", "!", "?"} and t.i not in subject_tokens), len(doc))
     rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]
-    if len(rest) > 6 or any(t.tag_.startswith("VB") for t in rest):
+    if len(rest) > 10 or any(t.tag_.startswith("VB") for t in rest):
         # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
         after = tok.i + 1
         while after < len(doc) and (doc[after].dep_ in {"advmod", "prt"} or doc[after].tag_ in {"RB", "RP"}):
@@ -651,7 +659,11 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
     low = subj.lower_
     if any(t.tag_ in {"VBZ", "VBP", "VBD"} and t.head.dep_ != "relcl" and t.dep_ != "relcl" for t in doc[left:right + 1]) and subj.dep_ not in {"relcl"}:
         return None  # a clause, not a speaker
-    if low in {"i", "you", "it", "this", "which", "that", "what", "there"} or subj.tag_ in {"WDT", "WP"} and subj.dep_ != "relcl":
+    if low in {"i", "we"}:
+        # the writer speaking in an opinion piece: kept as written, never resolved
+        ms, me = _tok_start(unit, subj), _tok_end(unit, subj)
+        return Speaker(subj.text, "person" if low == "i" else "group", False, subj.text, ms, me)
+    if low in {"you", "it", "this", "which", "that", "what", "there"} or subj.tag_ in {"WDT", "WP"} and subj.dep_ != "relcl":
         return None
     if subj.tag_ == "PRP" or low in PERSONAL | PLURAL_PRONOUNS:
         ms, me = _tok_start(unit, subj), _tok_end(unit, subj)
@@ -711,12 +723,20 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
         return sp
     head = subj.lower_
     if proper and (org_ent is not None or subj.tag_ in {"NNP", "NNPS"}) and head not in SPEAKER_NOUNS:
-        if len(mention.split()) > 8:
-            run = _proper_run(doc, subj)
+        run = _proper_run(doc, subj)
+        bare = split_title(run)[1]
+        if "," in mention or len(mention.split()) > 8:
             ms = _tok_start(unit, subj) - (len(run) - len(subj.text))
             me, mention = _tok_end(unit, subj), run
-        label = mention
-        return Speaker(label, "organisation", True, mention, ms, me)
+        # a lone surname the article never gave in full: a person unless it reads as an
+        # organisation (an acronym, "the Pentagon", "... Party")
+        if (
+            org_ent is None and looks_like_person(bare) and not bare.isupper() and subj.tag_ == "NNP"
+            and not re.search(r"\bthe\s+" + re.escape(bare) + r"\b", text, re.I)
+        ):
+            sal.saw_person(bare)
+            return Speaker(bare, "person", True, mention, ms, me)
+        return Speaker(mention, "organisation", True, mention, ms, me)
     # a role or description: "the US Defence Secretary", "a senior diplomat", "the person"
     if subj.tag_ in {"NN", "NNS", "NNP", "NNPS", "CD"}:
         plural = subj.tag_ in {"NNS", "NNPS"}

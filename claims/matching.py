@@ -59,6 +59,8 @@ PARAPHRASE_MIN_SEMANTIC = 0.56           # same meaning, whatever the words
 SUPPORTED_MIN_SEMANTIC = 0.50            # ... lower when the two also share a phrase:
 SUPPORTED_MIN_RUN = 2                    # ... this many consecutive content words
 OTHER_SPEAKER_MIN_SEMANTIC = 0.53       # ... and sharing a word that is not a name
+SEMANTIC_MIN_WORDS = 5                   # meaning alone counts only if both have this many content
+                                         # words: a 3-word fragment's vector is mostly its names
 UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.75      # paraphrase when a speaker is unknown: above every
                                          # different-speaker negative of the sample (max 0.709)
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
@@ -80,6 +82,7 @@ class Thresholds:
     supported_min_run: int = SUPPORTED_MIN_RUN
     other_speaker_min_semantic: float = OTHER_SPEAKER_MIN_SEMANTIC
     unknown_speaker_min_semantic: float = UNKNOWN_SPEAKER_MIN_SEMANTIC
+    semantic_min_words: int = SEMANTIC_MIN_WORDS
     prefilter_min_semantic: float = PREFILTER_MIN_SEMANTIC
     semantic_floor: float = SEMANTIC_FLOOR
     max_results: int = MAX_RESULTS
@@ -458,6 +461,7 @@ class _Features:
     fragment: str         # a quoted fragment of one repeated by the other ("" if none)
     polarity_differs: bool  # one is negated ("not", "no", "never" ...) and the other is not
     shared_common: int    # shared content words that are not capitalised names
+    shorter: int          # content words of the shorter statement
     shared: tuple[str, ...]
 
 
@@ -486,7 +490,8 @@ def _features(qa: _Analysis, pa: _Analysis) -> _Features:
     shared = tuple(dict.fromkeys(d for s, d in zip(qa.stems, qa.content_display) if s in shared_set))
     polarity_differs = any(k in NEGATIONS for k in qa.content) != any(k in NEGATIONS for k in pa.content)
     shared_common = len({s for s, proper in zip(qa.stems, qa.proper) if not proper and s in shared_set})
-    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common, shared)
+    shorter = min(len(a), len(b))
+    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common, shorter, shared)
 
 
 def _wording_relation(f: _Features, th: Thresholds) -> str | None:
@@ -504,10 +509,11 @@ def _wording_relation(f: _Features, th: Thresholds) -> str | None:
 def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Thresholds) -> str:
     wording = _wording_relation(f, th)
     supported = semantic >= th.supported_min_semantic and f.phrase_run >= th.supported_min_run
+    meaning = f.shorter >= th.semantic_min_words  # whether semantic similarity alone may count
     if speaker_agrees is False:
         # Two people on one topic score high on meaning alone ("Clinton is a better candidate" /
         # "when I look at somebody like Clinton": 0.74), so a shared ordinary word is required too.
-        if wording is not None or supported or (semantic >= th.other_speaker_min_semantic and f.shared_common):
+        if wording is not None or supported or (meaning and semantic >= th.other_speaker_min_semantic and f.shared_common):
             return RELATION_OTHER_SPEAKER
         return RELATION_NONE
     if wording is not None:
@@ -518,8 +524,8 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
         return RELATION_NONE
     if speaker_agrees is None:
         # Without the speaker to vouch, meaning alone must be as close as the same speaker's wording.
-        return RELATION_PARAPHRASE if semantic >= th.unknown_speaker_min_semantic else RELATION_NONE
-    if supported or semantic >= th.paraphrase_min_semantic:
+        return RELATION_PARAPHRASE if meaning and semantic >= th.unknown_speaker_min_semantic else RELATION_NONE
+    if supported or (meaning and semantic >= th.paraphrase_min_semantic):
         return RELATION_PARAPHRASE
     return RELATION_NONE
 

@@ -380,6 +380,7 @@ def _match_thresholds():
         "other_speaker_min_semantic": "FACTDESK_MATCH_OTHER_SPEAKER_MIN",
         "unknown_speaker_min_semantic": "FACTDESK_MATCH_UNKNOWN_SPEAKER_MIN",
         "semantic_floor": "FACTDESK_MATCH_SEMANTIC_FLOOR",
+        "semantic_min_words": "FACTDESK_MATCH_SEMANTIC_MIN_WORDS",
         "max_results": "FACTDESK_MATCH_MAX_RESULTS",
     }
     values = {field: getattr(settings, name) for field, name in names.items() if hasattr(settings, name)}

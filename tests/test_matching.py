@@ -181,6 +181,21 @@ def test_an_unknown_speaker_keeps_the_wording_relation_but_is_never_merged_autom
     assert result.evidence["speaker_agrees"] is None and not result.auto_mergeable
 
 
+def test_without_a_known_speaker_only_a_close_paraphrase_is_suggested():
+    query = st("q", "Europe must take part in any negotiations on ending the war", speaker="")
+    loose = st(1, "European countries have to be at the table for the talks that end the war")
+    result = rank(query, [loose])
+    assert result == [] or result[0].relation != RELATION_PARAPHRASE
+    close = st(2, "Europe must take part in all the negotiations to end the war")
+    assert only(rank(query, [close])).relation in (RELATION_VARIANT, RELATION_PARAPHRASE)
+
+
+def test_two_speakers_on_one_person_are_not_related_by_the_name_alone():
+    query = st("q", "Hillary Clinton is a better candidate because of it", speaker="person:a")
+    pool = [st(1, "When I look at somebody like Hillary Clinton", speaker="person:b")]
+    assert rank(query, pool) == []
+
+
 def test_statements_further_apart_than_the_window_are_not_matched():
     query = st("q", "We will build the bridge by next summer", published=DAY)
     old = st(1, "We will build the bridge by next summer", published=DAY - timedelta(days=45))

@@ -1007,6 +1007,7 @@ def reanchor_citations(*, article_id: int) -> dict[str, int]:
         text = article.text
         for citation in Citation.objects.select_for_update().filter(article=article).exclude(content_hash=article.content_hash):
             changes = ChangeSet()
+            old_place = (citation.start, citation.end)
             position, score = _find_anchor(text, citation, fuzz)
             if position is None:
                 changes.update(citation, anchor_state=AnchorState.NEEDS_REVIEW, anchor_score=score)
@@ -1019,7 +1020,7 @@ def reanchor_citations(*, article_id: int) -> dict[str, int]:
                     content_hash=article.content_hash, article_version=article.version,
                     anchor_state=AnchorState.ANCHORED if score >= 100 else AnchorState.REANCHORED, anchor_score=score,
                 )
-                counts["reanchored" if score < 100 or (start, end) != (citation.start, citation.end) else "kept"] += 1
+                counts["reanchored" if score < 100 or (start, end) != old_place else "kept"] += 1
             _record(actor=None, action="reanchor_citation", target=citation, changes=changes, claim=citation.claim,
                     summary=f"Article version {article.version}: {citation.get_anchor_state_display()}")
     return counts

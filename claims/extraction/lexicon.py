@@ -30,7 +30,7 @@ SAY = {
 
 OBJECT = {
     "reject", "criticise", "criticize", "condemn", "deny", "praise", "welcome", "underscore",
-    "highlight", "dismiss", "slam", "blast", "attack", "accuse", "describe", "call", "question",
+    "highlight", "dismiss", "slam", "blast", "accuse", "describe", "call", "question",
     "dispute", "back", "endorse", "oppose", "cite", "blame", "tout", "laud", "hail", "decry",
     "lament", "demand", "propose", "ask", "acknowledge", "announce", "confirm", "promise", "pledge",
     "vow", "urge", "caution", "warn", "stress", "emphasise", "emphasize", "reiterate", "defend",
@@ -39,7 +39,7 @@ OBJECT = {
     "predict", "suggest", "note", "mention", "admit", "concede", "reveal", "disclose", "report",
     "recall", "describe", "label", "brand", "dub", "term", "characterise", "characterize",
     "question", "challenge", "raise", "pointed", "point", "refute", "contradict", "knock",
-    "lash", "hit", "rip", "trash", "bash", "pan", "scold", "berate", "lambast", "lambaste",
+    "lash", "rip", "trash", "bash", "scold", "berate", "lambast", "lambaste",
 }
 
 # Verbs that rarely report on their own: only counted with a clause complement or a quote.

@@ -251,6 +251,11 @@ def _is_cue(tok, unit) -> str | None:
         return None
     if tok.dep_ in {"amod", "compound", "aux", "auxpass"}:
         return None
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None  # "to endorse Trump": an intention, not a statement
+    if tok.dep_ == "relcl" and not any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children) and tok.head.i < tok.i:
+        if not any(c.dep_ in SUBJECT_DEPS and c.lower_ in RELATIVE for c in tok.children):
+            return None  # "everything Trump says": the statement is the head noun, not a clause
     if _in_quote(unit, _tok_start(unit, tok)):
         return None
     return lemma
@@ -567,7 +572,12 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     if particle is not None and particle.dep_ == "prep":
         objs = [c for c in particle.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:
-            return (particle.i + 1, max(o.right_edge.i for o in objs))
+            right = max(o.right_edge.i for o in objs)
+            # "called on Congress to act": the infinitive is part of what was asked
+            for c in tok.children:
+                if c.dep_ in {"xcomp", "ccomp"} and c.i > right:
+                    right = c.right_edge.i
+            return (particle.i + 1, right)
     if lemma == "call" and particle is None:
         kids = {c.dep_ for c in tok.children if c.i > tok.i}
         if not ("dobj" in kids and kids & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in kids:
@@ -577,8 +587,13 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
         comps = [c for c in tok.children if c.i > tok.i and c.dep_ in OBJECT_DEPS and c is not particle]
         if not comps:
             return None
-        if not any(c.dep_ in {"dobj", "prep", "ccomp", "xcomp", "oprd"} for c in comps):
-            return None
+        if not any(c.dep_ in {"dobj", "ccomp", "xcomp", "oprd"} for c in comps):
+            return None  # "admitted under questioning", "rejected in 2015": no object, no content
+        dobj = next((c for c in comps if c.dep_ == "dobj"), None)
+        if dobj is not None and dobj.tag_ == "PRP" and not any(
+            c.dep_ in {"oprd", "xcomp", "ccomp"} or (c.dep_ == "prep" and c.lower_ in {"as", "for", "of"}) for c in comps
+        ):
+            return None  # "disclosed them to the AP": the content is elsewhere
         right = tok.i
         for c in sorted(comps, key=lambda c: c.i):
             # stop at a comma that opens a new clause
@@ -600,6 +615,11 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     first_s = min(subj_span[0], tok.i)
     if first_s < 3 or doc[first_s - 1].text not in {",", "—", "–", "--"} and not _quote_ends_before(unit, doc, first_s):
         return None
+    addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}
+    if any(c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "dobj" and not addressee) for c in tok.children if c.i > tok.i):
+        return None  # "..., mining companies declared bankruptcy": the cue has its own object
+    if not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[0:first_s]):
+        return None  # what precedes is not a clause ("One after another, ...")
     subject_tokens = set(range(subj.left_edge.i, subj.right_edge.i + 1)) if subj.i > tok.i else set()
     stop = next((t.i for t in doc[tok.i + 1:] if t.text in {".", "!", "?"} and t.i not in subject_tokens), len(doc))
     rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]

@@ -180,6 +180,23 @@ SPEAKER_NOUNS = {
     "economists", "banks", "markets", "companies", "firms", "airline", "hospital", "school", "university", "secretary-general", "chairman", "chairwoman",
 }
 
+# People described by what they are ("a woman who said", "one voter").
+SPEAKER_NOUNS |= {
+    "man", "men", "woman", "women", "voter", "resident", "student", "students", "mother", "father", "wife",
+    "husband", "son", "daughter", "friend", "friends", "neighbour", "neighbor", "colleague", "colleagues",
+    "teacher", "teachers", "worker", "owner", "owners", "farmer", "farmers", "supporter", "opponent",
+    "activist", "professor", "researcher", "scientist", "doctor", "nurse", "nurses", "soldier", "soldiers",
+    "veteran", "veterans", "victim", "victims", "witness", "survivor", "survivors", "attendee", "attendees",
+    "protester", "organizer", "organiser", "host", "author", "writer", "reporter", "reporters", "journalist",
+    "journalists", "columnist", "commentator", "commentators", "pollster", "pollsters", "strategist",
+    "strategists", "consultant", "historian", "historians", "executive", "ceo", "founder", "chairman",
+    "chairwoman", "president", "governor", "senator", "congressman", "congresswoman", "lawmaker", "delegate",
+    "delegates", "mayor", "candidate", "nominee", "parent", "parents", "patient", "patients", "customer",
+    "customers", "user", "users", "fan", "fans", "player", "players", "coach", "official", "officials",
+    "spokesman", "spokeswoman", "aide", "aides", "staffer", "staffers", "insider", "insiders", "expert",
+    "experts", "citizen", "citizens", "people", "person", "lawyer", "attorney", "minister", "diplomat",
+}
+
 GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "spokeswoman",
                     "spokesperson", "aide", "adviser", "advisor", "officer", "expert", "analyst", "minister",
                     "secretary", "president", "chancellor", "senator", "governor", "mayor", "leader",

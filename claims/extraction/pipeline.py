@@ -250,7 +250,11 @@ def _is_cue(tok, unit) -> str | None:
     if not tok.tag_.startswith("VB"):
         return None
     if tok.dep_ in {"amod", "compound", "aux", "auxpass"}:
-        return None
+        # '"Debate recap," tweeted Rubio spokesman Alex Conant': a cue right after a closing
+        # mark is a cue even when the parser took it for an adjective
+        start = _tok_start(unit, tok)
+        if not any(0 <= start - q.end <= 2 for q in unit.quotes):
+            return None
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return None  # "to endorse Trump": an intention, not a statement
     if tok.dep_ == "relcl" and not any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children) and tok.head.i < tok.i:
@@ -285,7 +289,10 @@ def _subject(tok, unit: Unit):
         for child in cur.children:
             if child.dep_ in SUBJECT_DEPS:
                 if child.lower_ in RELATIVE and cur.dep_ == "relcl":
-                    return cur.head, None
+                    head = cur.head
+                    if head.tag_ in {"NNP", "NNPS"} or head.lower_ in SPEAKER_NOUNS:
+                        return head, None
+                    return None, None  # "a passion that suggested ...": not a source
                 if child.dep_ == "nsubjpass":
                     continue
                 return child, None
@@ -394,6 +401,8 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
                         head = t
                 if head is not None:
                     speaker = _resolve(doc, unit, head, index, sal, text)
+                elif not between:
+                    speaker = _speaker_after(text, ve, unit.end, index, sal)
             if speaker is None:
                 continue
             used_quotes.add(quote.start)
@@ -819,6 +828,24 @@ def _is_proper(tok, index: ArticleIndex, text: str) -> bool:
     if norm(word) in index.by_surname:
         return True
     return re.search(r"[a-z,] " + re.escape(word) + r"\b", text) is not None
+
+
+def _speaker_after(text: str, start: int, end: int, index: ArticleIndex, sal: Salience) -> Speaker | None:
+    """The name right after an inverted cue ('…," said spokesman Alex Conant.'), read from the
+    text when the parse went astray."""
+    m = re.match(r"\s*([^,.;:!?“”\"()]{2,80})", text[start:end])
+    if not m:
+        return None
+    phrase = m.group(1).rstrip()
+    runs = [r for r in NAME_RUN.finditer(phrase)]
+    for r in reversed(runs):
+        bare = split_title(re.sub(r"[’']s$", "", r.group(0)))[1]
+        if looks_like_person(bare) and (len(bare.split()) >= 2 or index.person(index.full_name(bare))):
+            full = index.full_name(bare)
+            sal.saw_person(full)
+            ms = start + m.start(1)
+            return _named(index, full, phrase, ms, ms + len(phrase))
+    return None
 
 
 def _role_phrase(mention: str) -> str:

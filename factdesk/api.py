@@ -1,5 +1,7 @@
 """The DRF router for /api/v1/, the claim exports, and the OpenAPI schema with its interactive page."""
+from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -32,3 +34,13 @@ urlpatterns = [
     path("exports/claims/", ExportClaimsView.as_view(), name="export-claims"),
     path("", include(router.urls)),
 ]
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong URL should hear 404, not a CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Anything under /api/v1/ that no route matches: a JSON 404, not the review screens' HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+# Last, so it only catches what the routes above did not (e.g. /api/v1/claims/0.5/).
+urlpatterns.append(re_path(r"^[\s\S]*$", api_not_found))  # [\s\S]: newlines too

@@ -1,9 +1,16 @@
-"""What every API viewset shares: authentication order and conditional GET with ETags."""
+"""What every API viewset shares: authentication order, conditional GET with ETags, strict filters,
+and the error answers the OpenAPI schema documents."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 
-from rest_framework import status
+import django_filters as filters
+from django import forms
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.utils import json
@@ -12,6 +19,9 @@ from rest_framework.utils.encoders import JSONEncoder
 # Token first: an anonymous caller then gets 401 with "WWW-Authenticate: Token" (what an
 # integrator's client understands) instead of the bare 403 that session auth alone gives.
 API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+# Object ids in URLs: digits that fit a bigint; anything else falls through to the API's JSON 404.
+ID_PATTERN = "[0-9]{1,18}"
 
 
 def etag_for(data) -> str:
@@ -40,3 +50,110 @@ class ConditionalRetrieveMixin:
         # Private: the answer depends on who asks (roles), so shared caches must not keep it.
         response["Cache-Control"] = "private, no-cache"
         return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class DeskAutoSchema(AutoSchema):
+    """The generated schema, plus the error answers every desk endpoint can give.
+
+    Each operation documents 401 (no or bad credentials), 403 (role), 429 (throttled), 404 when
+    it addresses one object, 400 when it takes filters or a body, and 304 on conditional GETs,
+    so clients (and schemathesis) see every status code the API really sends.
+    """
+
+    ERRORS = {
+        "401": "Not signed in, or the token is wrong.",
+        "403": "Your role does not allow this.",
+        "429": "Too many requests; retry after the number of seconds in Retry-After.",
+    }
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        errors = dict(self.ERRORS)
+        if "{" in self.path:
+            errors["404"] = "No such object."
+        elif self._is_list_view():
+            errors["404"] = "The cursor is invalid (follow the next and previous links as they are)."
+        if self.method != "GET" or self._is_list_view() or self.get_filter_backends():
+            errors["400"] = "Invalid filters or body; the fields at fault and why."
+        for code, description in sorted(errors.items()):
+            if code in responses:
+                continue
+            body = OpenApiTypes.OBJECT if code == "400" else ErrorDetailSerializer
+            responses[code] = {**self._get_response_for_code(body, code, direction=direction), "description": description}
+        if self.method == "GET" and "{" in self.path and not self._is_list_view():
+            responses.setdefault("304", {"description": "Not modified: the If-None-Match ETag is still current."})
+        return responses
+
+
+# --------------------------------------------------------------------------- strict filters
+
+BOOLEAN_VALUES = {"true", "false", "1", "0"}
+
+
+class StrictFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if name not in self.data:
+                continue
+            raw = self.data.get(name)
+            if raw == "" and not isinstance(field, forms.CharField):
+                self.add_error(name, "This value may not be blank.")
+            elif isinstance(field, forms.NullBooleanField) and str(raw).lower() not in BOOLEAN_VALUES:
+                self.add_error(name, "Use true or false.")
+        return cleaned
+
+
+MAX_ID = 2**63 - 1  # the database's bigint: a larger "id" is a 400, not an overflow deep in a query
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number (django-filter's NumberFilter would take decimals)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(filters.FilterSet):
+    class Meta:
+        form = StrictFilterForm
+
+
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 1})
+class UnitIntervalFilter(filters.NumberFilter):
+    """A score or confidence threshold, from 0 to 1."""
+
+    field_class = forms.FloatField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0.0)
+        kwargs.setdefault("max_value", 1.0)
+        super().__init__(*args, **kwargs)
+
+
+class _SafeIsoDateTimeField(filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.timezone.utc)  # what the database adapter will do
+            except OverflowError:
+                raise forms.ValidationError("This date is out of range.", code="invalid") from None
+        return value
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time; one too close to year 1 or 9999 to convert to UTC is a 400, not a crash."""
+
+    field_class = _SafeIsoDateTimeField

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from articles.api.serializers import (
@@ -19,16 +20,16 @@ from articles.api.serializers import (
     OutletSerializer,
 )
 from articles.models import Article, ArticleVersion, Outlet, SourceFormat
-from factdesk.api_base import API_AUTHENTICATION, ConditionalRetrieveMixin
+from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, ConditionalRetrieveMixin, DateTimeFilter, DeskAutoSchema, IdFilter, StrictFilterSet
 from factdesk.permissions import CanImportArticles, DeskRolePermission
 
 logger = logging.getLogger(__name__)
 
 
-class OutletFilter(filters.FilterSet):
+class OutletFilter(StrictFilterSet):
     q = filters.CharFilter(method="filter_name", help_text="Part of the outlet's name or domain.")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Outlet
         fields = ["slug", "domain"]
 
@@ -36,13 +37,13 @@ class OutletFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(domain__icontains=value))
 
 
-class ArticleFilter(filters.FilterSet):
-    outlet = filters.NumberFilter(field_name="outlet_id", help_text="Outlet id.")
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+class ArticleFilter(StrictFilterSet):
+    outlet = IdFilter(field_name="outlet_id", help_text="Outlet id.")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lte")
     q = filters.CharFilter(field_name="title", lookup_expr="icontains", help_text="Words in the title.")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Article
         fields = ["outlet", "source_format", "language"]
 
@@ -54,6 +55,8 @@ class ArticleFilter(filters.FilterSet):
 class OutletViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OutletSerializer
     authentication_classes = API_AUTHENTICATION
+    schema = DeskAutoSchema()
+    lookup_value_regex = ID_PATTERN
     permission_classes = [DeskRolePermission]
     filterset_class = OutletFilter
     ordering_fields = ["id", "name"]
@@ -81,7 +84,10 @@ ARTICLE_EXAMPLE = {
 )
 class ArticleViewSet(ConditionalRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes = API_AUTHENTICATION
+    schema = DeskAutoSchema()
+    lookup_value_regex = ID_PATTERN
     filterset_class = ArticleFilter
+    parser_classes = [JSONParser]
     ordering_fields = ["id", "imported_at"]
 
     def get_permissions(self):

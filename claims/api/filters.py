@@ -1,4 +1,8 @@
-"""django-filter filter sets for the API lists and the claim exports (one vocabulary for both)."""
+"""django-filter filter sets for the API lists and the claim exports (one vocabulary for both).
+
+Filters are strict: a value that cannot be what the parameter says (a blank date, ``0.5`` for
+an id, ``maybe`` for a boolean) is a 400 naming the parameter, never silently ignored.
+"""
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
@@ -17,21 +21,22 @@ from claims.models import (
     SpeakerAlias,
     SpeakerKind,
 )
+from factdesk.api_base import DateTimeFilter, IdFilter, StrictFilterSet, UnitIntervalFilter
 
 
-class ClaimFilter(filters.FilterSet):
+class ClaimFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=ClaimStatus.choices)
     kind = filters.ChoiceFilter(choices=ClaimKind.choices)
-    speaker = filters.NumberFilter(field_name="speaker_id", help_text="Speaker id.")
-    outlet = filters.NumberFilter(method="filter_outlet", help_text="Outlet id: claims cited at least once in this outlet.")
-    first_reported_after = filters.IsoDateTimeFilter(field_name="first_reported_at", lookup_expr="gte")
-    first_reported_before = filters.IsoDateTimeFilter(field_name="first_reported_at", lookup_expr="lte")
-    published_after = filters.IsoDateTimeFilter(method="filter_published_after", help_text="Cited in an article published on or after.")
-    published_before = filters.IsoDateTimeFilter(method="filter_published_before", help_text="Cited in an article published on or before.")
+    speaker = IdFilter(field_name="speaker_id", help_text="Speaker id.")
+    outlet = IdFilter(method="filter_outlet", help_text="Outlet id: claims cited at least once in this outlet.")
+    first_reported_after = DateTimeFilter(field_name="first_reported_at", lookup_expr="gte")
+    first_reported_before = DateTimeFilter(field_name="first_reported_at", lookup_expr="lte")
+    published_after = DateTimeFilter(method="filter_published_after", help_text="Cited in an article published on or after.")
+    published_before = DateTimeFilter(method="filter_published_before", help_text="Cited in an article published on or before.")
     rated = filters.BooleanFilter(method="filter_rated", help_text="Only claims with (true) or without (false) a rating.")
     q = filters.CharFilter(method="filter_text", help_text="Words in the claim's text or its speaker's name.")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Claim
         fields = ["status", "kind", "speaker"]
 
@@ -57,42 +62,42 @@ class ClaimFilter(filters.FilterSet):
         return queryset
 
 
-class CandidateFilter(filters.FilterSet):
+class CandidateFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=CandidateStatus.choices)
     kind = filters.ChoiceFilter(choices=ClaimKind.choices)
-    speaker = filters.NumberFilter(field_name="speaker_id")
-    article = filters.NumberFilter(field_name="article_id")
-    outlet = filters.NumberFilter(field_name="article__outlet_id")
-    claim = filters.NumberFilter(field_name="claim_id")
-    published_after = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="lte")
-    min_confidence = filters.NumberFilter(field_name="confidence", lookup_expr="gte")
+    speaker = IdFilter(field_name="speaker_id")
+    article = IdFilter(field_name="article_id")
+    outlet = IdFilter(field_name="article__outlet_id")
+    claim = IdFilter(field_name="claim_id")
+    published_after = DateTimeFilter(field_name="article__published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="article__published_at", lookup_expr="lte")
+    min_confidence = UnitIntervalFilter(field_name="confidence", lookup_expr="gte")
     q = filters.CharFilter(field_name="text", lookup_expr="icontains", help_text="Text the candidate contains.")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Candidate
         fields = ["status", "kind", "speaker", "article", "claim"]
 
 
-class CitationFilter(filters.FilterSet):
-    claim = filters.NumberFilter(field_name="claim_id")
-    article = filters.NumberFilter(field_name="article_id")
-    outlet = filters.NumberFilter(field_name="article__outlet_id")
+class CitationFilter(StrictFilterSet):
+    claim = IdFilter(field_name="claim_id")
+    article = IdFilter(field_name="article_id")
+    outlet = IdFilter(field_name="article__outlet_id")
     anchor_state = filters.ChoiceFilter(choices=AnchorState.choices)
-    published_after = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="lte")
+    published_after = DateTimeFilter(field_name="article__published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="article__published_at", lookup_expr="lte")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Citation
         fields = ["claim", "article", "anchor_state"]
 
 
-class SpeakerFilter(filters.FilterSet):
+class SpeakerFilter(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
     q = filters.CharFilter(method="filter_name", help_text="Part of the speaker's name or one of their aliases.")
     include_merged = filters.BooleanFilter(method="filter_merged", help_text="Also list speakers merged into others.")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Speaker
         fields = ["kind"]
 
@@ -104,13 +109,13 @@ class SpeakerFilter(filters.FilterSet):
         return queryset if value else queryset.filter(merged_into__isnull=True)
 
 
-class MatchFilter(filters.FilterSet):
+class MatchFilter(StrictFilterSet):
     state = filters.ChoiceFilter(choices=MatchState.choices)
     relation = filters.ChoiceFilter(choices=MatchRelation.choices)
-    claim = filters.NumberFilter(field_name="claim_id")
-    candidate = filters.NumberFilter(field_name="candidate_id")
-    min_score = filters.NumberFilter(field_name="score", lookup_expr="gte")
+    claim = IdFilter(field_name="claim_id")
+    candidate = IdFilter(field_name="candidate_id")
+    min_score = UnitIntervalFilter(field_name="score", lookup_expr="gte")
 
-    class Meta:
+    class Meta(StrictFilterSet.Meta):
         model = Match
         fields = ["state", "relation", "claim", "candidate"]

@@ -6,6 +6,8 @@ decision answers 400 and a lost race with another editor 409, both as ``{"detail
 """
 from __future__ import annotations
 
+from itertools import chain, islice
+
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,8 +39,8 @@ from claims.api.serializers import (
     RevisionSerializer,
     SpeakerSerializer,
 )
-from claims.models import Candidate, Citation, Claim, Match, Speaker
-from factdesk.api_base import API_AUTHENTICATION, ConditionalRetrieveMixin
+from claims.models import Candidate, Citation, Claim, ClaimKind, Match, Speaker
+from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, MAX_ID, ConditionalRetrieveMixin, DeskAutoSchema
 from factdesk.permissions import DeskRolePermission
 
 ARTICLE_BRIEF = ("article", "article__outlet")
@@ -65,7 +68,10 @@ def _body(serializer_class, request):
 
 
 DECISION_RESPONSES = {
-    400: OpenApiResponse(DetailSerializer, description="The decision cannot be made (the reason is in `detail`)."),
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="The decision cannot be made (the reason is in `detail`), or the body is invalid (per field).",
+    ),
     403: OpenApiResponse(DetailSerializer, description="Your role cannot review."),
     404: OpenApiResponse(DetailSerializer, description="No such object."),
     409: OpenApiResponse(DetailSerializer, description="Another editor changed it first (`expected_revision` is stale)."),
@@ -84,6 +90,9 @@ REVISION_EXAMPLE = OpenApiExample("With the revision you saw", value={"expected_
 
 class DeskViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes = API_AUTHENTICATION
+    schema = DeskAutoSchema()
+    lookup_value_regex = ID_PATTERN
+    parser_classes = [JSONParser]  # actions take JSON bodies; anything else is a clear 415
     permission_classes = [DeskRolePermission]
 
 
@@ -298,12 +307,14 @@ class MatchViewSet(DeskViewSet):
 # --------------------------------------------------------------------------- exports
 
 
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_ID}
 EXPORT_FILTERS = [
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=ClaimKind.values, description="The claim's kind."),
+] + [
     OpenApiParameter(name, type, description=description)
     for name, type, description in [
-        ("kind", OpenApiTypes.STR, "direct, mixed, indirect or checkworthy."),
-        ("speaker", OpenApiTypes.INT, "Speaker id."),
-        ("outlet", OpenApiTypes.INT, "Outlet id: claims cited at least once in this outlet."),
+        ("speaker", ID_SCHEMA, "Speaker id."),
+        ("outlet", ID_SCHEMA, "Outlet id: claims cited at least once in this outlet."),
         ("first_reported_after", OpenApiTypes.DATETIME, "First reported on or after."),
         ("first_reported_before", OpenApiTypes.DATETIME, "First reported on or before."),
         ("published_after", OpenApiTypes.DATETIME, "Cited in an article published on or after."),
@@ -353,6 +364,8 @@ class ExportClaimsView(APIView):
     """Confirmed claims with all their citations, streamed; the format from ``?format=`` (default JSON)."""
 
     authentication_classes = API_AUTHENTICATION
+    schema = DeskAutoSchema()
+    lookup_value_regex = ID_PATTERN
     permission_classes = [DeskRolePermission]
     renderer_classes = [JSONRenderer]  # for errors; exports themselves are streamed as they are
 
@@ -384,7 +397,12 @@ class ExportClaimsView(APIView):
         claim_filter = ClaimFilter(params, queryset=Claim.objects.all(), request=request)
         if not claim_filter.is_valid():
             raise ValidationError(claim_filter.errors)
-        response = StreamingHttpResponse(exports.stream(fmt, claim_filter.qs), content_type=exports.CONTENT_TYPES[fmt])
+        records = exports.iter_records(exports.exportable_claims(claim_filter.qs))
+        # Read the first chunk now: a database error then becomes an error response, not a
+        # 200 whose body breaks off after its first bytes.
+        first = list(islice(records, 1))
+        body = exports.WRITERS[fmt](chain(first, records))
+        response = StreamingHttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="factdesk-claims.{fmt}"'
         response["Cache-Control"] = "private, no-store"
         return response

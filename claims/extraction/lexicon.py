@@ -107,7 +107,7 @@ ACCORDING = re.compile(r"\b(according to|as reported by|in the words of)\b", re.
 # Lemmas whose base and -s forms are more often nouns ("the United States", "a tweet",
 # "public support"): those forms alone do not make a sentence worth parsing.
 NOUNY = {
-    "state", "tweet", "support", "show", "point", "back", "call", "post", "question", "attack", "remark",
+    "state", "tweet", "support", "point", "back", "call", "post", "question", "attack", "remark",
     "comment", "claim", "report", "raise", "mention", "find", "speak", "believe", "think", "continue",
     "fear", "hope", "worry", "estimate", "charge", "demand", "promise", "pledge", "vow", "note", "reply",
     "respond", "signal", "hint", "quip", "joke", "boast", "lament", "dispute", "challenge", "credit",

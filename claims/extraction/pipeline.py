@@ -222,7 +222,18 @@ def _trim_content(text: str, s: int, e: int) -> tuple[int, int]:
     m = re.match(r"(that\b|,|:)\s*", text[s:e])
     if m:
         s += m.end()
-    while e > s and text[e - 1] in ".,;:!?)—–- ":
+    while e > s:
+        while e > s and text[e - 1] in ".,;:!?—–- ":
+            e -= 1
+        tail = re.search(r"[\s,]+(and|or|but|while|as|with)$", text[s:e])
+        if not tail:
+            break
+        e = s + tail.start()
+    # a parenthesis the clause opened is closed with it ("Sen. Marco Rubio (R-FL)")
+    close = text.find(")", e, e + 3)
+    if text.count("(", s, e) > text.count(")", s, e) and close >= 0:
+        e = close + 1
+    elif text[e - 1:e] == ")" and text.count("(", s, e) < text.count(")", s, e):
         e -= 1
     return s, e
 
@@ -578,6 +589,13 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
             if child.dep_ == "xcomp" and child.i > tok.i and child.right_edge.i - child.left_edge.i >= 3:
                 if any(g.dep_ in {"ccomp", "nsubj"} for g in child.subtree if g is not child):
                     return _clause_span(doc, child, tok.i + 1)
+    if lemma in SAY:
+        # "claimed in an interview that he ...": a that-clause the parser hung elsewhere
+        for t in doc[tok.i + 1:min(len(doc), tok.i + 10)]:
+            if t.tag_.startswith("VB") or t.text in {",", ";", ":"} or _in_quote(unit, _tok_start(unit, t)):
+                break
+            if t.lower_ == "that" and t.dep_ == "mark" and t.head.i > t.i:
+                return _clause_span(doc, t.head, t.i + 1)
     if particle is not None and particle.dep_ == "prep":
         objs = [c for c in particle.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:
@@ -975,7 +993,10 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
         # a floating quote right after an attributed one
         same_para_split = (
             prev is not None and pi == prev_para and q.start >= prev.end and len(text[prev.end:q.start].split()) <= 15
-            and not any(r.start < q.start and r.end > prev.end for r in art.quotes if r is not q and r.start > prev.end)
+            and not any(
+                r.start < q.start and r.end > prev.end and _standalone(text, r)
+                for r in art.quotes if r is not q and r.start >= prev.end
+            )
         )
         next_para = prev is not None and pi == prev_para + 1 and text[art.paras[pi].start:q.start].strip() == ""
         if same_para_split or next_para:

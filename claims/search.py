@@ -126,4 +126,11 @@ def snippet(text: str, query: str, width: int = 220) -> str:
         return text[:width] + ("…" if len(text) > width else "")
     start = max(0, at - width // 3)
     end = min(len(text), start + width)
+    # Cut at spaces, not inside words.
+    if start:
+        space = text.find(" ", start, at)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", at, end)
+        end = space if space > at else end
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")

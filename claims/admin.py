@@ -33,6 +33,10 @@ from claims.models import (
 SHORT = 90
 
 
+class DeskAdminMedia:
+    css = {"all": ["factdesk/admin.css"]}
+
+
 def short(text, length=SHORT):
     return Truncator(text or "").chars(length)
 
@@ -212,6 +216,7 @@ class ArticleExtractionInline(admin.StackedInline):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
+    Media = DeskAdminMedia
     list_display = ["short_text", "kind", "status", "speaker_name", "outlet", "confidence", "claim", "created_at"]
     list_filter = ["status", "kind", "article__outlet", ("speaker", admin.RelatedOnlyFieldListFilter), "speaker_resolved",
                    "created_at"]
@@ -297,6 +302,7 @@ class ReviewEventInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    Media = DeskAdminMedia
     list_display = ["pk", "short_text", "speaker", "kind", "status", "first_outlet", "first_reported_at", "citation_total",
                     "rating"]
     list_display_links = ["pk", "short_text"]
@@ -382,6 +388,7 @@ class ClaimShingleAdmin(admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
+    Media = DeskAdminMedia
     list_display = ["pk", "claim_link", "outlet", "short_quote", "anchor_state", "article_version", "created_by", "created_at"]
     list_filter = ["anchor_state", "article__outlet", "created_at"]
     search_fields = ["quote", "claim__text"]
@@ -418,6 +425,7 @@ class CitationAdmin(admin.ModelAdmin):
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
+    Media = DeskAdminMedia
     list_display = ["pk", "candidate_text", "candidate_outlet", "claim_text", "relation", "score", "state", "automatic",
                     "created_at"]
     list_filter = ["state", "relation", "automatic", "candidate__article__outlet", "candidate__kind", "created_at"]
@@ -460,6 +468,8 @@ class MatchAdmin(admin.ModelAdmin):
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
     """The audit log: read-only; undo is the one thing done with it."""
+
+    Media = DeskAdminMedia
 
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "claim_id", "short_summary", "undone_at"]
     list_filter = ["action", "target_type", "created_at", ("undone_at", admin.EmptyFieldListFilter)]

@@ -244,6 +244,7 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     assert admin_page.locator("#result_list tbody tr").count() >= 2
     if admin_page.locator("#toggle-nav-sidebar").is_visible():
         admin_page.click("#toggle-nav-sidebar")  # give the changelist the whole width
+        admin_page.evaluate("window.scrollTo(0, 0)")
     shoot(admin_page, "admin")
     admin_page.context.close()
 

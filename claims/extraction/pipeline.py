@@ -13,6 +13,7 @@ Steps, per article:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -169,11 +170,13 @@ def _extract_article(art: _Article, threshold: float) -> list[Extracted]:
     found.extend(_transcript_turns(art, index, {a.start for a in found}))
     found = _dedupe(found)
     out = [_to_extracted(a, index) for a in found]
-    taken = [(a.start, a.end) for a in found]
+    taken = sorted((a.start, a.end) for a in found)
+    taken_starts = [t[0] for t in taken]
+    longest = max((e - s for s, e in taken), default=0)
     for k, unit in enumerate(art.units):
         if unit.paragraph in art.headings or unit.quotes:
             continue
-        if any(s < unit.end and unit.start < e for s, e in taken):
+        if _overlaps_any(taken, taken_starts, unit.start, unit.end, longest):
             continue
         score = checkworthy.score(text[unit.start:unit.end])
         if score >= threshold:
@@ -188,24 +191,31 @@ def _dedupe(found: list[Attribution]) -> list[Attribution]:
     """One candidate per span; a direct quote beats a clause that only wraps it."""
     found.sort(key=lambda a: (a.start, -(a.end - a.start)))
     out: list[Attribution] = []
+    seen: set[tuple[int, int]] = set()
     for a in found:
-        if a.end <= a.start:
+        if a.end <= a.start or (a.start, a.end) in seen:
             continue
-        dup = False
-        for b in out:
-            if (a.start, a.end) == (b.start, b.end):
-                dup = True
-                break
-        if not dup:
-            out.append(a)
+        seen.add((a.start, a.end))
+        out.append(a)
     # a mixed/indirect clause that is essentially one direct quote is dropped
-    directs = [a for a in out if a.kind == "direct"]
+    directs = sorted((a.start, a.end) for a in out if a.kind == "direct")
+    starts = [d[0] for d in directs]
     keep = []
     for a in out:
-        if a.kind != "direct" and any(d.start >= a.start - 2 and d.end <= a.end + 2 and (d.end - d.start) >= 0.85 * (a.end - a.start) for d in directs):
-            continue
+        if a.kind != "direct":
+            lo = bisect.bisect_left(starts, a.start - 2)
+            hi = bisect.bisect_right(starts, a.end + 2)
+            if any(e <= a.end + 2 and (e - st) >= 0.85 * (a.end - a.start) for st, e in directs[lo:hi]):
+                continue
         keep.append(a)
     return keep
+
+
+def _overlaps_any(spans: list[tuple[int, int]], starts: list[int], s: int, e: int, longest: int) -> bool:
+    """Whether [s, e) overlaps one of the sorted ``spans`` (no span is longer than ``longest``)."""
+    lo = bisect.bisect_left(starts, s - longest)
+    hi = bisect.bisect_left(starts, e)
+    return any(b > s for a, b in spans[lo:hi])
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

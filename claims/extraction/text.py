@@ -9,6 +9,7 @@ with a quote mark (the newspaper convention for quotes running over several para
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -148,6 +149,7 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
     """Split paragraphs into sentence units, never inside a quotation."""
     out: list[Unit] = []
     qi = 0
+    starts = [q.start for q in quotes]
     for pi, para in enumerate(paras):
         start = para.start
         segment = text[para.start:para.end]
@@ -160,7 +162,7 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
                 w = word.group(1).lower()
                 if w in ABBREVIATIONS or re.fullmatch(r"[a-z]", w) or re.fullmatch(r"(\w\.)+\w", w):
                     continue
-            if any(q.inside(pos) for q in quotes if q.start < pos + 1 and q.end > pos - 1):
+            if _inside_quote(quotes, starts, pos):
                 continue
             cuts.append(pos)
         for pos in cuts + [para.end]:
@@ -180,6 +182,12 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
                 unit.quotes.append(quotes[j])
             j += 1
     return out
+
+
+def _inside_quote(quotes: list[Quote], starts: list[int], pos: int) -> bool:
+    """Whether ``pos`` falls strictly inside a quotation (quotes sorted, never overlapping)."""
+    k = bisect.bisect_left(starts, pos) - 1
+    return k >= 0 and quotes[k].inside(pos)
 
 
 def is_heading(text: str, para: Paragraph) -> bool:

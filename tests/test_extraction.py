@@ -167,6 +167,36 @@ def test_a_participle_cue_takes_the_subject_of_its_main_verb():
     assert q.speaker == "Ruth Adler" and q.verb == "arguing"
 
 
+def test_doubled_apostrophes_are_quote_marks():
+    text = "''The lack of reciprocity is deplorable,'' said Elena Marsh, the director of the service."
+    q = only(text)
+    assert text[q.start:q.end] == "''The lack of reciprocity is deplorable,''" and q.speaker == "Elena Marsh"
+
+
+def test_an_attribution_in_the_middle_of_the_sentence_keeps_the_whole_sentence():
+    text = "Senator Ruth Kagame spoke. Climate change, Kagame often says, is the greatest threat facing the region."
+    q = only(text)
+    assert text[q.start:q.end] == "Climate change, Kagame often says, is the greatest threat facing the region"
+    assert q.speaker == "Ruth Kagame"
+
+
+def test_an_inverted_cue_after_a_quote_still_names_the_speaker():
+    text = '"Debate recap," tweeted campaign spokesman Alex Conway. "We won the night."'
+    quotes = attributed(text)
+    assert [q.speaker for q in quotes] == ["Alex Conway", "Alex Conway"]
+
+
+def test_an_opinion_writer_speaking_as_i_is_kept_unresolved():
+    text = "I told the judge that the sentence was unfair."
+    q = only(text)
+    assert (q.speaker, q.speaker_resolved, text[q.start:q.end]) == ("I", False, "the sentence was unfair")
+
+
+def test_things_that_are_not_sources_do_not_speak():
+    text = "She answered with a passion that suggested the question was out of line. Troops attacked the port on Monday."
+    assert attributed(text) == []
+
+
 def test_headlines_and_read_also_lines_are_not_statements():
     text = "Mayor Says City Will Ban Cars\nThe mayor said nothing else.\nREAD ALSO: Mayor Says Taxes Will Rise By 20 Percent"
     assert all(text[x.start:x.end] not in ("Mayor Says City Will Ban Cars",) for x in extract(text))

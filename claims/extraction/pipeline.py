@@ -655,8 +655,7 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}
     if any(c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "dobj" and not addressee) for c in tok.children if c.i > tok.i):
         return None  # "..., mining companies declared bankruptcy": the cue has its own object
-    if not any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[0:first_s]):
-        return None  # what precedes is not a clause ("One after another, ...")
+    clause_before = any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[0:first_s]) or _quote_ends_before(unit, doc, first_s)
     subject_tokens = set(range(subj.left_edge.i, subj.right_edge.i + 1)) if subj.i > tok.i else set()
     stop = next((t.i for t in doc[tok.i + 1:] if t.text in {".", "!", "?"} and t.i not in subject_tokens), len(doc))
     rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]
@@ -671,6 +670,8 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
                 end -= 1
             return (0, end)
         return None
+    if not clause_before:
+        return None  # what precedes is not a clause ("One after another, ...")
     end = first_s - 1
     while end > 0 and (doc[end].is_punct and doc[end].text not in {"”", "\""}):
         end -= 1

@@ -11,11 +11,12 @@ import re
 FEATURES: list[tuple[str, float, re.Pattern]] = [
     ("quantity", 0.35, re.compile(
         r"(\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand|bn|m\b)|[$€£¥]\s?\d|\b\d{2,}[\d,.]*\b|"
-        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?|billions?|half|third|quarter)\b)", re.I)),
+        r"\b(dozens|hundreds|thousands|millions|billions|half|a third|a quarter)\b)", re.I)),
+    ("count", 0.15, re.compile(r"\b(three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty)\s+[a-z]+s\b", re.I)),
     ("comparison", 0.2, re.compile(
         r"\b(more|less|fewer|higher|lower|larger|smaller|biggest|largest|highest|lowest|most|least|"
         r"increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|doubled|tripled|halved|record|surge[sd]?|"
-        r"drop(ped)?|declined?|grew|grown|than|compared)\b", re.I)),
+        r"drop(ped)?|declined?|grew|grown|than|compared|first|only|never)\b", re.I)),
     ("date", 0.1, re.compile(
         r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
         r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|last (year|month|week))\b", re.I)),
@@ -24,7 +25,10 @@ FEATURES: list[tuple[str, float, re.Pattern]] = [
         r"\b(law|bill|tax(es)?|budget|spending|vote[ds]?|elected|signed|troops|deal|ban(ned)?|sanctions?|"
         r"tariffs?|funding|fund(s|ed)?|regulation|treaty|agreement|membership|ceasefire|invasion|"
         r"deploy(ed)?|approved|passed|announced|policy|unemployment|inflation|gdp|deficit|debt|wages?)\b", re.I)),
-    ("event", 0.1, re.compile(r"\b(was|were|has been|have been|had been|is|are)\s+(\w+ed|held|made|killed|arrested|built|won|lost)\b", re.I)),
+    ("event", 0.15, re.compile(
+        r"\b((was|were|has been|have been|had been|is|are)\s+(\w+ed|held|made|killed|arrested|built|won|lost)|"
+        r"(announc|agree|sign|launch|kill|visit|impos|approv|reject|vot|pass|elect|appoint|resign|arrest|invad|"
+        r"attack|deploy|releas|su|rul|surpris|negotiat|meet|met|won|lost|withdr[ae]w)(e|ed|es|ing|s|n)?)\b", re.I)),
 ]
 HEDGES = re.compile(r"\b(might|may|could|perhaps|possibly|wary|fear[s]?|hope[sd]?|uncertain|seems?|appears?|likely|unlikely|would)\b", re.I)
 OPINION = re.compile(r"\b(i|we|you|my|our|your)\b|\?\s*$", re.I)
@@ -39,7 +43,7 @@ def explain(sentence: str) -> dict[str, float]:
     if len(PROPER.findall(sentence)) >= 2:
         parts["named actors"] = 0.1
     if HEDGES.search(sentence):
-        parts["hedged"] = -0.15
+        parts["hedged"] = -0.2
     if OPINION.search(sentence):
         parts["first/second person or question"] = -0.25
     words = len(sentence.split())

@@ -90,6 +90,13 @@ def test_straight_and_curly_marks_are_both_quotes():
     assert [q.speaker for q in quotes] == ["Carla Ruiz", "Carla Ruiz"]
 
 
+def test_single_marks_are_quotes_in_articles_written_in_british_style():
+    text = "Home Secretary Yvette Cole visited Dover. ‘We won’t let the gangs win,’ she said. ‘It’s about security.’"
+    quotes = attributed(text)
+    assert spans(text, quotes) == ["‘We won’t let the gangs win,’", "‘It’s about security.’"]
+    assert {q.speaker for q in quotes} == {"Yvette Cole"}
+
+
 def test_an_unbalanced_mark_does_not_wreck_the_quotes_after_it():
     text = (
         "The report was called “a scandal by some.\n"

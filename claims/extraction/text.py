@@ -75,6 +75,11 @@ def find_quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
     """Quotation spans. Doubled single marks ('' and ``, an old newswire habit) count as one
     double mark; the span then ends after both characters."""
     text = re.sub(r"''|``", '"\x00', text)
+    if "‘" in text and not re.search(r"[“”\"]", text):
+        # British style: single marks are the quote marks. An apostrophe inside a word
+        # (don’t) is followed by a letter; a closing mark is not.
+        text = text.replace("‘", "“")
+        text = re.sub(r"(?<=[\w.,!?…])’(?=[\s,.;:!?)\]—–-]|$)", "”", text)
     quotes = _pair(text, paras)
     for q in quotes:
         if q.end < len(text) and text[q.end] == "\x00":

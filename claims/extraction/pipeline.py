@@ -489,11 +489,33 @@ def _nest(text, unit, doc, found: list[_Found], standalone, used_quotes) -> list
                 cut[ai] = min(cut.get(ai, ce + 1), commas[-1])
             else:
                 drop.add(bi)
+    # "told the media that X, pointing to Y": a participle with only an object, hung on the
+    # same cue right after its clause, continues that statement
+    extend: dict[int, int] = {}
+    for ai, a in enumerate(found):
+        if a.content is None or a.att.kind == "direct" or ai in drop or ai in cut:
+            continue
+        if not any(c.dep_ == "ccomp" and c.i > a.cue for c in doc[a.cue].children):
+            continue
+        for bi, b in enumerate(found):
+            cue = doc[b.cue]
+            if bi == ai or bi in drop or b.content is None or cue.tag_ != "VBG" or cue.dep_ != "advcl" or cue.head.i != a.cue:
+                continue
+            if any(c.dep_ == "ccomp" for c in cue.children) or b.att.kind == "direct":
+                continue
+            if b.cue > a.content[1] and all(doc[j].is_punct for j in range(a.content[1] + 1, b.cue)):
+                extend[ai] = b.content[1]
+                drop.add(bi)
     out = []
     for i, f in enumerate(found):
         if i in drop:
             continue
         att = f.att
+        if i in extend:
+            new = _content_attribution(text, unit, doc, (f.content[0], extend[i]), att.speaker, att.verb, att.verb_start,
+                                       att.verb_end, "", standalone, set())
+            if new is not None:
+                att = Attribution(new.kind, new.start, new.end, att.speaker, att.verb, att.verb_start, att.verb_end, att.confidence)
         if i in cut and cut[i] - 1 >= f.content[0]:
             new = _content_attribution(text, unit, doc, (f.content[0], cut[i] - 1), att.speaker, att.verb, att.verb_start,
                                        att.verb_end, "", standalone, set())

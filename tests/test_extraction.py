@@ -83,6 +83,12 @@ def test_a_quoted_paragraph_after_an_attributed_one_is_floating_with_the_same_sp
     assert quotes[1].speaker == quotes[0].speaker == "Liam Walsh"
 
 
+def test_a_quoted_paragraph_after_reported_speech_floats_on_its_speaker():
+    text = "Mayor Tom Reyes said the bridge would reopen in May.\n“We have spent 40 million dollars on it, and it is safe.”"
+    quote = [x for x in attributed(text) if x.kind == "direct"][0]
+    assert quote.floating and quote.speaker == "Tom Reyes" and quote.verb_start is None
+
+
 def test_straight_and_curly_marks_are_both_quotes():
     text = '"Prices will fall by spring," said Carla Ruiz. “Wages will rise too,” Ruiz added.'
     quotes = attributed(text)
@@ -158,6 +164,12 @@ def test_reported_speech_content_without_speaker_verb_or_that(text, content, ver
     assert q.kind == "indirect"
     assert text[q.start:q.end] == content
     assert (q.speaker, q.verb) == ("Paul Novak", verb)
+
+
+def test_a_participle_that_only_adds_an_object_continues_the_reported_clause():
+    text = "Ana Ruiz told reporters that the tax would rise next year, pointing to a deficit of 3 billion euros."
+    q = only(text)
+    assert text[q.start:q.end] == "the tax would rise next year, pointing to a deficit of 3 billion euros"
 
 
 def test_according_to_attributes_the_rest_of_the_sentence():

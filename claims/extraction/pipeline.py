@@ -166,7 +166,7 @@ def _extract_article(art: _Article, threshold: float) -> list[Extracted]:
             found.extend(unit_found)
         if not unit_found:
             _update_salience_from_plain(text, unit, index, sal, doc)
-    found.extend(_unattributed_quotes(art, index, quote_owner))
+    found.extend(_unattributed_quotes(art, index, quote_owner, found))
     found.extend(_transcript_turns(art, index, {a.start for a in found}))
     found = _dedupe(found)
     out = [_to_extracted(a, index) for a in found]
@@ -969,19 +969,22 @@ def _name_line(art: _Article, pi: int, index_knows=None) -> str:
     return bare
 
 
-def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, Attribution]) -> list[Attribution]:
+def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, Attribution], found: list[Attribution]) -> list[Attribution]:
     text = art.text
     out: list[Attribution] = []
     prev: Attribution | None = None
     prev_para = -10
-    para_of = {}
-    for i, p in enumerate(art.paras):
-        para_of[p.start] = i
+    # the last attribution of each paragraph: a quoted paragraph right after it floats on it
+    last_in_para: dict[int, Attribution] = {}
+    for a in sorted(found, key=lambda a: a.end):
+        last_in_para[_para_index(art, a.end - 1)] = a
     for q in art.quotes:
         pi = _para_index(art, q.start)
         if q.start in owner:
             prev, prev_para = owner[q.start], _para_index(art, q.end - 1)
             continue
+        if pi - 1 in last_in_para and (prev is None or prev_para < pi - 1 or last_in_para[pi - 1].end > prev.end):
+            prev, prev_para = last_in_para[pi - 1], pi - 1
         if not _standalone(text, q) or len(text[q.start:q.end].split()) < 3:
             continue
         end_pi = _para_index(art, q.end - 1)

@@ -73,3 +73,64 @@ def test_merge_and_reject_at_once_leave_a_consistent_state(editor):
     a.refresh_from_db()
     assert a.status in (ClaimStatus.MERGED, ClaimStatus.REJECTED)
     assert Citation.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_confirming_one_candidate_make_one_claim(editor, desk_admin):
+    from claims.models import Candidate, CandidateStatus
+    from tests.factories import CandidateFactory
+
+    candidate = CandidateFactory()
+    results = race(
+        lambda: services.confirm_candidate(candidate_id=candidate.pk, actor=editor),
+        lambda: services.confirm_candidate(candidate_id=candidate.pk, actor=desk_admin),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.DecisionError), results
+    assert "already confirmed" in str(errors[0])
+    candidate = Candidate.objects.get(pk=candidate.pk)
+    assert candidate.status == CandidateStatus.CONFIRMED
+    # Exactly one claim and one citation: the loser created nothing on the side.
+    assert Claim.objects.count() == 1 and Citation.objects.count() == 1
+    assert candidate.claim.citations.get().candidate_id == candidate.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_undos_of_one_decision_undo_it_once(editor, desk_admin):
+    from claims.models import ReviewEvent
+
+    a, b = claims_with_citations(2)
+    services.merge_claims(source_id=a.pk, target_id=b.pk, actor=editor)
+    merge = ReviewEvent.objects.get(action="merge_claims")
+    results = race(
+        lambda: services.undo(event_id=merge.pk, actor=editor),
+        lambda: services.undo(event_id=merge.pk, actor=desk_admin),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], services.DecisionError), results
+    assert "already undone" in str(errors[0])
+    assert ReviewEvent.objects.filter(undo_of=merge).count() == 1
+    a.refresh_from_db()
+    assert a.status == ClaimStatus.PROPOSED and a.citations.count() == 1 and b.citations.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_against_a_merge_is_a_conflict_not_a_lost_edit(editor, desk_admin):
+    a, b = claims_with_citations(2)
+    seen = a.revision  # both editors opened claim a at this revision
+    results = race(
+        lambda: services.merge_claims(source_id=a.pk, target_id=b.pk, actor=editor),
+        lambda: services.edit_claim(claim_id=a.pk, actor=desk_admin, text="A corrected wording", expected_revision=seen),
+    )
+    merged, edited = results
+    assert isinstance(merged, Claim), results  # the merge wins either way: it checks no revision
+    a.refresh_from_db()
+    assert a.status == ClaimStatus.MERGED
+    if isinstance(edited, Exception):
+        # The merge came first: the edit was refused with a reason, not applied to a merged claim.
+        assert isinstance(edited, services.DecisionError), edited
+        assert a.text != "A corrected wording"
+    else:
+        # The edit came first: it is kept on the claim that was then merged; nothing was lost.
+        assert a.text == "A corrected wording"
+    assert Citation.objects.count() == 2 and Citation.objects.filter(claim=b).count() == 2

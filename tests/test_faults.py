@@ -73,15 +73,21 @@ def private_redis():
 
 @contextmanager
 def broker(url):
-    """Point the Celery app at another broker for the duration, with fresh connection pools."""
-    old_url = app.conf.broker_url
-    app.conf.broker_url = url
+    """Point the Celery app at another broker for the duration, with fresh connection pools.
+
+    Celery resolves broker_read_url/broker_write_url from broker_url once, when configured;
+    connections use those, so all three must move or the test would talk to the old broker.
+    """
+    names = ("broker_url", "broker_read_url", "broker_write_url")
+    old = {name: app.conf[name] for name in names}
+    app.conf.update({name: url for name in names})
     app._pool = None
     app.amqp._producer_pool = None
     try:
+        assert app.connection_for_write().as_uri().endswith(url.rsplit(":", 1)[1])
         yield
     finally:
-        app.conf.broker_url = old_url
+        app.conf.update(old)
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -92,11 +98,12 @@ def queued_messages(queue):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_imports_commit_while_the_broker_is_down_and_are_queued_when_it_returns(private_redis):
+def test_imports_commit_while_the_broker_is_down_and_are_queued_when_it_returns(private_redis, caplog):
     private_redis.stop()
-    with broker(private_redis.url):
+    with broker(private_redis.url), caplog.at_level("WARNING", logger="claims.tasks"):
         outcomes = article_services.import_articles([parse_text(NEWS, name="bridge.txt")], source="bridge.txt")
     assert outcomes[0].status == "created"
+    assert "reconcile" in caplog.text, "queueing must have failed (and said so) while the broker was down"
     extraction = ArticleExtraction.objects.get(article_id=outcomes[0].article_id)
     assert extraction.status == ExtractionStatus.QUEUED
     private_redis.start()
@@ -119,6 +126,41 @@ def test_dropped_database_connections_do_not_lose_work(celery_worker):
     second = article_services.import_articles([parse_text(NEWS + "\nA later paragraph.", name="two.txt")], source="two.txt")[0]
     assert wait_for(lambda: ArticleExtraction.objects.filter(article_id=second.article_id, status=ExtractionStatus.DONE).exists())
     assert Candidate.objects.filter(article_id=second.article_id).exists()
+
+
+@pytest.mark.worker
+def test_a_database_restart_in_the_middle_of_tasks_is_retried_and_finishes(celery_worker, caplog):
+    """Every server connection is cut again and again while the worker extracts and matches
+    (what a PostgreSQL restart does to them); the tasks fail, are retried, and finish once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating server connections is a PostgreSQL test (CI runs it on PostgreSQL)")
+    long_text = "\n".join(NEWS.replace("Cole", f"Cole{i}") for i in range(60))
+    outcome = article_services.import_articles([parse_text(long_text, name="restart.txt")], source="restart.txt")[0]
+    article_id = outcome.article_id
+
+    def finished():
+        done = ArticleExtraction.objects.filter(article_id=article_id, status=ExtractionStatus.DONE).exists()
+        return done and not Candidate.objects.filter(article_id=article_id, matched_at__isnull=True).exists()
+
+    assert wait_for(lambda: ArticleExtraction.objects.filter(article_id=article_id, status=ExtractionStatus.RUNNING).exists(),
+                    timeout=120, interval=0.05)
+    cuts = 0
+    with caplog.at_level("INFO", logger="celery"):
+        while cuts < 3 and not finished():  # a restart is brief: a few cuts, then the server is back
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                cuts += cursor.fetchone()[0] > 0
+            time.sleep(0.5)
+        assert wait_for(finished, timeout=240)
+    extraction = ArticleExtraction.objects.get(article_id=article_id)
+    assert cuts and (extraction.attempts >= 2 or "Retry" in caplog.text), f"no task was hit ({cuts} cuts): the test proved nothing"
+    candidates = Candidate.objects.filter(article_id=article_id)
+    spans = list(candidates.values_list("kind", "start", "end"))
+    assert spans and len(spans) == len(set(spans)), "a retried task duplicated candidates"
+    assert all(c.citations.count() == 1 for c in candidates), "a retried task duplicated citations"
 
 
 def _database_url_for_subprocess():

@@ -12,7 +12,6 @@ import argparse
 import importlib.util
 import io
 import json
-import re
 import sys
 import tempfile
 from contextlib import redirect_stdout

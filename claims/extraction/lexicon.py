@@ -201,5 +201,3 @@ GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "sp
                     "spokesperson", "aide", "adviser", "advisor", "officer", "expert", "analyst", "minister",
                     "secretary", "president", "chancellor", "senator", "governor", "mayor", "leader",
                     "ambassador", "envoy", "candidate", "nominee", "chief", "director", "lawyer", "attorney"}
-
-GROUP_HINT = re.compile(r"\b(including|and|such as)\b|s\b", re.I)

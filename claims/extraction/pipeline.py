@@ -18,17 +18,29 @@ import re
 from dataclasses import dataclass
 
 from . import checkworthy
-from .lexicon import STRONG, ACCORDING, CUE_WORD_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE, FORM_TO_LEMMA, OBJECT, PERSONAL, PHRASAL, PLURAL_PRONOUNS, SAY, SPEAKER_NOUNS, WEAK
+from .lexicon import (
+    ACCORDING,
+    CUE_WORD_RE,
+    FORM_TO_LEMMA,
+    OBJECT,
+    PERSONAL,
+    PHRASAL,
+    PLURAL_PRONOUNS,
+    REPORTED_CONTENT,
+    SAY,
+    SPEAKER_NOUNS,
+    STRONG,
+    WEAK,
+    WEAK_CUE_WORD_RE,
+)
 from .model import get_nlp
 from .lexicon import TITLE_WORDS as TITLE_SET
 from .speakers import NAME_RUN, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
-from .text import INVISIBLE, OPENERS, Paragraph, Quote, Unit, find_quotes, is_heading, paragraphs, units
+from .text import INVISIBLE, Paragraph, Quote, Unit, find_quotes, is_heading, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-CLAUSE_DEPS = {"ccomp", "xcomp"}
 OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "ccomp", "pobj", "prt", "advmod", "npadvmod"}
-STOP_DEPS = {"punct", "cc", "conj", "advcl", "parataxis", "mark", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "expl"}
 RELATIVE = {"who", "which", "that", "whom"}
 
 
@@ -848,24 +860,6 @@ def _token_at(doc, unit: Unit, pos: int):
         if tok.idx <= rel < tok.idx + len(tok.text):
             return tok
     return None
-
-
-def _name_in_mention(mention: str, index: ArticleIndex, head: str) -> str:
-    """A person's name inside a subject phrase ("Germany's Defence Minister, Boris Pistorius,"):
-    a name the article index knows, or a two-to-four word capitalised run that reads as one."""
-    best = ""
-    for m in NAME_RUN.finditer(mention):
-        run = re.sub(r"[’']s$", "", m.group(0))
-        if mention[m.end():m.end() + 2] in ("’s", "'s") and not mention.endswith(m.group(0) + "’s"):
-            continue  # "Clinton's campaign": the owner, not the speaker
-        bare = split_title(run)[1]
-        if not looks_like_person(bare):
-            continue
-        full = index.full_name(bare)
-        if index.person(full) and (len(bare.split()) >= 2 or norm(bare.split()[-1]) in index.by_surname):
-            if head in run.split() or not best:
-                best = bare
-    return best
 
 
 def _is_proper(tok, index: ArticleIndex, text: str) -> bool:

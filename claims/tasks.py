@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django import db
 from django.db import transaction
@@ -18,12 +19,34 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from articles.models import Article
 from claims import services
-from claims.models import ArticleExtraction, Candidate, ExtractionStatus
+from claims.models import ArticleExtraction, Candidate, Citation, ExtractionStatus
 
 logger = logging.getLogger(__name__)
 
 # A database restart or a dropped connection: the task is retried, with backoff, until it finishes.
 DATABASE_GLITCHES = (db.OperationalError, db.InterfaceError)
+
+
+@worker_ready.connect
+def preload_models(sender=None, **kwargs):
+    """Load the spaCy pipeline and the embedding model when a worker starts, not in its first task.
+
+    Fired only by ``celery worker`` (not by the test worker), in the process that runs tasks with
+    ``--pool solo`` or ``--pool threads``; so "ready" in the worker log means ready to extract,
+    and the first batch is not slowed by model loading. Prefork children load lazily on their
+    first task instead (the parent never runs tasks, so loading there would waste its memory).
+    """
+    pool_cls = getattr(getattr(sender, "controller", None), "pool_cls", None)
+    if "prefork" in getattr(pool_cls, "__module__", ""):
+        return
+    try:
+        from claims.extraction.model import get_nlp
+        from claims.matching import embed
+
+        get_nlp()
+        embed(["warm up"])
+    except Exception:  # a missing model must not stop the worker: tasks report it on their own
+        logger.exception("could not preload the NLP models")
 
 
 def queue_extraction_for_articles(article_ids, *, force: bool = False) -> None:
@@ -64,8 +87,16 @@ def extract_and_store(article_ids, *, force: bool = False) -> list[int]:
     from claims.extraction import EXTRACTOR_VERSION, extract_many
 
     articles = list(Article.objects.filter(pk__in=article_ids).only("id", "text", "content_hash"))
-    if not force:
-        articles = [a for a in articles if not services.extraction_is_current(a, EXTRACTOR_VERSION)]
+    if not force and articles:
+        # One query for the whole batch (not one per article): which are already extracted from
+        # this very text by this extractor version.
+        current = set(
+            ArticleExtraction.objects.filter(
+                article_id__in=[a.pk for a in articles], status=ExtractionStatus.DONE,
+                extractor_version=EXTRACTOR_VERSION, content_hash=F("article__content_hash"),
+            ).values_list("article_id", flat=True)
+        )
+        articles = [a for a in articles if a.pk not in current]
     if not articles:
         return []
     ArticleExtraction.objects.filter(article_id__in=[a.pk for a in articles]).update(
@@ -85,11 +116,19 @@ def extract_and_store(article_ids, *, force: bool = False) -> list[int]:
                 logger.exception("extraction failed for article %s", article.pk)
                 services.mark_extraction_failed(article_id=article.pk, error=f"{type(article_exc).__name__}: {article_exc}")
                 results.append(None)
+    # Articles whose citations point into an older text: found in one query for the batch.
+    moved = set(
+        Citation.objects.filter(article_id__in=[a.pk for a in articles])
+        .exclude(content_hash=F("article__content_hash"))
+        .order_by()
+        .values_list("article_id", flat=True)
+        .distinct()
+    )
     new_ids = []
     for article, extracted in zip(articles, results):
         if extracted is None:
             continue
-        if article.citations.exclude(content_hash=article.content_hash).exists():
+        if article.pk in moved:
             services.reanchor_citations(article_id=article.pk)
         new_ids.extend(
             services.store_extraction(

@@ -53,9 +53,8 @@ WEAK = {
 
 # Verbs that make any subject a source ("63 percent said", "another slide shows that").
 STRONG = {
-    "say", "tell", "state", "claim", "argue", "insist", "assert", "add", "explain", "write", "report",
-    "warn", "stress", "note", "deny", "admit", "acknowledge", "suggest", "contend", "maintain", "declare",
-    "predict", "conclude", "find", "show", "estimate", "according to",
+    "say", "tell", "state", "report", "write", "find", "show", "estimate", "conclude", "predict", "suggest",
+    "note", "add", "warn", "claim", "according to",
 }
 
 CUE_LEMMAS = SAY | OBJECT

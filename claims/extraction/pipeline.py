@@ -796,6 +796,13 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
         if looks_like_person(bare) and (known or courtesy or len(bare.split()) >= 2 and ent_ok):
             name = bare
             break
+    if not name and subj.lower_.rstrip(".") in TITLE_SET:
+        # the parser made the title the head ("Del. Stacey Plaskett"): the name follows it
+        for m in NAME_RUN.finditer(text, ms, me):
+            bare = split_title(re.sub(r"[’']s$", "", m.group(0)))[1]
+            if looks_like_person(bare) and (len(bare.split()) >= 2 or index.person(index.full_name(bare))):
+                name = bare
+                break
     proper = _is_proper(subj, index, text)
     org_ent = next((e for e in doc.ents if e.label_ in {"ORG", "GPE", "NORP", "FAC", "LOC"} and e.start <= subj.i < e.end), None)
     if not name and proper:

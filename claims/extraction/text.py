@@ -145,6 +145,7 @@ ABBREVIATIONS = {
     "no", "vs", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "approx", "adm", "rev", "ft", "mt", "ave",
     "d.c", "a.m", "p.m", "fig", "al", "pres", "supt", "dept", "univ", "assn", "bros", "messrs", "op", "ed",
+    "del", "atty", "maj", "brig", "cmdr", "cdr", "sens", "reps", "govs", "ald", "hon", "mme", "mlle", "dr", "drs",
 }
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+(?:''|``|[\"“'‘(\[«])?[A-Z0-9])")

@@ -29,9 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._setup import require_shared  # noqa: E402
 
 WINDOW_DAYS = 30
-POOL_SAME_SPEAKER = 300
-POOL_PER_SHINGLE = 100
-POOL_BY_SHINGLES = 200
 
 
 def load_articles(shared: Path, limit: int | None):
@@ -74,6 +71,8 @@ class Desk:
         self.postings = defaultdict(list)
 
     def pool(self, speaker: str, values: set[int], doc_id: str) -> list[int]:
+        from claims.services import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
+
         ids = set(self.by_speaker.get(speaker, [])[-POOL_SAME_SPEAKER:]) if speaker else set()
         counts = Counter()
         for v in values:

@@ -4,6 +4,7 @@ Every variable is documented in the README. Defaults run on a fresh machine with
 Python: SQLite in ``var/`` and Celery's filesystem broker. Production sets ``DATABASE_URL``
 (PostgreSQL), ``CELERY_BROKER_URL`` (Redis or RabbitMQ), ``SECRET_KEY``, ``ALLOWED_HOSTS``.
 """
+import os
 import secrets
 from pathlib import Path
 
@@ -184,6 +185,18 @@ FACTDESK_CHECKWORTHY_THRESHOLD = env_float("FACTDESK_CHECKWORTHY_THRESHOLD", 0.6
 FACTDESK_EXTRACTION_BATCH_SIZE = env_int("FACTDESK_EXTRACTION_BATCH_SIZE", 16, minimum=1)
 FACTDESK_MATCH_WINDOW_DAYS = env_int("FACTDESK_MATCH_WINDOW_DAYS", 30, minimum=0)
 FACTDESK_REANCHOR_MIN_SCORE = env_float("FACTDESK_REANCHOR_MIN_SCORE", 90.0, minimum=0, maximum=100)
+# Matching cut-offs. Their defaults live beside the scoring code (claims.matching.Thresholds,
+# measured in bench/matching_thresholds.py); an environment variable overrides one of them.
+_MATCH_FLOATS = ("VARIANT_MIN_RATIO", "PARAPHRASE_MIN", "SUPPORTED_MIN", "OTHER_SPEAKER_MIN", "UNKNOWN_SPEAKER_MIN",
+                 "SEMANTIC_FLOOR")
+_MATCH_INTS = ("VARIANT_MIN_RUN", "SHARED_RUN_MIN", "QUOTED_FRAGMENT_MIN", "SUPPORTED_MIN_RUN", "SEMANTIC_MIN_WORDS",
+               "MAX_RESULTS")
+for _name in _MATCH_FLOATS + _MATCH_INTS:
+    _variable = f"FACTDESK_MATCH_{_name}"
+    if _variable in os.environ:
+        globals()[_variable] = (
+            env_float(_variable, 0.0, minimum=0, maximum=1) if _name in _MATCH_FLOATS else env_int(_variable, 1, minimum=1)
+        )
 
 # Celery. The default broker needs no server: messages are files under var/broker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -57,40 +58,80 @@ def synthesise(corpus: Path, n: int, seed: int = 7) -> list[dict]:
     return articles
 
 
-def peak_rss_mb(pid: int) -> float:
+def _status_kb(pid: int, field: str) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
 
 
-def run(label, database_url, broker_url, articles, workers, data_dir):
-    env = {**os.environ, "FACTDESK_DATA_DIR": data_dir, "CELERY_BROKER_URL": broker_url, "LOG_LEVEL": "WARNING"}
+def rss_mb(pid: int) -> float:
+    """Resident memory now (VmRSS) of a worker process."""
+    return _status_kb(pid, "VmRSS")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a worker process since it started."""
+    return _status_kb(pid, "VmHWM")
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+TASK_LINE = re.compile(r"Task (claims\.\w+)\[[^\]]+\] succeeded in ([\d.]+)s")
+
+
+def task_times(log_paths) -> dict[str, tuple[int, float]]:
+    """(count, seconds) per task name, from the workers' INFO logs ("Task x[id] succeeded in 1.2s")."""
+    totals: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    for path in log_paths:
+        for match in TASK_LINE.finditer(Path(path).read_text(errors="replace")):
+            totals[match.group(1)][0] += 1
+            totals[match.group(1)][1] += float(match.group(2))
+    return {name: (n, secs) for name, (n, secs) in totals.items()}
+
+
+def wait_ready(procs, logs, timeout=300) -> bool:
+    """Wait until every worker logged "ready" (the NLP models are loaded by then, see claims.tasks)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            return False
+        if all(" ready." in Path(log).read_text(errors="replace") for log in logs):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def django_for(database_url, broker_url, data_dir):
+    """Point this process at the run's database and broker (Django is set up once per process)."""
+    os.environ.update({"FACTDESK_DATA_DIR": data_dir, "CELERY_BROKER_URL": broker_url, "LOG_LEVEL": "WARNING"})
     if database_url:
-        env["DATABASE_URL"] = database_url
+        os.environ["DATABASE_URL"] = database_url
     else:
-        env.pop("DATABASE_URL", None)
-    os.environ.update({k: v for k, v in env.items() if k in ("FACTDESK_DATA_DIR", "CELERY_BROKER_URL", "DATABASE_URL", "LOG_LEVEL")})
-    if not database_url:
         os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factdesk.settings")
     import django
     from django.conf import settings
 
-    if not settings.configured:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factdesk.settings")
+    if not settings.configured or not getattr(django_for, "done", False):
         django.setup()
+        django_for.done = True
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from articles import services as article_services
-    from articles.importers import ParsedArticle
+    # The bench queues extraction itself, after the import is timed on its own.
+    settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []
+
+
+def empty_everything():
     from articles.models import Article, Outlet
-    from claims.models import ArticleExtraction, Candidate, Claim, ExtractionStatus, Match, ReviewEvent, Speaker
-    from claims.ops import queue_depths
-    from claims.tasks import queue_extraction_for_articles
+    from claims.models import Candidate, Claim, Match, ReviewEvent, Speaker
     from factdesk.celery import app
 
     for model in (Match, ReviewEvent, Candidate, Claim, Speaker, Article, Outlet):
@@ -99,8 +140,13 @@ def run(label, database_url, broker_url, articles, workers, data_dir):
         for name in ("extract", "match", "fetch", "default"):
             conn.default_channel.queue_declare(queue=name, durable=True, auto_delete=False)
             conn.default_channel.queue_purge(name)
-    settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []
+
+
+def import_all(articles) -> tuple[list[int], float]:
     from datetime import datetime, timezone as tz
+
+    from articles import services as article_services
+    from articles.importers import ParsedArticle
 
     parsed = [
         ParsedArticle(text=a["text"], source_format="jsonl", title=a["title"], outlet=a["outlet"], external_id=a["doc_id"],
@@ -109,75 +155,123 @@ def run(label, database_url, broker_url, articles, workers, data_dir):
     ]
     started = time.perf_counter()
     outcomes = article_services.import_articles(parsed, source="synthetic")
-    import_seconds = time.perf_counter() - started
-    ids = [o.article_id for o in outcomes if o.article_id]
+    return [o.article_id for o in outcomes if o.article_id], time.perf_counter() - started
+
+
+def run(label, articles, workers, data_dir, env, interval) -> dict:
+    """Import ``articles`` into an empty database, then extract and match them with ``workers`` processes."""
+    from django.db.models import Count
+
+    from claims.models import ArticleExtraction, Candidate, Claim, ExtractionStatus, Match
+    from claims.ops import queue_depths
+    from claims.tasks import queue_extraction_for_articles
+
+    empty_everything()
+    ids, import_seconds = import_all(articles)
     words = sum(len(a["text"].split()) for a in articles)
-    print(f"\n[{label}] {len(ids)} articles ({words:,} words) imported in {import_seconds:.1f} s = {len(ids) / import_seconds:.0f} articles/s")
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "celery", "-A", "factdesk", "worker", "--pool", "solo", "-n", f"bench{i}@%h",
-                          "--queues", "extract,match", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
-                         cwd=ROOT, env=env, start_new_session=True)
-        for i in range(workers)
-    ]
-    peaks = {p.pid: 0.0 for p in procs}
+    print(f"\n[{label}] {load()}")
+    print(f"[{label}] {len(ids)} articles ({words:,} words) imported in {import_seconds:.1f} s = "
+          f"{len(ids) / import_seconds:.0f} articles/s")
+    logs = [Path(data_dir) / f"{label.replace(' ', '_')}-worker{i}.log" for i in range(workers)]
+    procs = []
+    for i, log in enumerate(logs):
+        with open(log, "w") as out:
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "factdesk", "worker", "--pool", "solo", "-n", f"bench{i}@%h",
+                 "--queues", "extract,match", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            ))
+    started = time.perf_counter()
+    ready = wait_ready(procs, logs)
+    print(f"[{label}] {workers} worker(s) {'ready' if ready else 'NOT ready'} (models loaded) in "
+          f"{time.perf_counter() - started:.1f} s; RSS at ready: " + ", ".join(f"{rss_mb(p.pid):.0f} MB" for p in procs))
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     queue_extraction_for_articles(ids)
     timeline = []
-    while True:
-        time.sleep(3)
+    died = False
+    while ready:
+        time.sleep(interval)
         elapsed = time.perf_counter() - started
-        done = ArticleExtraction.objects.filter(status=ExtractionStatus.DONE).count()
+        done = ArticleExtraction.objects.filter(status__in=[ExtractionStatus.DONE, ExtractionStatus.FAILED]).count()
         unmatched = Candidate.objects.unmatched().count()
         depths = queue_depths()
-        for p in procs:
-            peaks[p.pid] = max(peaks[p.pid], peak_rss_mb(p.pid))
-        timeline.append((elapsed, done, depths.get("extract"), depths.get("match"), unmatched))
+        timeline.append((elapsed, done, depths.get("extract"), depths.get("match"), unmatched,
+                         [rss_mb(p.pid) for p in procs], os.getloadavg()[0]))
         if done >= len(ids) and unmatched == 0 and not depths.get("match"):
             break
         if any(p.poll() is not None for p in procs):
-            print("a worker died; stopping")
+            died = True
+            print(f"[{label}] a worker died; stopping (see {logs})")
             break
     total = time.perf_counter() - started
+    peaks = [peak_rss_mb(p.pid) for p in procs]
     for p in procs:
         os.killpg(p.pid, signal.SIGTERM)
     for p in procs:
-        p.wait(60)
-    step = max(1, len(timeline) // 12)
-    print(f"[{label}]   t(s)  extracted  extract-queue  match-queue  unmatched-candidates")
-    for elapsed, done, extract_depth, match_depth, unmatched in timeline[::step] + timeline[-1:]:
-        print(f"[{label}] {elapsed:6.0f} {done:10d} {extract_depth!s:>14} {match_depth!s:>12} {unmatched:21d}")
-    from django.db.models import Count
-
+        p.wait(120)
+    if not timeline:
+        return {"rate": 0.0}
+    step = max(1, len(timeline) // 15)
+    rows = timeline[::step] + ([timeline[-1]] if (len(timeline) - 1) % step else [])
+    print(f"[{label}]   t(s)  extracted  extract-queue  match-queue  unmatched-cands  load1  RSS per worker (MB)")
+    for elapsed, done, extract_depth, match_depth, unmatched, rss, load1 in rows:
+        print(f"[{label}] {elapsed:6.0f} {done:10d} {extract_depth!s:>14} {match_depth!s:>12} {unmatched:16d} {load1:6.2f}  "
+              + " ".join(f"{r:5.0f}" for r in rss))
     claims = Claim.objects.count()
     cross = Claim.objects.annotate(outlets=Count("citations__article__outlet", distinct=True)).filter(outlets__gte=2).count()
+    failed = ArticleExtraction.objects.filter(status=ExtractionStatus.FAILED).count()
     rate = len(ids) / total
-    print(f"[{label}] extract+match: {total:.1f} s = {rate:.2f} articles/s, {words / total:,.0f} words/s; "
-          f"{Candidate.objects.count():,} candidates, {claims:,} claims ({cross:,} cited by 2+ outlets), {Match.objects.count():,} matches")
-    print(f"[{label}] peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks.values()))
-    return rate
+    print(f"[{label}] extract+match: {total:.1f} s = {rate:.2f} articles/s, {words / total:,.0f} words/s end to end"
+          f"{' (INCOMPLETE: a worker died)' if died else ''}")
+    print(f"[{label}] {Candidate.objects.count():,} candidates, {claims:,} claims ({cross:,} cited by 2+ outlets), "
+          f"{Match.objects.count():,} matches, {failed} failed articles")
+    busy = task_times(logs)
+    busy_total = sum(secs for _, secs in busy.values()) or 1.0
+    for name, (n, secs) in sorted(busy.items()):
+        print(f"[{label}] busy in {name}: {n} tasks, {secs:.1f} s ({secs / busy_total:.0%} of worker time, "
+              f"{secs / max(1, len(ids)) * 1000:.0f} ms per article)")
+    print(f"[{label}] workers busy {busy_total / (total * workers):.0%} of the wall time; "
+          f"peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks))
+    print(f"[{label}] load average (1 min) at start {load_before:.2f}, at end {os.getloadavg()[0]:.2f}")
+    return {"rate": rate, "words_per_s": words / total, "peaks": peaks, "seconds": total}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, nargs="+", default=[1000])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000], help="articles per run (default 1000)")
+    parser.add_argument("--large", action="store_true", help="add the 10k and 100k runs")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes per run (default 1 2)")
     parser.add_argument("--embedded", action="store_true", help="SQLite + filesystem broker instead of PostgreSQL + Redis")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--redis-url", default=REDIS_URL)
+    parser.add_argument("--interval", type=float, default=3.0, help="seconds between samples (default 3)")
     args = parser.parse_args()
     corpus = require_shared("the pipeline bench") / "corpus" / "polnear-articles.jsonl"
-    with tempfile.TemporaryDirectory() as data_dir:
+    sizes = args.n + ([10_000, 100_000] if args.large else [])
+    print(f"pipeline bench: {load()}, Python {sys.version.split()[0]}, "
+          f"batch size {os.environ.get('FACTDESK_EXTRACTION_BATCH_SIZE', 'default')}")
+    with tempfile.TemporaryDirectory(prefix="fd_pipeline_bench_") as data_dir:
         if args.embedded:
             database_url, broker_url, label = None, "filesystem://", "SQLite+filesystem"
         else:
             ensure_postgres_database(args.postgres_url)
-            database_url, broker_url, label = args.postgres_url, REDIS_URL, "PostgreSQL+Redis"
-        for n in args.n:
+            database_url, broker_url, label = args.postgres_url, args.redis_url, "PostgreSQL+Redis"
+        django_for(database_url, broker_url, data_dir)
+        env = {**os.environ}
+        for n in sizes:
             articles = synthesise(corpus, n)
-            rates = {}
+            results = {}
             for workers in args.workers:
-                rates[workers] = run(f"{label} N={n} workers={workers}", database_url, broker_url, articles, workers, data_dir)
-            if 1 in rates and 2 in rates:
-                print(f"[{label} N={n}] 2 workers / 1 worker = {rates[2] / rates[1]:.2f}x")
+                results[workers] = run(f"{label} N={n} workers={workers}", articles, workers, data_dir, env, args.interval)
+            print(f"\n[{label} N={n}] summary")
+            for workers, r in results.items():
+                if r.get("rate"):
+                    print(f"[{label} N={n}]   {workers} worker(s): {r['rate']:.2f} articles/s, {r['words_per_s']:,.0f} words/s, "
+                          f"peak RSS {max(r['peaks']):.0f} MB")
+            if results.get(1, {}).get("rate") and results.get(2, {}).get("rate"):
+                print(f"[{label} N={n}]   2 workers / 1 worker = {results[2]['rate'] / results[1]['rate']:.2f}x "
+                      f"(on {os.cpu_count()} cores shared with other processes)")
 
 
 if __name__ == "__main__":

@@ -212,7 +212,7 @@ RULES = [
     # The interactive docs page is a static shell; the schema it loads (above) needs a role.
     Rule("api-docs", public),
     Rule("api-root", api_read, api=True),
-    Rule("api/v1/^.*$", not_found, api=True),  # anything no API route matches: a JSON 404 for all
+    Rule("api/v1/^*", not_found, api=True),  # the unnamed catch-all: what no API route matches is a JSON 404
     Rule("export-claims*", api_read, api=True),
     Rule("article-list", api_read_and_write, methods=("GET", "POST"), api=True),
     Rule("*-list", api_read, api=True),

@@ -69,6 +69,7 @@ class SpeakerAlias(models.Model):
 
     class Meta:
         ordering = ["alias"]
+        verbose_name_plural = "speaker aliases"
         constraints = [models.UniqueConstraint(fields=["speaker", "normalized"], name="speaker_alias_unique")]
 
     def __str__(self):

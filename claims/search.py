@@ -1,16 +1,9 @@
 """Search over claims and articles: PostgreSQL full-text search, a plain word match on SQLite.
 
-On PostgreSQL the vectors are computed at query time (``SearchVector``) with the English
-configuration, so no migration is needed. That scans every row: at 100k claims and 10k
-articles a search takes seconds. Three GIN expression indexes make it an index lookup; the
-filters here are written to match them exactly (see bench/review_bench.py --search-indexes):
-
-    CREATE INDEX claim_text_fts ON claims_claim
-        USING gin (to_tsvector('english'::regconfig, COALESCE(text, '')));
-    CREATE INDEX article_title_fts ON articles_article
-        USING gin (to_tsvector('english'::regconfig, COALESCE(title, '')));
-    CREATE INDEX article_text_fts ON articles_article
-        USING gin (to_tsvector('english'::regconfig, COALESCE(text, '')));
+On PostgreSQL the filters use ``SearchVector`` with the English configuration, written to match
+exactly the GIN expression indexes that migrations create (claims 0004: ``claim_text_fts``;
+articles 0002: ``article_title_fts``, ``article_text_fts``), so a search is an index lookup
+rather than a scan (bench/review_bench.py measures it).
 On SQLite every word of the query must occur (case-insensitive) in the text or the speaker.
 """
 from __future__ import annotations

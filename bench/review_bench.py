@@ -204,8 +204,6 @@ def main():
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--search-indexes", action="store_true",
-                        help="create the GIN expression indexes claims/search.py describes (bench database only)")
     args = parser.parse_args()
 
     ensure_postgres_database(REVIEW_URL)
@@ -236,14 +234,6 @@ def main():
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    if args.search_indexes:
-        from claims.search import __doc__ as search_doc
-
-        statements = [part.strip() for part in search_doc.split("CREATE INDEX")[1:]]
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute("CREATE INDEX IF NOT EXISTS " + " ".join(statement.split(";")[0].split()))
-        print(f"search indexes: {len(statements)} created (or already there)")
     total = Claim.objects.count()
     print(f"\n{total:,} claims, {Article.objects.count():,} articles, {Speaker.objects.count():,} speakers on PostgreSQL\n")
 

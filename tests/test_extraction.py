@@ -120,6 +120,12 @@ def test_a_name_and_a_colon_or_a_dash_after_the_quote_name_the_speaker():
     assert [(text[q.start:q.end][:10], q.speaker) for q in quotes] == [("“The econo", "Rachel Obi"), ("“Rents mus", "Tomas Berg")]
 
 
+def test_an_inverted_cue_with_a_colon_leads_the_quote():
+    text = "Tax analyst Ryan Ellis was unimpressed. Said Ellis: “She is not the least bit interested in reform.”"
+    q = only(text)
+    assert (q.speaker, q.verb, text[q.verb_start:q.verb_end]) == ("Ryan Ellis", "Said", "Said")
+
+
 def test_interview_transcript_turns_belong_to_their_upper_case_label():
     text = "Chris Dalton interviewed the governor.\nDALTON: Will you raise taxes next year?\nGOVERNOR REYES: No, we will cut them for families."
     turns = attributed(text)

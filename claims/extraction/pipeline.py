@@ -994,13 +994,21 @@ def _unattributed_quotes(art: _Article, index: ArticleIndex, owner: dict[int, At
         tail = text[q.end:para.end].strip()
         # "Rachel Reeves: “…”": a name and a colon lead the quote
         lead = text[para_start_of(art, q.start):q.start]
-        colon = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*:\s*", lead)
+        lead = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lead)[-1]
+        colon = re.fullmatch(r"\s*([A-Z][a-z]+)\s+((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*[:,]\s*", lead)
+        if colon and FORM_TO_LEMMA.get(colon.group(1).lower()) not in SAY:
+            colon = None
+        if colon is None:
+            colon = re.fullmatch(r"\s*()((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*:\s*", lead)
+        cue_word = colon.group(1) if colon else None
         if colon:
-            bare = split_title(colon.group(1))[1]
+            # "Rachel Reeves: “…”" or the inverted "Said Ellis: “…”"
+            bare = split_title(colon.group(2))[1]
             if looks_like_person(bare) and (len(bare.split()) >= 2 or index.person(index.full_name(bare))):
-                name_s = q.start - len(lead) + colon.start(1)
-                sp = _named(index, index.full_name(bare), colon.group(1), name_s, name_s + len(colon.group(1)))
-                att = Attribution("direct", q.start, q.end, sp, "", None, None, 0.85)
+                name_s = q.start - len(lead) + colon.start(2)
+                sp = _named(index, index.full_name(bare), colon.group(2), name_s, name_s + len(colon.group(2)))
+                vs = q.start - len(lead) + colon.start(1) if cue_word else None
+                att = Attribution("direct", q.start, q.end, sp, cue_word or "", vs, vs + len(cue_word) if cue_word else None, 0.85)
                 out.append(att)
                 prev, prev_para = att, end_pi
                 continue

@@ -98,6 +98,7 @@ def _record(row: dict, citations: list[dict]) -> dict:
                     "title": c["article__title"],
                     "url": c["article__url"],
                     "outlet": c["article__outlet__name"],
+                    "outlet_domain": c["article__outlet__domain"],
                     "published_at": c["article__published_at"],
                 },
                 "start": c["start"],
@@ -105,16 +106,10 @@ def _record(row: dict, citations: list[dict]) -> dict:
                 "quote": c["quote"],
                 "anchor_state": c["anchor_state"],
                 "article_version": c["article_version"],
-                "_outlet_domain": c["article__outlet__domain"],
             }
             for c in citations
         ],
     }
-
-
-def _public(record: dict) -> dict:
-    """The record without fields kept only for JSON-LD."""
-    return {**record, "citations": [{k: v for k, v in c.items() if not k.startswith("_")} for c in record["citations"]]}
 
 
 # --------------------------------------------------------------------------- writers
@@ -122,7 +117,7 @@ def _public(record: dict) -> dict:
 
 def write_jsonl(records: Iterable[dict]) -> Iterator[str]:
     for record in records:
-        yield _encoder.encode(_public(record)) + "\n"
+        yield _encoder.encode(record) + "\n"
 
 
 def write_json(records: Iterable[dict]) -> Iterator[str]:
@@ -130,7 +125,7 @@ def write_json(records: Iterable[dict]) -> Iterator[str]:
     yield "["
     first = True
     for record in records:
-        yield ("\n" if first else ",\n") + _encoder.encode(_public(record))
+        yield ("\n" if first else ",\n") + _encoder.encode(record)
         first = False
     yield "\n]\n"
 
@@ -191,7 +186,7 @@ def _speaker_node(speaker: dict | None) -> dict | None:
 
 def _article_node(cite: dict) -> dict:
     article = cite["article"]
-    domain = cite.get("_outlet_domain")
+    domain = article["outlet_domain"]
     publisher = _drop_empty(
         {"@type": "Organization", "name": article["outlet"], "url": f"https://{domain}/" if domain else None}
     )

@@ -129,6 +129,13 @@ class StrictFilterSet(filters.FilterSet):
     class Meta:
         form = StrictFilterForm
 
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is filters.CharFilter:
+            filter_class = TextFilter
+        return filter_class, params
+
 
 @extend_schema_field({"type": "number", "minimum": 0, "maximum": 1})
 class UnitIntervalFilter(filters.NumberFilter):
@@ -147,7 +154,8 @@ class _SafeIsoDateTimeField(filters.fields.IsoDateTimeField):
         value = super().to_python(value)
         if value is not None:
             try:
-                value.astimezone(datetime.timezone.utc)  # what the database adapter will do
+                # In UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows.
+                value = value.astimezone(datetime.timezone.utc)
             except OverflowError:
                 raise forms.ValidationError("This date is out of range.", code="invalid") from None
         return value
@@ -157,3 +165,8 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 date-time; one too close to year 1 or 9999 to convert to UTC is a 400, not a crash."""
 
     field_class = _SafeIsoDateTimeField
+
+
+@extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})
+class TextFilter(filters.CharFilter):
+    """Free text; a NUL character (which no database column can hold) is a 400, as documented."""

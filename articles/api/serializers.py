@@ -1,4 +1,6 @@
 """Serializers for outlets and articles: explicit fields; lists leave the text out."""
+import datetime as dt
+
 from rest_framework import serializers
 
 from articles.models import Article, ArticleVersion, Outlet
@@ -53,7 +55,8 @@ class ArticleImportSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
     outlet = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     byline = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # Stored in UTC: PostgreSQL refuses offsets past ±15:59 that ISO 8601 allows.
+    published_at = serializers.DateTimeField(required=False, allow_null=True, default=None, default_timezone=dt.timezone.utc)
     language = serializers.CharField(required=False, max_length=20, default="en")
     external_id = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 

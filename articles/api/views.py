@@ -20,14 +20,14 @@ from articles.api.serializers import (
     OutletSerializer,
 )
 from articles.models import Article, ArticleVersion, Outlet, SourceFormat
-from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, ConditionalRetrieveMixin, DateTimeFilter, DeskAutoSchema, IdFilter, StrictFilterSet
+from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, ConditionalRetrieveMixin, DateTimeFilter, DeskAutoSchema, IdFilter, StrictFilterSet, TextFilter
 from factdesk.permissions import CanImportArticles, DeskRolePermission
 
 logger = logging.getLogger(__name__)
 
 
 class OutletFilter(StrictFilterSet):
-    q = filters.CharFilter(method="filter_name", help_text="Part of the outlet's name or domain.")
+    q = TextFilter(method="filter_name", help_text="Part of the outlet's name or domain.")
 
     class Meta(StrictFilterSet.Meta):
         model = Outlet
@@ -41,7 +41,7 @@ class ArticleFilter(StrictFilterSet):
     outlet = IdFilter(field_name="outlet_id", help_text="Outlet id.")
     published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = DateTimeFilter(field_name="published_at", lookup_expr="lte")
-    q = filters.CharFilter(field_name="title", lookup_expr="icontains", help_text="Words in the title.")
+    q = TextFilter(field_name="title", lookup_expr="icontains", help_text="Words in the title.")
 
     class Meta(StrictFilterSet.Meta):
         model = Article

@@ -21,7 +21,7 @@ from claims.models import (
     SpeakerAlias,
     SpeakerKind,
 )
-from factdesk.api_base import DateTimeFilter, IdFilter, StrictFilterSet, UnitIntervalFilter
+from factdesk.api_base import DateTimeFilter, IdFilter, StrictFilterSet, TextFilter, UnitIntervalFilter
 
 
 class ClaimFilter(StrictFilterSet):
@@ -34,7 +34,7 @@ class ClaimFilter(StrictFilterSet):
     published_after = DateTimeFilter(method="filter_published_after", help_text="Cited in an article published on or after.")
     published_before = DateTimeFilter(method="filter_published_before", help_text="Cited in an article published on or before.")
     rated = filters.BooleanFilter(method="filter_rated", help_text="Only claims with (true) or without (false) a rating.")
-    q = filters.CharFilter(method="filter_text", help_text="Words in the claim's text or its speaker's name.")
+    q = TextFilter(method="filter_text", help_text="Words in the claim's text or its speaker's name.")
 
     class Meta(StrictFilterSet.Meta):
         model = Claim
@@ -72,7 +72,7 @@ class CandidateFilter(StrictFilterSet):
     published_after = DateTimeFilter(field_name="article__published_at", lookup_expr="gte")
     published_before = DateTimeFilter(field_name="article__published_at", lookup_expr="lte")
     min_confidence = UnitIntervalFilter(field_name="confidence", lookup_expr="gte")
-    q = filters.CharFilter(field_name="text", lookup_expr="icontains", help_text="Text the candidate contains.")
+    q = TextFilter(field_name="text", lookup_expr="icontains", help_text="Text the candidate contains.")
 
     class Meta(StrictFilterSet.Meta):
         model = Candidate
@@ -94,7 +94,7 @@ class CitationFilter(StrictFilterSet):
 
 class SpeakerFilter(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
-    q = filters.CharFilter(method="filter_name", help_text="Part of the speaker's name or one of their aliases.")
+    q = TextFilter(method="filter_name", help_text="Part of the speaker's name or one of their aliases.")
     include_merged = filters.BooleanFilter(method="filter_merged", help_text="Also list speakers merged into others.")
 
     class Meta(StrictFilterSet.Meta):

@@ -203,6 +203,7 @@ class ExportArticleSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     outlet = serializers.CharField()
+    outlet_domain = serializers.CharField(allow_blank=True)
     published_at = serializers.DateTimeField(allow_null=True)
 
 

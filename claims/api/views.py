@@ -350,7 +350,8 @@ EXPORT_EXAMPLES = [
             "citations": [{
                 "id": 40,
                 "article": {"id": 7, "title": "Rivers promises to halve the deficit", "url": "https://news.example/a/7",
-                            "outlet": "News Example", "published_at": "2024-03-04T09:30:00Z"},
+                            "outlet": "News Example", "outlet_domain": "news.example",
+                            "published_at": "2024-03-04T09:30:00Z"},
                 "start": 44, "end": 97, "quote": "\u201cWe will cut the deficit by half within four years,\u201d",
                 "anchor_state": "anchored", "article_version": 1,
             }],

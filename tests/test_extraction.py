@@ -182,7 +182,7 @@ def test_according_to_attributes_the_rest_of_the_sentence():
     text = "According to Nadia Petrova, the factory will close in March."
     q = only(text)
     assert text[q.start:q.end] == "the factory will close in March"
-    assert q.speaker == "Nadia Petrova" and q.verb == "according to"
+    assert q.speaker == "Nadia Petrova" and q.verb == text[q.verb_start:q.verb_end] == "According to"
 
 
 def test_a_participle_cue_takes_the_subject_of_its_main_verb():

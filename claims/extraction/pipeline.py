@@ -738,7 +738,7 @@ def _according(art: _Article, unit: Unit, doc, tok, index: ArticleIndex, sal: Sa
     if e - s < 10:
         return None
     kind = "mixed" if any(s <= q.start and q.end <= e + 1 for q in unit.quotes) else "indirect"
-    return Attribution(kind, s, e, speaker, "according to", phrase_s, _tok_end(unit, to), _confidence(speaker, 0.8))
+    return Attribution(kind, s, e, speaker, text[phrase_s:_tok_end(unit, to)], phrase_s, _tok_end(unit, to), _confidence(speaker, 0.8))
 
 
 # ---------------------------------------------------------------------------- speakers

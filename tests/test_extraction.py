@@ -332,6 +332,10 @@ def test_offsets_stay_valid_on_odd_input():
                 assert (s is None) == (e is None)
                 if s is not None:
                     assert 0 <= s < e <= len(text)
+            if x.verb_start is not None:
+                assert text[x.verb_start:x.verb_end] == x.verb
+            if x.speaker_start is not None:
+                assert text[x.speaker_start:x.speaker_end] == x.speaker_mention
 
 
 def test_the_same_input_gives_the_same_output_and_batching_does_not_change_it():

@@ -266,7 +266,10 @@ class Salience:
                 person = index.person(name)
                 if person is None or not person.gender or person.gender == gender:
                     return name
-            return ""
+            # nobody has been a subject yet: only when the article names a single possible
+            # person is that person the referent
+            possible = [p.name for p in index.people.values() if p.gender == gender]
+            return possible[0] if len(possible) == 1 else ""
         if w in PLURAL_PRONOUNS:
             return self.last_group
         return ""

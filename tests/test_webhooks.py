@@ -148,7 +148,7 @@ def test_nothing_is_sent_for_unpublished_work_or_unsubscribed_events(loopback_al
 
 
 @pytest.mark.django_db
-def test_without_webhooks_a_decision_costs_one_cheap_query(editor, django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_without_webhooks_a_decision_costs_one_cheap_query(editor, django_capture_on_commit_callbacks):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -320,7 +320,7 @@ EXPORT_FILTERS = [
         ("published_after", OpenApiTypes.DATETIME, "Cited in an article published on or after."),
         ("published_before", OpenApiTypes.DATETIME, "Cited in an article published on or before."),
         ("rated", OpenApiTypes.BOOL, "Only claims with (true) or without (false) a rating."),
-        ("q", OpenApiTypes.STR, "Words in the claim's text or its speaker's name."),
+        ("q", {"type": "string", "pattern": "^[^\\u0000]*$"}, "Words in the claim's text or its speaker's name."),
     ]
 ]
 

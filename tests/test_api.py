@@ -13,7 +13,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from articles.models import Article
 from claims.models import ArticleExtraction, Candidate, CandidateStatus, Citation, Claim, ClaimStatus, ExtractionStatus, Match, MatchState, ReviewEvent
-from tests.factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory, OutletFactory, SpeakerFactory
+from tests.factories import CandidateFactory, CitationFactory, ClaimFactory, OutletFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -518,3 +518,42 @@ def test_token_users_are_throttled(as_role, world, monkeypatch):
     client = as_role("viewer_token")
     codes = [client.get("/api/v1/outlets/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+# --------------------------------------------------------------------------- bad input is a clear 4xx, never a 500
+
+
+@pytest.mark.parametrize(
+    "url,field",
+    [
+        ("/api/v1/claims/?page_size=0", "page_size"),
+        ("/api/v1/claims/?page_size=lots", "page_size"),
+        ("/api/v1/claims/?speaker=0.5", "speaker"),
+        ("/api/v1/claims/?speaker=9223372036854775808", "speaker"),
+        ("/api/v1/claims/?first_reported_after=0001-01-01T00:00:00%2B00:01", "first_reported_after"),
+        ("/api/v1/claims/?published_before=", "published_before"),
+        ("/api/v1/claims/?rated=maybe", "rated"),
+        ("/api/v1/claims/?q=a%00b", "q"),
+        ("/api/v1/matches/?min_score=2", "min_score"),
+        ("/api/v1/exports/claims.jsonl?outlet=-1", "outlet"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(as_role, url, field):
+    response = as_role("viewer").get(url)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_unknown_api_urls_are_json_404s(as_role):
+    client = as_role("editor")
+    for url in ["/api/v1/claims/0.5/", "/api/v1/claims/99999999999999999999/", "/api/v1/nothing-here/"]:
+        response = client.get(url)
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert client.post("/api/v1/claims/0.5/confirm/", {}, format="json").status_code == 404
+
+
+def test_far_offsets_are_stored_in_utc(as_role):
+    body = {**ARTICLE_BODY, "published_at": "2024-05-03T08:00:00+18:30"}
+    response = as_role("editor").post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 201
+    assert Article.objects.get().published_at.isoformat() == "2024-05-02T13:30:00+00:00"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-import django_filters as filters
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q

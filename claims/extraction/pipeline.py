@@ -848,7 +848,7 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
                 return _named(index, who, mention, ms, me)
             prev = sal.generic(head) if doc[left].lower_ in {"the", "this", "that"} else ""
             if prev:
-                return Speaker(prev, "person", False, mention, ms, me, roles=(_role_phrase(mention),))
+                return Speaker(prev, "person", False, mention, ms, me)  # "the person": no role to learn
             if known_speaker and doc[left].lower_ in {"a", "an", "one", "another"}:
                 sal.last_unnamed = mention
             role = _role_phrase(mention) if known_speaker else ""

@@ -165,7 +165,7 @@ class ArticleIndex:
     def _role_around(self, full: str, run_start: int, start: int, end: int) -> None:
         """Appositions: 'ROLE, Name' and 'Name, the ROLE,'."""
         before = self.text[max(0, run_start - 70):run_start]
-        m = re.search(r"((?:[A-Z][\w’'.-]*\s+|of\s+|for\s+)*(?:[A-Z][\w-]*|[a-z-]+)),\s*$", before)
+        m = re.search(r"((?:[A-Z][\w’'-]*[ \t]+|of[ \t]+|for[ \t]+)*(?:[A-Z][\w-]*|[a-z-]+)),[ \t]*$", before)
         if m:
             phrase = m.group(1)
             words = [norm(w) for w in phrase.split()]

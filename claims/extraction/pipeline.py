@@ -46,6 +46,15 @@ RELATIVE = {"who", "which", "that", "whom"}
 
 @dataclass(frozen=True)
 class Extracted:
+    """One candidate. Offsets are ``str`` indices into the article text (``text[start:end]`` is
+    the span, per ../shared/gold/README.md: a direct quote with its marks, a reported clause
+    without speaker, cue or "that"). ``speaker`` is the resolved full name, or the mention as
+    written when unresolved (``speaker_resolved`` False), or "" for none; ``speaker_mention``
+    and its offsets are the words near the cue ("he", "the US Defence Secretary");
+    ``speaker_aliases``/``speaker_roles`` are the other names and the titles the article gives
+    that speaker. ``verb`` is the cue as written (None offsets when a quote has no cue).
+    ``floating``: a quoted paragraph attributed to the speaker of the one before it."""
+
     kind: str
     start: int
     end: int

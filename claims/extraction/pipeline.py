@@ -6,8 +6,9 @@ Steps, per article:
    only those go through spaCy, batched across all articles of a call;
 3. per parsed unit, each cue verb gives a speaker (its subject, climbing participles and
    conjuncts) and a content (the quote it introduces, its clause or its object);
-4. quotes with no cue in their unit: a following name line, or a floating quote after an
-   attributed one, or a colon-led paragraph;
+4. quotes with no cue in their unit: a following name line ("Pete Hegseth"), a dash name
+   ("― Carla Sanchez"), a leading "Name:", a split or floating quote after an attributed
+   one; upper-case transcript turns ("PENCE: ...");
 5. speakers are resolved against the article index (speakers.py), in reading order;
 6. the remaining sentences are scored for check-worthiness (checkworthy.py).
 """

@@ -28,17 +28,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 from rest_framework.authtoken.models import Token
 
-from articles.models import Article, ArticleVersion, Feed, Outlet
+from articles.models import ArticleVersion, Feed
 from claims import services
 from claims.models import (
     ArticleExtraction,
     Candidate,
-    Citation,
     Claim,
     ClaimShingle,
     Match,
     ReviewEvent,
-    Speaker,
     SpeakerAlias,
     SpeakerRole,
 )
@@ -100,15 +98,6 @@ def review(method, role):
     return OK if method == "GET" else ACCEPTED
 
 
-def configure(method, role):
-    """Desk configuration (feeds, webhooks, users): admins only."""
-    if role == ANON or role in TOKENS:
-        return TO_LOGIN
-    if role != ADMIN:
-        return FORBIDDEN
-    return OK if method == "GET" else ACCEPTED
-
-
 def api_read(method, role):
     if role == ANON:
         return API_DENIED
@@ -121,14 +110,6 @@ def api_write(method, role):
     if role in (OUTSIDER, VIEWER, VIEWER_TOKEN):
         return FORBIDDEN
     return ACCEPTED
-
-
-def api_configure(method, role):
-    if role == ANON:
-        return API_DENIED
-    if role != ADMIN:
-        return FORBIDDEN
-    return OK if method == "GET" else ACCEPTED
 
 
 def api_read_and_write(method, role):

@@ -20,10 +20,9 @@ from rest_framework.authtoken.models import Token
 
 from articles import services as article_services
 from articles.models import Article, Feed, Outlet
-from claims.models import Citation, Claim, SpeakerAlias
+from claims.models import Citation, SpeakerAlias
 from tests.factories import CandidateFactory, ClaimFactory, SpeakerFactory
 from tests.test_permissions_matrix import (  # noqa: F401 - desk is a fixture used below
-    RULES,
     all_endpoints,
     build_url,
     desk,

@@ -103,45 +103,48 @@ def import_parsed_article(
     try:
         with transaction.atomic():
             target_outlet = (outlets or {}).get(outlet_key) or outlet_for(outlet or parsed.outlet, domain)
-            if outlets is not None:
-                # Only committed outlets may be reused; on_commit runs after this article commits.
-                transaction.on_commit(lambda: outlets.__setitem__(outlet_key, target_outlet))
-            article = _find_existing(target_outlet, parsed, digest)
-            if article is None:
-                article = Article.objects.create(
-                    outlet=target_outlet,
-                    url=parsed.url[:2000],
-                    external_id=parsed.external_id[:300],
-                    title=parsed.title[:1000],
-                    byline=parsed.byline[:500],
-                    published_at=parsed.published_at,
-                    language=parsed.language or "en",
-                    text=parsed.text,
-                    content_hash=digest,
-                    source_format=parsed.source_format,
-                    imported_by=user if getattr(user, "pk", None) else None,
-                )
-                ArticleVersion.objects.create(
-                    article=article, number=1, text=article.text, content_hash=digest, title=article.title
-                )
-                return ImportOutcome(source, CREATED, article.pk, title=article.display_title)
-            if article.content_hash == digest:
-                return ImportOutcome(source, UNCHANGED, article.pk, title=article.display_title)
-            article.version += 1
-            article.text = parsed.text
-            article.content_hash = digest
-            article.title = (parsed.title or article.title)[:1000]
-            article.byline = (parsed.byline or article.byline)[:500]
-            article.published_at = parsed.published_at or article.published_at
-            article.save()
-            ArticleVersion.objects.create(
-                article=article, number=article.version, text=article.text, content_hash=digest, title=article.title
-            )
-            return ImportOutcome(source, NEW_VERSION, article.pk, title=article.display_title)
+            outcome = _create_or_version(target_outlet, parsed, digest, source=source, user=user)
     except IntegrityError as exc:
         # A concurrent import of the same article won the race; nothing of ours was written.
         logger.warning("import of %s lost a race: %s", source, exc)
         return ImportOutcome(source, FAILED, reason="the same article was being imported at the same time; try again")
+    if outlets is not None:
+        # Reused only once written: a rolled-back article never leaves an outlet that does not exist.
+        outlets[outlet_key] = target_outlet
+    return outcome
+
+
+def _create_or_version(target_outlet: Outlet, parsed: ParsedArticle, digest: str, *, source: str, user) -> ImportOutcome:
+    article = _find_existing(target_outlet, parsed, digest)
+    if article is None:
+        article = Article.objects.create(
+            outlet=target_outlet,
+            url=parsed.url[:2000],
+            external_id=parsed.external_id[:300],
+            title=parsed.title[:1000],
+            byline=parsed.byline[:500],
+            published_at=parsed.published_at,
+            language=parsed.language or "en",
+            text=parsed.text,
+            content_hash=digest,
+            source_format=parsed.source_format,
+            imported_by=user if getattr(user, "pk", None) else None,
+        )
+        ArticleVersion.objects.create(article=article, number=1, text=article.text, content_hash=digest, title=article.title)
+        return ImportOutcome(source, CREATED, article.pk, title=article.display_title)
+    if article.content_hash == digest:
+        return ImportOutcome(source, UNCHANGED, article.pk, title=article.display_title)
+    article.version += 1
+    article.text = parsed.text
+    article.content_hash = digest
+    article.title = (parsed.title or article.title)[:1000]
+    article.byline = (parsed.byline or article.byline)[:500]
+    article.published_at = parsed.published_at or article.published_at
+    article.save()
+    ArticleVersion.objects.create(
+        article=article, number=article.version, text=article.text, content_hash=digest, title=article.title
+    )
+    return ImportOutcome(source, NEW_VERSION, article.pk, title=article.display_title)
 
 
 def import_articles(

@@ -346,3 +346,42 @@ def test_the_same_input_gives_the_same_output_and_batching_does_not_change_it():
     assert extract_many(texts) == extract_many(texts)
     assert extract_many(texts) == [extract(t) for t in texts]
     assert EXTRACTOR_VERSION
+
+
+# ----------------------------------------------------------------------------- recall patterns
+
+
+def test_a_quoted_fragment_after_its_subject_then_the_cue_and_a_participle_is_one_mixed_quote():
+    text = "The city “has never been safer,” Mayor Ruth Okoye said on Tuesday, citing new police figures."
+    found = attributed(text)
+    mixed = [x for x in found if x.kind == "mixed"]
+    assert spans(text, mixed) == ["The city “has never been safer,”"]
+    assert mixed[0].speaker == "Ruth Okoye"
+
+
+def test_an_inverted_cue_after_a_mixed_quote_takes_the_name_after_it():
+    text = "The deficit is “lower than at any time in a decade,” reported Bloomberg. Markets rose."
+    q = only(text)
+    assert text[q.start:q.end] == "The deficit is “lower than at any time in a decade,”"
+    assert q.speaker == "Bloomberg" and q.verb == "reported"
+
+
+def test_a_whole_quote_uttered_by_a_described_source_is_kept():
+    text = "“Who pays for the bridge? You do,” a narrator in the new campaign video asks. The video ends."
+    q = only(text)
+    assert text[q.start:q.end] == "“Who pays for the bridge? You do,”"
+    assert q.speaker == "a narrator in the new campaign video"
+
+
+def test_a_participle_after_a_quote_reports_its_own_clause_for_a_person_noun():
+    text = "“We need roads,” the businessman said, arguing that he will bring a “practical” approach to the job."
+    found = attributed(text)
+    assert spans(text, found) == ["“We need roads,”", "he will bring a “practical” approach to the job"]
+    assert found[1].kind == "mixed"
+
+
+def test_a_clause_that_opens_a_quote_runs_to_its_closing_mark():
+    text = 'Lopez told the radio station that "the audit was rigged from the start. ... They are gaming the rules."'
+    q = only(text)
+    assert text[q.start:q.end] == '"the audit was rigged from the start. ... They are gaming the rules."'
+    assert q.speaker == "Lopez"

@@ -196,6 +196,23 @@ SPEAKER_NOUNS |= {
     "experts", "citizen", "citizens", "people", "person", "lawyer", "attorney", "minister", "diplomat",
 }
 
+SPEAKER_NOUNS |= {
+    "businessman", "businesswoman", "narrator", "billionaire", "mogul", "challenger", "incumbent",
+    "legislator", "legislators", "contender", "contenders", "nominees", "candidates", "governors",
+    "senators", "mayors", "presidents", "spokespersons", "announcer", "moderator", "moderators",
+    "interviewer", "panelist", "panelists", "caller", "callers", "speaker", "speakers", "chairs",
+}
+
+# Suffixes of nouns that name people ("congressman", "chairperson", "economist", "novelist").
+PERSON_SUFFIX = re.compile(r"(?:[a-z]{3,}(?:man|men|woman|women|person|people)|[a-z]{4,}ists?)$")
+
+
+def is_speaker_noun(word: str) -> bool:
+    """Whether a common noun can head a speaker phrase ("the businessman", "a columnist")."""
+    w = word.lower()
+    return w in SPEAKER_NOUNS or bool(PERSON_SUFFIX.fullmatch(w))
+
+
 GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "spokeswoman",
                     "spokesperson", "aide", "adviser", "advisor", "officer", "expert", "analyst", "minister",
                     "secretary", "president", "chancellor", "senator", "governor", "mayor", "leader",

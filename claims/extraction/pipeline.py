@@ -32,6 +32,7 @@ from .lexicon import (
     SPEAKER_NOUNS,
     STRONG,
     WEAK,
+    is_speaker_noun,
     WEAK_CUE_WORD_RE,
 )
 from .model import get_nlp
@@ -346,7 +347,7 @@ def _subject(tok, unit: Unit):
                 return cur.head, None
             if cur.dep_ == "ccomp" and cur.head.i > cur.i:
                 return None, None  # a clause that is itself said by someone later: not its subject
-            if cur.dep_ == "acl" and cur is tok and cur.head.dep_ == "ROOT":
+            if cur.dep_ == "acl" and cur is tok and (cur.head.dep_ == "ROOT" or tok.tag_ == "VBG" and cur.head.tag_ in {"NNP", "NNPS"}):
                 return cur.head, None
             head = cur.head
             pos = _tok_start(unit, head)
@@ -361,6 +362,13 @@ def _subject(tok, unit: Unit):
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g, None
+    if tok.i > 0 and (tok.nbor(-1).text in {",", "”", '"', "''"} or tok.nbor(-1).text.endswith(("”", '"'))):
+        # '"…," reported Reuters.' / '…, writes Smith.': an inverted cue, its subject parsed as
+        # an object right after it
+        for child in tok.children:
+            if child.dep_ in {"dobj", "attr", "npadvmod", "oprd"} and child.i > tok.i and child.tag_ in {"NNP", "NNPS", "NN"}:
+                if child.left_edge.i == tok.i + 1 or all(doc_t.tag_ in {"DT", "NNP", "NNPS", "NN", "JJ"} for doc_t in tok.doc[tok.i + 1:child.i]):
+                    return child, None
     return None, None
 
 
@@ -423,15 +431,18 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
                 found.append(_Found(att, tok.i, None))
             continue
         subj, via_quote = _subject(tok, unit)
+        thing = None
         if via_quote is not None:
             speaker = by_quote.get(via_quote.start)
         else:
             speaker = _resolve(doc, unit, subj, index, sal, text) if subj is not None else None
             if speaker is not None and not speaker.kind and lemma not in STRONG:
-                speaker = None  # "the decision announced ...": a thing, not a source
+                thing, speaker = speaker, None  # "the decision announced ...": a thing, not a source
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = _adjacent_quote(text, unit, doc, tok, standalone, used_quotes)
         if quote is not None:
+            if speaker is None and thing is not None:
+                speaker = thing  # whatever utters a whole quote is its source ("…?” a narrator asks)
             if speaker is None and via_quote is None and subj is None and quote.end <= vs:
                 # a mis-parse ("“…,” a senior official, speaking on condition …, told AFP"):
                 # the noun phrase between the quote and the cue is the speaker
@@ -559,6 +570,10 @@ def _balance(text: str, unit: Unit, s: int, e: int) -> tuple[int, int]:
     for q in unit.quotes:
         if s < q.end <= e + 3 and q.start < e and q.end > e:
             e = q.end
+        elif s <= q.start < e < q.end and q.end <= unit.end and q.closed:
+            # the clause opens a quote that runs on past the parse's clause ("told Fox that
+            # "they hit Matt …. … gaming the ref.""): the statement is the whole quote
+            e = q.end
         if q.start < s < q.end and q.end < e:
             s = q.start
     return s, e
@@ -666,6 +681,8 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     # object content for verbs that report their object
     if lemma in OBJECT and (lemma not in WEAK or lemma == "call"):
         comps = [c for c in tok.children if c.i > tok.i and c.dep_ in OBJECT_DEPS and c is not particle]
+        if not comps and lemma in SAY and subj is not None:
+            return _content_before(doc, unit, tok, lemma, subj)  # '"…," reported Reuters.'
         if not comps:
             return None
         if not any(c.dep_ in {"dobj", "ccomp", "xcomp", "oprd"} for c in comps):
@@ -689,19 +706,28 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
         for child in tok.children:
             if child.dep_ in {"xcomp"} and child.i > tok.i:
                 return (child.left_edge.i, child.right_edge.i)
-    # content before the cue: "X, sources said." / "X, he added." -- the cue and its subject
-    # close the sentence
+    return _content_before(doc, unit, tok, lemma, subj)
+
+
+def _content_before(doc, unit: Unit, tok, lemma: str, subj) -> tuple[int, int] | None:
+    """Content before the cue: "X, sources said." / "X, he added." -- the cue and its subject
+    close the sentence."""
     if subj is None or lemma in WEAK and lemma not in {"add", "tell", "note"} or lemma not in SAY:
         return None
+    subj_span = _span_of(subj)
     first_s = min(subj_span[0], tok.i)
     if first_s < 3 or doc[first_s - 1].text not in {",", "—", "–", "--"} and not _quote_ends_before(unit, doc, first_s):
         return None
     addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}
-    if any(c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "dobj" and not addressee) for c in tok.children if c.i > tok.i):
+    if any(c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "dobj" and not addressee and c is not subj) for c in tok.children if c.i > tok.i):
         return None  # "..., mining companies declared bankruptcy": the cue has its own object
     clause_before = any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[0:first_s]) or _quote_ends_before(unit, doc, first_s)
     subject_tokens = set(range(subj.left_edge.i, subj.right_edge.i + 1)) if subj.i > tok.i else set()
     stop = next((t.i for t in doc[tok.i + 1:] if t.text in {".", "!", "?"} and t.i not in subject_tokens), len(doc))
+    if tok.dep_ == "ROOT":
+        # '"…," McConnell said in June, citing …': what follows the main cue's first comma is
+        # the reporter's gloss (a participle), not a sign of a parenthetical cue
+        stop = next((t.i for t in doc[tok.i + 1:stop] if t.text in {",", ";", "—", "–"} and t.i not in subject_tokens), stop)
     rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]
     if len(rest) > 10 or any(t.tag_.startswith("VB") for t in rest):
         # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
@@ -851,7 +877,7 @@ def _resolve(doc, unit: Unit, subj, index: ArticleIndex, sal: Salience, text: st
         plural = subj.tag_ in {"NNS", "NNPS"}
         indefinite = doc[left].lower_ in {"a", "an", "another", "one", "some"}
         who = index.by_role(mention, sal.persons) if not plural and not indefinite else None
-        known_speaker = head in SPEAKER_NOUNS or bool(who)
+        known_speaker = is_speaker_noun(head) or bool(who)
         if not plural:
             if who:
                 sal.saw_person(who)

@@ -973,6 +973,7 @@ def undo(*, event_id: int, actor) -> ReviewEvent:
         raise Conflict("This decision was already undone (perhaps by another editor).")
     if not event.changes:
         raise DecisionError("This event changed nothing that could be undone.")
+    _refuse_undo_into_old_text(event.changes)
     try:
         revert(event.changes, cascade_ok=_machine_made)
     except UndoRefused as exc:
@@ -990,6 +991,26 @@ def undo(*, event_id: int, actor) -> ReviewEvent:
         summary=f"Undid {event.action.replace('_', ' ')}",
         changes=[],
     )
+
+
+def _refuse_undo_into_old_text(rows: list[dict]) -> None:
+    """Refuse an undo that would put back offsets into a version of an article it no longer has."""
+    texts: dict[int, set[str]] = {}
+    candidate_ids = []
+    for row in rows:
+        before = row["before"] or {}
+        if row["model"] == "claims.citation" and before.get("content_hash") and before.get("article_id"):
+            texts.setdefault(before["article_id"], set()).add(before["content_hash"])
+        elif row["model"] == "claims.candidate":
+            candidate_ids.append(row["pk"])
+    for article_id, digest in Candidate.objects.filter(pk__in=candidate_ids).values_list("article_id", "content_hash"):
+        texts.setdefault(article_id, set()).add(digest)
+    for article in Article.objects.filter(pk__in=texts).only("pk", "content_hash", "version"):
+        if texts[article.pk] - {article.content_hash}:
+            raise DecisionError(
+                f"Cannot undo: article {article.pk} has a newer version (v{article.version}) since this decision; "
+                "decide again on the current text."
+            )
 
 
 def _machine_made(obj) -> bool:

@@ -385,3 +385,21 @@ def test_a_clause_that_opens_a_quote_runs_to_its_closing_mark():
     q = only(text)
     assert text[q.start:q.end] == '"the audit was rigged from the start. ... They are gaming the rules."'
     assert q.speaker == "Lopez"
+
+
+def test_a_weak_verb_whose_object_is_quoted_reports_that_object():
+    text = "In a speech on Monday, Governor Ana Ruiz attacked “the reckless spending of the last decade.”"
+    q = only(text)
+    assert text[q.start:q.end] == "“the reckless spending of the last decade.”"
+    assert q.speaker == "Ana Ruiz" and q.verb == "attacked"
+    assert attributed("In a speech on Monday, Governor Ana Ruiz attacked the spending plan.") == []
+
+
+def test_likening_and_exhorting_report_their_object_with_the_person_addressed():
+    text = "At a rally, Senator Paul Grant likened the tax to “a slow poison” for small farms."
+    q = only(text)
+    assert text[q.start:q.end] == "the tax to “a slow poison” for small farms"
+    text = "Grant exhorted voters to “show up and be counted” next week."
+    q = only(text)
+    assert text[q.start:q.end] == "voters to “show up and be counted” next week"
+    assert q.speaker == "Grant" and q.kind == "mixed"

@@ -26,6 +26,7 @@ SAY = {
     "elaborate", "posit", "surmise", "theorize", "theorise", "stipulate",
     "insinuate", "imply", "threaten", "tout", "brag", "gush", "assess", "forecast",
     "calculate", "project", "concede", "confide", "detail", "outline", "highlight", "describe",
+    "proclaim", "chant", "rule",
 }
 
 OBJECT = {
@@ -40,6 +41,7 @@ OBJECT = {
     "recall", "describe", "label", "brand", "dub", "term", "characterise", "characterize",
     "question", "challenge", "raise", "pointed", "point", "refute", "contradict", "knock",
     "lash", "rip", "trash", "bash", "scold", "berate", "lambast", "lambaste",
+    "liken", "compare", "exhort", "implore", "proclaim", "attack", "encourage", "reference",
 }
 
 # Verbs that rarely report on their own: only counted with a clause complement or a quote.
@@ -49,6 +51,7 @@ WEAK = {
     "post", "call", "ask", "agree", "promise", "demand", "propose", "predict", "fear", "estimate", "tell", "add", "remind", "inform", "think", "believe", "hope", "fear",
     "worry", "reason", "assess", "challenge", "knock", "lash", "rip", "trash", "bash", "pan",
     "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
+    "attack", "encourage", "reference", "rule",
 }
 
 # Verbs that make any subject a source ("63 percent said", "another slide shows that").
@@ -88,7 +91,7 @@ def _inflect(lemma: str) -> set[str]:
         forms |= {lemma[:-1] + "ied", lemma[:-1] + "ies", lemma + "ing"}
     elif re.search(r"(s|sh|ch|x|z)$", lemma):
         forms |= {lemma + "ed", lemma + "es", lemma + "ing"}
-    elif re.search(r"[^aeiou][aeiou][bdgmnpt]$", lemma) and lemma not in {"credit", "limit", "visit", "edit", "vomit", "posit", "counter", "blast"}:
+    elif re.search(r"[^aeiou][aeiou][bdgmnpt]$", lemma) and lemma not in {"credit", "limit", "visit", "edit", "vomit", "posit", "counter", "blast", "liken", "threaten", "reckon"}:
         forms |= {lemma + lemma[-1] + "ed", lemma + "s", lemma + lemma[-1] + "ing"}
     else:
         forms |= {lemma + "ed", lemma + "s", lemma + "ing"}
@@ -116,6 +119,7 @@ NOUNY = {
     "caution", "counter", "concede", "reason", "assess", "post", "ask", "warn", "urge", "defend", "mock",
     "fault", "advocate", "recommend", "predict", "suggest", "announce", "confirm", "reveal", "deny",
     "propose", "indicate", "describe", "stress", "add", "observe", "repeat", "recall", "write",
+    "rule", "attack", "reference", "chant", "compare",
 }
 
 

@@ -574,8 +574,8 @@ def _balance(text: str, unit: Unit, s: int, e: int) -> tuple[int, int]:
             # the clause opens a quote that runs on past the parse's clause ("told Fox that
             # "they hit Matt …. … gaming the ref.""): the statement is the whole quote
             e = q.end
-        if q.start < s < q.end and q.end < e:
-            s = q.start
+        if q.start < s < q.end and (q.end < e or s - q.start <= 2):
+            s = q.start  # a clause starting inside a quote starts at its opening mark
     return s, e
 
 
@@ -679,7 +679,7 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
         if not ("dobj" in kids and kids & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in kids:
             return None
     # object content for verbs that report their object
-    if lemma in OBJECT and (lemma not in WEAK or lemma == "call"):
+    if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_quotes(doc, unit, tok, particle)):
         comps = [c for c in tok.children if c.i > tok.i and c.dep_ in OBJECT_DEPS and c is not particle]
         if not comps and lemma in SAY and subj is not None:
             return _content_before(doc, unit, tok, lemma, subj)  # '"…," reported Reuters.'
@@ -702,11 +702,25 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
             return None
         first = min(c.left_edge.i for c in comps)
         return (max(first, tok.i + 1), right)
-    if lemma in {"ask", "urge", "tell"}:
+    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"}:
         for child in tok.children:
             if child.dep_ in {"xcomp"} and child.i > tok.i:
-                return (child.left_edge.i, child.right_edge.i)
+                # "told his advisers to figure out …": who was asked is part of the request
+                dobj = next((c for c in tok.children if c.dep_ == "dobj" and tok.i < c.i < child.i), None)
+                left = dobj.left_edge.i if dobj is not None and dobj.tag_ != "PRP" else child.left_edge.i
+                return (left, child.right_edge.i)
     return _content_before(doc, unit, tok, lemma, subj)
+
+
+def _object_quotes(doc, unit: Unit, tok, particle) -> bool:
+    """Whether a weak cue's object holds a quotation ("attacked “the hateful ideology …”"):
+    a quoted object makes even a weak verb report what was said."""
+    for c in tok.children:
+        if c.i > tok.i and c.dep_ in OBJECT_DEPS and c is not particle:
+            s, e = _tok_start(unit, doc[c.left_edge.i]), _tok_end(unit, doc[c.right_edge.i])
+            if any(s - 2 <= q.start < e for q in unit.quotes):
+                return True
+    return False
 
 
 def _content_before(doc, unit: Unit, tok, lemma: str, subj) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from claims.models import (
     SpeakerAlias,
     SpeakerRole,
 )
+from factdesk.auth import ThrottledAdminAuthenticationForm
 
 SHORT = 90
 
@@ -514,6 +515,9 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
     def rerun_extraction(self, request, queryset):
         requeue_extraction(self, request, _ids(queryset))
 
+
+# The admin's own sign-in is throttled like the desk's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 admin.site.unregister(Article)
 admin.site.register(Article, ArticleWithClaimsAdmin)

@@ -130,11 +130,17 @@ def write_json(records: Iterable[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A spreadsheet would run "=HYPERLINK(...)" from an article as a formula: keep it text.
+        return "'" + value
     return str(value)
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
     "claims",
 ]
@@ -156,9 +157,11 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factdesk"}
 }
 
-# Sign-in throttling: this many failed sign-ins for one username or one address locks them out.
+# Sign-in throttling: this many failed sign-ins for one username locks it out for a while.
 FACTDESK_LOGIN_MAX_ATTEMPTS = env_int("FACTDESK_LOGIN_MAX_ATTEMPTS", 5, minimum=1)
 FACTDESK_LOGIN_LOCKOUT_SECONDS = env_int("FACTDESK_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Per address the limit is higher: a newsroom often signs in from one shared address.
+FACTDESK_LOGIN_MAX_ATTEMPTS_PER_IP = env_int("FACTDESK_LOGIN_MAX_ATTEMPTS_PER_IP", 25, minimum=1)
 
 # Request limits: uploads above this are refused with a clear page, not a 500.
 FACTDESK_MAX_UPLOAD_BYTES = env_int("FACTDESK_MAX_UPLOAD_BYTES", 5_000_000, minimum=1)
@@ -198,6 +201,12 @@ for _name in _MATCH_FLOATS + _MATCH_INTS:
             env_float(_variable, 0.0, minimum=0, maximum=1) if _name in _MATCH_FLOATS else env_int(_variable, 1, minimum=1)
         )
 
+# Webhooks: signed POSTs to registered endpoints, retried with doubling waits.
+FACTDESK_WEBHOOK_MAX_ATTEMPTS = env_int("FACTDESK_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+FACTDESK_WEBHOOK_BACKOFF_SECONDS = env_int("FACTDESK_WEBHOOK_BACKOFF_SECONDS", 30, minimum=1)
+FACTDESK_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("FACTDESK_WEBHOOK_BACKOFF_MAX_SECONDS", 21600, minimum=1)
+FACTDESK_WEBHOOK_TIMEOUT = env_float("FACTDESK_WEBHOOK_TIMEOUT", 10.0, minimum=0.1, maximum=300)
+
 # Celery. The default broker needs no server: messages are files under var/broker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
@@ -235,6 +244,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.poll_due_feeds", "schedule": float(FACTDESK_FEED_POLL_SECONDS)},
     "reconcile-extraction": {"task": "claims.reconcile_extraction", "schedule": 300.0},
+    "deliver-due-webhooks": {"task": "claims.deliver_due_webhooks", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
@@ -265,6 +275,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims, their speakers and their citations across outlets.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive page's assets are served from this install, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

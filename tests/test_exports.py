@@ -122,6 +122,14 @@ def test_csv_opens_with_the_csv_module(reader, desk):
     assert rows[2]["speaker_kind"] == "organisation"
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_stay_text(reader, desk):
+    Claim = type(desk["plain"])
+    Claim.objects.filter(pk=desk["plain"].pk).update(text='=HYPERLINK("http://evil.example","click")')
+    rows = list(csv.DictReader(io.StringIO(body_of(reader.get("/api/v1/exports/claims.csv")), newline="")))
+    assert rows[2]["claim_text"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[0]["claim_text"].startswith("We will")  # ordinary text is untouched
+
+
 def _check_schema_org_names(node):
     if isinstance(node, list):
         for item in node:

@@ -443,3 +443,13 @@ def test_pages_carry_the_security_headers(client, desk):
         assert response.get("X-Frame-Options") == "DENY", url
         assert response.get("X-Content-Type-Options") == "nosniff", url
         assert response.get("Referrer-Policy") == "same-origin", url
+
+
+@pytest.mark.django_db
+@override_settings(FACTDESK_LOGIN_MAX_ATTEMPTS=2, FACTDESK_LOGIN_LOCKOUT_SECONDS=900)
+def test_the_admin_sign_in_is_throttled_too(client, desk_admin, fresh_cache):
+    for _ in range(2):
+        client.post("/admin/login/", {"username": desk_admin.username, "password": "wrong"})
+    page = client.post("/admin/login/", {"username": desk_admin.username, "password": "desk-pass-123"})
+    assert "Too many failed sign-in attempts" in page.content.decode()
+    assert "_auth_user_id" not in client.session

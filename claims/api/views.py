@@ -137,7 +137,7 @@ class CandidateViewSet(DeskViewSet):
         examples=[REVISION_EXAMPLE, CONFLICT_EXAMPLE],
     )
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         candidate = self.get_object()
         body = _body(RevisionSerializer, request)
         return _decide(
@@ -154,7 +154,7 @@ class CandidateViewSet(DeskViewSet):
         examples=[REVISION_EXAMPLE, CONFLICT_EXAMPLE],
     )
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         candidate = self.get_object()
         body = _body(RevisionSerializer, request)
         return _decide(
@@ -193,7 +193,7 @@ class ClaimViewSet(DeskViewSet):
         examples=[REVISION_EXAMPLE, REFUSED_EXAMPLE, CONFLICT_EXAMPLE],
     )
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         claim = self.get_object()
         body = _body(RevisionSerializer, request)
         return _decide(
@@ -208,7 +208,7 @@ class ClaimViewSet(DeskViewSet):
         examples=[REVISION_EXAMPLE, CONFLICT_EXAMPLE],
     )
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         claim = self.get_object()
         body = _body(RevisionSerializer, request)
         return _decide(
@@ -232,7 +232,7 @@ class ClaimViewSet(DeskViewSet):
         ],
     )
     @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
+    def merge(self, request, pk=None, format=None):
         claim = self.get_object()
         body = _body(MergeSerializer, request)
         return _decide(
@@ -289,7 +289,7 @@ class MatchViewSet(DeskViewSet):
         )],
     )
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         match = self.get_object()
         return _decide(lambda: services.accept_match(match_id=match.pk, actor=request.user), self._serialize)
 
@@ -299,7 +299,7 @@ class MatchViewSet(DeskViewSet):
         request=None, responses={200: MatchSerializer, **DECISION_RESPONSES},
     )
     @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
+    def reject(self, request, pk=None, format=None):
         match = self.get_object()
         return _decide(lambda: services.reject_match(match_id=match.pk, actor=request.user), self._serialize)
 

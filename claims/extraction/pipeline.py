@@ -399,6 +399,10 @@ class _Found:
     content: tuple[int, int] | None  # token span of a clause/object content
 
 
+# Prepositions that set the scene of a statement (when, where, at what event) rather than say what
+# it was about.
+SETTING_PREPS = {"during", "at", "in", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
+
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
 
@@ -697,9 +701,18 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
             # stop at a comma that opens a new clause
             if any(doc[j].text in {",", ";"} for j in range(right + 1, c.left_edge.i)):
                 break
+            if right > tok.i and c.dep_ == "npadvmod":
+                continue  # "cited the figures Tuesday": when, not what
+            if right > tok.i and c.dep_ == "prep" and c.lower_ in SETTING_PREPS and doc[right].text in {"”", '"', "''"}:
+                break  # "blasted X as a “disgrace” on a radio show": a quoted object is complete; where, not what
             right = max(right, c.right_edge.i)
         if right == tok.i:
             return None
+        for j in range(tok.i + 2, right + 1):
+            # "dismissed X as “…” — a metaphor for …": the dash after a quote opens the reporter's gloss
+            if doc[j].text in {"—", "–", "-", "--"} and doc[j - 1].text in {"”", '"', "''"} and doc[j].dep_ == "punct":
+                right = j - 1
+                break
         first = min(c.left_edge.i for c in comps)
         return (max(first, tok.i + 1), right)
     if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"}:

@@ -381,7 +381,8 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
     """Word-level diff from ``a`` to ``b``: ("equal" | "delete" | "insert", words as written).
 
     Words compare with case, punctuation and abbreviations folded, so "the US" and "the United
-    States" are equal; equal runs show ``a``'s wording.
+    States" are equal; equal runs show ``b``'s wording, so the diff reads as ``b`` as reported, with
+    what only ``a`` has marked as deleted.
     """
     ua, ub = _units(a), _units(b)
     ka, kb = [" ".join(u.keys) for u in ua], [" ".join(u.keys) for u in ub]
@@ -397,7 +398,7 @@ def word_diff(a: str, b: str) -> list[tuple[str, str]]:
 
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
         if tag == "equal":
-            push("equal", ua[i1:i2])
+            push("equal", ub[j1:j2])
         else:
             push("delete", ua[i1:i2])
             push("insert", ub[j1:j2])

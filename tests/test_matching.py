@@ -277,7 +277,8 @@ def test_shingles_are_stable_across_processes():
 def test_word_diff_keeps_the_words_as_written():
     ops = word_diff("There is no betrayal there.", "There is no betrayal; there is a recognition")
     assert ops == [("equal", "There is no betrayal there"), ("insert", "is a recognition")]
-    assert word_diff("the US is invested", "the United States is invested") == [("equal", "the US is invested")]
+    # Equal runs read as the second text was written: a report saying "the United States" shows that.
+    assert word_diff("the US is invested", "the United States is invested") == [("equal", "the United States is invested")]
     assert word_diff("", "new words") == [("insert", "new words")]
 
 

@@ -403,3 +403,12 @@ def test_likening_and_exhorting_report_their_object_with_the_person_addressed():
     q = only(text)
     assert text[q.start:q.end] == "voters to “show up and be counted” next week"
     assert q.speaker == "Grant" and q.kind == "mixed"
+
+
+def test_a_quoted_object_ends_before_when_where_and_a_dashed_gloss():
+    text = "Governor Hal Brant blasted the plan as a “giveaway” Wednesday on a morning radio show."
+    q = only(text)
+    assert text[q.start:q.end] == "the plan as a “giveaway”"
+    text = "Brant dismissed the report as “fiction from start to end” — a charge that stung his rivals."
+    q = only(text)
+    assert text[q.start:q.end] == "the report as “fiction from start to end”"

@@ -401,7 +401,7 @@ class _Found:
 
 # Prepositions that set the scene of a statement (when, where, at what event) rather than say what
 # it was about.
-SETTING_PREPS = {"during", "at", "in", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
+SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
 
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
@@ -709,8 +709,13 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
         if right == tok.i:
             return None
         for j in range(tok.i + 2, right + 1):
-            # "dismissed X as “…” — a metaphor for …": the dash after a quote opens the reporter's gloss
-            if doc[j].text in {"—", "–", "-", "--"} and doc[j - 1].text in {"”", '"', "''"} and doc[j].dep_ == "punct":
+            # "dismissed X as “…” — a metaphor for …", "as a “disgrace” Wednesday on a radio
+            # show": after a quoted object, a dash opens the reporter's gloss, and a time word or
+            # a setting preposition says when and where
+            if doc[j - 1].text in {"”", '"', "''"} and (
+                doc[j].text in {"—", "–", "-", "--"} and doc[j].dep_ == "punct"
+                or doc[j].dep_ == "npadvmod" or doc[j].dep_ == "prep" and doc[j].lower_ in SETTING_PREPS
+            ):
                 right = j - 1
                 break
         first = min(c.left_edge.i for c in comps)

@@ -412,3 +412,13 @@ def test_a_quoted_object_ends_before_when_where_and_a_dashed_gloss():
     text = "Brant dismissed the report as “fiction from start to end” — a charge that stung his rivals."
     q = only(text)
     assert text[q.start:q.end] == "the report as “fiction from start to end”"
+
+
+def test_reported_clause_ends_at_a_semicolon_and_before_a_dashed_gloss():
+    text = ("Officials said the delay was not deliberate; they only heard of the fault on Friday "
+            "and told the regulator at once.")
+    first = attributed(text)[0]
+    assert text[first.start:first.end] == "the delay was not deliberate"
+    text = "Dana Holt later said she believed the driver was drunk — something a caller also told police before officers arrived."
+    q = only(text)
+    assert text[q.start:q.end] == "she believed the driver was drunk"

@@ -647,6 +647,19 @@ def _clause_span(doc, root, floor: int) -> tuple[int, int]:
             has_subject = any(c.dep_ in SUBJECT_DEPS for c in child.children)
             if marks and marks[0] in TEMPORAL_MARKS and has_subject and doc[child.left_edge.i - 1].text == ",":
                 right = min(right, child.left_edge.i - 2)
+    for j in range(left + 3, right):
+        if doc[j].text == ";":
+            right = j - 1  # "said X; they only learned …": the reporter's next clause
+            break
+        if j <= root.i or doc[j].text not in {"—", "–", "--"}:
+            continue
+        np = doc[j + 1]
+        while j < np.head.i <= right and np.head is not np:
+            np = np.head  # the head of the phrase after the dash
+        if np.tag_.startswith("NN") and np.dep_ in {"appos", "npadvmod", "dep"} and any(c.dep_ in {"relcl", "acl"} for c in np.children) \
+                and not any(doc[k].text in {"—", "–", "--"} for k in range(j + 1, right + 1)):
+            right = j - 1  # "said X — something a caller also told police": a gloss on the statement
+            break
     return left, right
 
 

@@ -422,3 +422,15 @@ def test_reported_clause_ends_at_a_semicolon_and_before_a_dashed_gloss():
     text = "Dana Holt later said she believed the driver was drunk — something a caller also told police before officers arrived."
     q = only(text)
     assert text[q.start:q.end] == "she believed the driver was drunk"
+
+
+def test_a_colon_hands_a_whole_quote_to_the_subject_even_without_a_cue_verb():
+    text = "In a radio interview, Senator Lena Park went even further: “If he runs and loses, his career is over.”"
+    q = only(text)
+    assert text[q.start:q.end] == "“If he runs and loses, his career is over.”"
+    assert q.speaker == "Lena Park" and q.kind == "direct"
+    text = "Lena Park spoke for an hour.\n\nShe then turned to the crowd again:\n\n“Here is what I regret. Nobody listened.”"
+    q = only(text)
+    assert text[q.start:q.end] == "“Here is what I regret. Nobody listened.”" and q.speaker == "Lena Park"
+    # a colon whose subject is no speaker attributes nothing
+    assert attributed("The rules at the door are simple: “No shirt, no service.”") == []

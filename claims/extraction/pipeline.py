@@ -122,6 +122,7 @@ class _Article:
                 CUE_WORD_RE.search(outside)
                 or ACCORDING.search(outside)
                 or (unit.quotes and ":" in outside)
+                or outside.rstrip().endswith(":")
                 or (WEAK_CUE_WORD_RE.search(outside) and REPORTED_CONTENT.search(chunk))
             ):
                 self.to_parse.append(k)
@@ -484,7 +485,45 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
             if att.kind == "direct":
                 by_quote[att.start] = speaker
             found.append(_Found(att, tok.i, span))
+    for q, colon in _colon_quotes(art, unit, standalone, used_quotes):
+        # 'Trump went even further: “…”', 'She addressed the supporters again: “…”': a colon
+        # hands a whole quote to the subject of its sentence even when the verb is no cue
+        ctok = _token_at(doc, unit, colon)
+        if ctok is None:
+            continue
+        root = ctok.head if ctok.head.tag_.startswith("VB") and ctok.head.i < ctok.i else ctok.sent.root
+        if not root.tag_.startswith("VB") or _in_quote(unit, _tok_start(unit, root)):
+            continue
+        subj, via_quote = _subject(root, unit)
+        speaker = _resolve(doc, unit, subj, index, sal, text) if subj is not None and via_quote is None else None
+        if speaker is None or not speaker.kind:
+            continue
+        used_quotes.add(q.start)
+        rs, re_ = _tok_start(unit, root), _tok_end(unit, root)
+        found.append(_Found(Attribution("direct", q.start, q.end, speaker, root.text, rs, re_, _confidence(speaker, 0.75)), root.i, None))
     return _nest(text, unit, doc, found, standalone, used_quotes)
+
+
+def _colon_quotes(art: _Article, unit: Unit, standalone: list[Quote], used: set[int]) -> list[tuple[Quote, int]]:
+    """Whole quotes a colon of this unit leads into, each with the colon's offset: in the same
+    unit ("… again: “…”") or as the whole next paragraph ("… as follows:" ⏎ "“…”")."""
+    text = art.text
+    out = []
+    for q in standalone:
+        before = text[unit.start:q.start].rstrip()
+        if q.start not in used and before.endswith(":") and not _in_quote(unit, unit.start + len(before) - 1):
+            out.append((q, unit.start + len(before) - 1))
+    para = art.paras[unit.paragraph]
+    own = text[unit.start:unit.end].rstrip()
+    if own.endswith(":") and unit.end >= para.end and unit.paragraph + 1 < len(art.paras) and not _in_quote(unit, unit.start + len(own) - 1):
+        nxt = art.paras[unit.paragraph + 1]
+        for q in art.quotes:
+            if q.start == nxt.start and q.start not in used:
+                last = art.paras[_para_index(art, q.end - 1)]
+                if q.end >= last.end - 1:  # the quote is the whole paragraph: no attribution of its own follows
+                    out.append((q, unit.start + len(own) - 1))
+                break
+    return out
 
 
 def _content_attribution(text, unit, doc, span, speaker, verb, vs, ve, lemma, standalone, used_quotes) -> Attribution | None:

@@ -434,3 +434,12 @@ def test_a_colon_hands_a_whole_quote_to_the_subject_even_without_a_cue_verb():
     assert text[q.start:q.end] == "“Here is what I regret. Nobody listened.”" and q.speaker == "Lena Park"
     # a colon whose subject is no speaker attributes nothing
     assert attributed("The rules at the door are simple: “No shirt, no service.”") == []
+
+
+def test_verbs_of_manner_attribute_the_quote_next_to_them():
+    text = "“Go back to your seat,” Mayor Dan Reyes barked as the meeting fell apart."
+    q = only(text)
+    assert (text[q.start:q.end], q.speaker, q.verb) == ("“Go back to your seat,”", "Dan Reyes", "barked")
+    text = "Reyes answered, “I have no idea who sent the letter.”"
+    q = only(text)
+    assert (text[q.start:q.end], q.speaker) == ("“I have no idea who sent the letter.”", "Reyes")

@@ -27,6 +27,10 @@ SAY = {
     "insinuate", "imply", "threaten", "tout", "brag", "gush", "assess", "forecast",
     "calculate", "project", "concede", "confide", "detail", "outline", "highlight", "describe",
     "proclaim", "chant", "rule",
+    # how something was said: they report the quote or clause right next to them
+    "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
+    "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
+    "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
 }
 
 OBJECT = {
@@ -52,6 +56,9 @@ WEAK = {
     "worry", "reason", "assess", "challenge", "knock", "lash", "rip", "trash", "bash", "pan",
     "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
     "attack", "encourage", "reference", "rule",
+    "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
+    "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
+    "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
 }
 
 # Verbs that make any subject a source ("63 percent said", "another slide shows that").
@@ -77,7 +84,7 @@ IRREGULAR = {
     "lay": ["laid", "lays", "laying"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
     "fire": ["fired", "fires", "firing"], "slam": ["slammed", "slams", "slamming"], "pan": ["panned", "pans", "panning"],
     "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred"],
-    "pointed": [],
+    "pointed": [], "echo": ["echoed", "echoes", "echoing"], "plead": ["pleaded", "pled", "pleads", "pleading"],
 }
 
 
@@ -120,6 +127,8 @@ NOUNY = {
     "fault", "advocate", "recommend", "predict", "suggest", "announce", "confirm", "reveal", "deny",
     "propose", "indicate", "describe", "stress", "add", "observe", "repeat", "recall", "write",
     "rule", "attack", "reference", "chant", "compare",
+    "bark", "boom", "snap", "thunder", "scoff", "murmur", "sigh", "wonder", "answer", "tease",
+    "taunt", "rant", "echo", "cry", "laugh", "sneer", "gripe", "marvel", "growl", "interrupt",
 }
 
 

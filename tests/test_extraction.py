@@ -443,3 +443,17 @@ def test_verbs_of_manner_attribute_the_quote_next_to_them():
     text = "Reyes answered, “I have no idea who sent the letter.”"
     q = only(text)
     assert (text[q.start:q.end], q.speaker) == ("“I have no idea who sent the letter.”", "Reyes")
+
+
+def test_the_noun_phrase_right_before_a_cue_is_its_subject_after_a_long_fronted_phrase():
+    text = ("In an interview with radio hosts Joe Bright and Mara Stone, the Democratic candidate stated that "
+            "the new tax plan would “hurt every family in the state.”")
+    q = only(text)
+    assert text[q.start:q.end] == "the new tax plan would “hurt every family in the state.”"
+    assert q.speaker == "the Democratic candidate"
+
+
+def test_heralding_and_declaring_report_a_quoted_object():
+    text = "Chancellor Ida Berg heralded the trade deal as a “breakthrough.” Markets were calm."
+    q = only(text)
+    assert text[q.start:q.end] == "the trade deal as a “breakthrough.”" and q.speaker == "Ida Berg"

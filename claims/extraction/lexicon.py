@@ -46,6 +46,7 @@ OBJECT = {
     "question", "challenge", "raise", "pointed", "point", "refute", "contradict", "knock",
     "lash", "rip", "trash", "bash", "scold", "berate", "lambast", "lambaste",
     "liken", "compare", "exhort", "implore", "proclaim", "attack", "encourage", "reference",
+    "herald", "declare", "refer",
 }
 
 # Verbs that rarely report on their own: only counted with a clause complement or a quote.
@@ -55,7 +56,7 @@ WEAK = {
     "post", "call", "ask", "agree", "promise", "demand", "propose", "predict", "fear", "estimate", "tell", "add", "remind", "inform", "think", "believe", "hope", "fear",
     "worry", "reason", "assess", "challenge", "knock", "lash", "rip", "trash", "bash", "pan",
     "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
-    "attack", "encourage", "reference", "rule",
+    "attack", "encourage", "reference", "rule", "refer",
     "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
@@ -83,7 +84,7 @@ IRREGULAR = {
     "hit": ["hit", "hits", "hitting"], "rip": ["ripped", "rips", "ripping"], "quip": ["quipped", "quips", "quipping"],
     "lay": ["laid", "lays", "laying"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
     "fire": ["fired", "fires", "firing"], "slam": ["slammed", "slams", "slamming"], "pan": ["panned", "pans", "panning"],
-    "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred"],
+    "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred", "refers", "referring"],
     "pointed": [], "echo": ["echoed", "echoes", "echoing"], "plead": ["pleaded", "pled", "pleads", "pleading"],
 }
 

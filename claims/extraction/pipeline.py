@@ -363,6 +363,10 @@ def _subject(tok, unit: Unit):
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g, None
+    if tok.dep_ == "ROOT" and tok.i > 1 and tok.nbor(-1).tag_ in {"NN", "NNS", "NNP", "NNPS"} and tok.nbor(-1).dep_ in {"appos", "conj", "pobj", "npadvmod"}:
+        # "In an interview with hosts A and B, the candidate stated that …": the parser hung
+        # the subject on the fronted phrase; the noun phrase right before the cue is its subject
+        return tok.nbor(-1), None
     if tok.i > 0 and (tok.nbor(-1).text in {",", "”", '"', "''"} or tok.nbor(-1).text.endswith(("”", '"'))):
         # '"…," reported Reuters.' / '…, writes Smith.': an inverted cue, its subject parsed as
         # an object right after it

@@ -457,3 +457,10 @@ def test_heralding_and_declaring_report_a_quoted_object():
     text = "Chancellor Ida Berg heralded the trade deal as a “breakthrough.” Markets were calm."
     q = only(text)
     assert text[q.start:q.end] == "the trade deal as a “breakthrough.”" and q.speaker == "Ida Berg"
+
+
+def test_a_title_before_a_cue_with_its_own_clause_is_not_the_quote():
+    text = "In his 2002 book, “Make Your Kid a Millionaire,” Kevin Bell suggested that parents save a little every month."
+    q = only(text)
+    assert text[q.start:q.end] == "parents save a little every month"
+    assert q.speaker == "Kevin Bell" and q.kind == "indirect"

@@ -449,6 +449,8 @@ def _attributions_in_unit(art: _Article, unit: Unit, doc, index: ArticleIndex, s
                 thing, speaker = speaker, None  # "the decision announced ...": a thing, not a source
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = _adjacent_quote(text, unit, doc, tok, standalone, used_quotes)
+        if quote is not None and quote.end <= vs and any(c.dep_ in {"ccomp", "xcomp"} and c.i > tok.i and not _in_quote(unit, _tok_start(unit, c)) for c in tok.children):
+            quote = None  # 'In his book, “Title,” McKinley suggested looking at …': the cue has its own content
         if quote is not None:
             if speaker is None and thing is not None:
                 speaker = thing  # whatever utters a whole quote is its source ("…?” a narrator asks)

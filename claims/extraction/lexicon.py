@@ -133,7 +133,19 @@ NOUNY = {
 }
 
 
+# Cues that report only a quote, a colon or a that-clause next to them ("barked", "likened X to
+# “…”", "attacked “…”"): a sentence holding one is parsed only when it also holds such content.
+NEEDS_CONTENT = {
+    "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
+    "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
+    "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
+    "attack", "encourage", "reference", "refer", "compare", "liken", "herald", "chant", "rule",
+}
+
+
 def _nouny_form(form: str, lemma: str) -> bool:
+    if lemma in NEEDS_CONTENT:
+        return True
     return lemma in NOUNY and not form.endswith(("ed", "ing")) and form not in {"said", "told", "wrote", "thought", "found", "shown", "spoke", "spoken", "laid", "hit"}
 
 

@@ -11,12 +11,13 @@ distinct texts keep the corpus's vocabulary and phrase frequencies, spread over 
 and their shingles are bulk-loaded with COPY; the table grows from one size to the next.
 
 For each size the bench times the services-level work for a new candidate — embed it, take its
-shingles, retrieve the pool (``claims.services._retrieval_pool``: speaker + date window on the
-(speaker, first_reported_at) index, shingles through the (value, claim) index with bounded
-posting-list reads), load the pool's stored vectors and score it (``claims.matching.rank``) —
+shingles, retrieve the pool (``claims.services._retrieval_pool``: on PostgreSQL one statement,
+speaker + date window on the (speaker, first_reported_at) index UNION ALL shingles through the
+(value, claim) index with bounded posting-list reads, the pool's rows fetched by key in binary
+format), load the pool's stored vectors and score it (``claims.matching.rank``) —
 for a mix of new candidates: half are reworded repeats of a stored claim by its speaker (so a
 match must be found), half fresh corpus sentences by a random speaker. Printed: p50 / p95 / max
-per phase and in total, the share of repeats found, and EXPLAIN ANALYZE of the hot queries.
+per phase and in total, the share of repeats found, and (--explain) EXPLAIN ANALYZE of the retrieval statement.
 """
 import argparse
 import json
@@ -203,21 +204,21 @@ def measure(queries):
 
 
 def explain_hot_queries(text, speaker_id, when):
+    """EXPLAIN ANALYZE of the one statement ``_retrieval_pool`` sends on PostgreSQL."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from claims import services
     from claims.matching import shingles
     from claims.models import Candidate
 
-    with CaptureQueriesContext(connection) as captured:
-        services._retrieval_pool(Candidate(article_id=0, speaker_id=speaker_id, text=text), shingles(text), when)
-    for query in captured.captured_queries:
-        print("\n  " + query["sql"][:240] + (" ..." if len(query["sql"]) > 240 else ""))
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + query["sql"])
-            for (line,) in cursor.fetchall():
-                print("    " + line)
+    candidate = Candidate(article_id=0, speaker_id=speaker_id, text=text)
+    values = sorted(shingles(text))[: services.POOL_MAX_SHINGLES]
+    sql, params = services._pool_query_postgresql(candidate, values, services._speaker_window(when))
+    print("\n  " + sql[:240] + " ...")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+        for (line,) in cursor.fetchall():
+            print("    " + line)
 
 
 def stats(values):

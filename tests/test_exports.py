@@ -237,3 +237,37 @@ def test_export_command_errors(tmp_path, desk):
         call_command("export_claims", "--first-reported-after", "soon")
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export_claims", "--output", str(tmp_path / "missing-dir" / "x.jsonl"))
+
+
+def test_json_export_text_is_what_the_standard_encoder_writes(reader, desk):
+    """The JSON writers fill a template per record; their text must be exactly DjangoJSONEncoder's."""
+    from datetime import datetime, timezone
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    Claim = type(desk["plain"])
+    awkward = 'Quotes " and \\ backslash,\nnew line, tab\t, \x01 control, \u2028 separator, caf\u00e9 \U0001F600 \u201cdone\u201d'
+    Claim.objects.filter(pk=desk["plain"].pk).update(
+        text=awkward, rating_explanation="Line one\r\nline two", speaker=None,
+        confirmed_at=datetime(2024, 3, 5, 9, 30, 15, 123456, tzinfo=timezone.utc),
+        first_reported_at=None,
+    )
+    type(desk["later"].article).objects.filter(pk=desk["later"].article_id).update(published_at=None, title='Say "no"')
+    bare = ClaimFactory(status=ClaimStatus.CONFIRMED, confirmed_at=datetime(2024, 3, 6, tzinfo=timezone.utc))
+
+    records = list(exports.iter_records(exports.exportable_claims()))
+    assert [r["id"] for r in records] == [desk["rated"].pk, desk["plain"].pk, bare.pk]
+    reference = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    for record in records:
+        assert exports.record_json(record) == reference.encode(record)
+
+    # JSON Lines records end with "\n" only (str.splitlines would also split at the unescaped U+2028).
+    lines = body_of(reader.get("/api/v1/exports/claims.jsonl")).removesuffix("\n").split("\n")
+    assert len(lines) == 3  # the escaped new lines do not split a record
+    plain = json.loads(lines[1])
+    assert plain["text"] == awkward and plain["speaker"] is None and plain["first_reported_at"] is None
+    assert plain["confirmed_at"] == "2024-03-05T09:30:15.123Z"
+    assert json.loads(lines[2])["citations"] == [] and json.loads(lines[2])["confirmed_at"] == "2024-03-06T00:00:00Z"
+    # (where an undated article sorts, first or last, is up to the database)
+    later = next(c for c in json.loads(lines[0])["citations"] if c["id"] == desk["later"].pk)
+    assert later["article"]["title"] == 'Say "no"' and later["article"]["published_at"] is None

@@ -464,3 +464,11 @@ def test_a_title_before_a_cue_with_its_own_clause_is_not_the_quote():
     q = only(text)
     assert text[q.start:q.end] == "parents save a little every month"
     assert q.speaker == "Kevin Bell" and q.kind == "indirect"
+
+
+def test_a_clause_without_that_after_the_addressee_and_a_time_phrase_is_the_content():
+    text = ("The vote split the party, with Senator Omar Diaz telling reporters on Thursday he viewed the governor "
+            "as “directly responsible” for the shortfall.")
+    q = only(text)
+    assert text[q.start:q.end] == "he viewed the governor as “directly responsible” for the shortfall"
+    assert q.speaker == "Omar Diaz" and q.kind == "mixed"

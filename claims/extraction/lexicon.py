@@ -139,7 +139,7 @@ NEEDS_CONTENT = {
     "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
-    "attack", "encourage", "reference", "refer", "compare", "liken", "herald", "chant", "rule",
+    "attack", "reference", "refer", "herald", "chant", "rule",
 }
 
 

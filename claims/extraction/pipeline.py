@@ -727,6 +727,18 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
                 break
             if t.lower_ == "that" and t.dep_ == "mark" and t.head.i > t.i:
                 return _clause_span(doc, t.head, t.i + 1)
+        # "telling reporters on Thursday he viewed Obama as …": a clause without "that" the parser
+        # hung elsewhere, right after the cue's own addressee and adjuncts
+        subtree = {t.i for t in tok.subtree}
+        j = tok.i + 1
+        while j < len(doc) and j in subtree and doc[j].dep_ not in {"ccomp", "punct", "cc"} and not doc[j].tag_.startswith("VB"):
+            j += 1
+        if j < min(len(doc), tok.i + 10) and j > tok.i + 1 and j not in subtree:
+            t = doc[j]
+            if t.dep_ == "nsubj" and t.tag_ in {"PRP", "NNP", "NNPS", "NN", "NNS", "DT"} and t.head.tag_ in {"VBD", "VBZ", "VBP", "MD"} \
+                    and t.head.i > t.i and not _in_quote(unit, _tok_start(unit, t)):
+                left, right = _clause_span(doc, t.head, j)
+                return (j, right)
     if particle is not None and particle.dep_ == "prep":
         objs = [c for c in particle.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:

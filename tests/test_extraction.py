@@ -472,3 +472,13 @@ def test_a_clause_without_that_after_the_addressee_and_a_time_phrase_is_the_cont
     q = only(text)
     assert text[q.start:q.end] == "he viewed the governor as “directly responsible” for the shortfall"
     assert q.speaker == "Omar Diaz" and q.kind == "mixed"
+
+
+def test_a_cue_inside_its_statement_gives_the_whole_sentence():
+    text = "To understand the old harbour, Mayor Lin Chao said, one should walk the east pier at dawn."
+    q = only(text)
+    assert text[q.start:q.end] == "To understand the old harbour, Mayor Lin Chao said, one should walk the east pier at dawn"
+    text = ("The richest tenth paid 70 percent, the budget office said in a June report, "
+            "and the poorest fifth paid under one percent.")
+    q = only(text)
+    assert text[q.start:q.end] == text[:-1] and q.speaker == "the budget office"

@@ -713,6 +713,12 @@ def _content(doc, unit: Unit, tok, lemma: str, particle, subj) -> tuple[int, int
     # clause complement
     for child in tok.children:
         if child.dep_ == "ccomp" and child.i > tok.i:
+            if subj is not None and subj.i < tok.i and doc[child.left_edge.i - 1].text == "," and child.left_edge.i - 1 > tok.i:
+                first_s = subj_span[0]
+                if first_s >= 3 and doc[first_s - 1].text == "," and not _in_quote(unit, _tok_start(unit, doc[first_s - 1])):
+                    # "To understand X, Roberts said, one should visit Y": a parenthetical cue
+                    # inside the statement it reports
+                    return (0, _last_word(doc, len(doc) - 1))
             return _clause_span(doc, child, tok.i + 1)
     if lemma in SAY and lemma not in OBJECT:
         # "He said legalizing it could put thousands to work": a clause the parser hung as xcomp
@@ -829,7 +835,12 @@ def _content_before(doc, unit: Unit, tok, lemma: str, subj) -> tuple[int, int] |
     if tok.dep_ == "ROOT":
         # '"…," McConnell said in June, citing …': what follows the main cue's first comma is
         # the reporter's gloss (a participle), not a sign of a parenthetical cue
-        stop = next((t.i for t in doc[tok.i + 1:stop] if t.text in {",", ";", "—", "–"} and t.i not in subject_tokens), stop)
+        comma = next((t.i for t in doc[tok.i + 1:stop] if t.text in {",", ";", "—", "–"} and t.i not in subject_tokens), None)
+        if comma is not None and doc[comma].text == "," and comma + 1 < stop and doc[comma + 1].lower_ in {"and", "but"} \
+                and any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[comma + 2:stop]) and _clause_before(doc, first_s):
+            # "X, the agency said in a report, and Y": the cue sits inside one statement of two parts
+            return (0, _last_word(doc, stop - 1))
+        stop = comma if comma is not None else stop
     rest = [t for t in doc[tok.i + 1:stop] if not t.is_punct and t.i not in subject_tokens]
     if len(rest) > 10 or any(t.tag_.startswith("VB") for t in rest):
         # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
@@ -852,6 +863,16 @@ def _content_before(doc, unit: Unit, tok, lemma: str, subj) -> tuple[int, int] |
         if ccomps:
             return (ccomps[0].left_edge.i, min(end, ccomps[0].right_edge.i))
     return (0, end) if end >= 2 else None
+
+
+def _clause_before(doc, first_s: int) -> bool:
+    return any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc[0:first_s])
+
+
+def _last_word(doc, end: int) -> int:
+    while end > 0 and doc[end].is_punct and doc[end].text not in {"”", '"', "''"}:
+        end -= 1
+    return end
 
 
 def _quote_ends_before(unit: Unit, doc, i: int) -> bool:

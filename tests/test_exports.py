@@ -253,13 +253,21 @@ def test_json_export_text_is_what_the_standard_encoder_writes(reader, desk):
         first_reported_at=None,
     )
     type(desk["later"].article).objects.filter(pk=desk["later"].article_id).update(published_at=None, title='Say "no"')
-    bare = ClaimFactory(status=ClaimStatus.CONFIRMED, confirmed_at=datetime(2024, 3, 6, tzinfo=timezone.utc))
+    bare = ClaimFactory(status=ClaimStatus.CONFIRMED, confirmed_at=datetime(2024, 3, 6, tzinfo=timezone.utc),
+                        first_reported_at=datetime(2024, 3, 4, 23, 59, 59, 500000, tzinfo=timezone.utc))
 
     records = list(exports.iter_records(exports.exportable_claims()))
     assert [r["id"] for r in records] == [desk["rated"].pk, desk["plain"].pk, bare.pk]
     reference = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
     for record in records:
         assert exports.record_json(record) == reference.encode(record)
+        # The times read for the export are the stored ones, to the microsecond, in UTC.
+        claim = Claim.objects.get(pk=record["id"])
+        assert [record["first_reported_at"], record["confirmed_at"], record["updated_at"]] == [
+            claim.first_reported_at, claim.confirmed_at, claim.updated_at]
+        assert {c["id"]: c["article"]["published_at"] for c in record["citations"]} == {
+            c.pk: c.article.published_at for c in claim.citations.select_related("article")}
+    assert records[2]["first_reported_at"].isoformat() == "2024-03-04T23:59:59.500000+00:00"
 
     # JSON Lines records end with "\n" only (str.splitlines would also split at the unescaped U+2028).
     lines = body_of(reader.get("/api/v1/exports/claims.jsonl")).removesuffix("\n").split("\n")

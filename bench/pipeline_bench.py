@@ -1,17 +1,25 @@
 """The whole pipeline at scale: import → extract → match with 1, then 2, worker processes.
 
-    .venv/bin/python bench/pipeline_bench.py                 # N = 1k on PostgreSQL + Redis
-    .venv/bin/python bench/pipeline_bench.py --n 1000 10000  # several sizes
-    .venv/bin/python bench/pipeline_bench.py --embedded      # SQLite + filesystem broker, for comparison
-    .venv/bin/python bench/pipeline_bench.py --n 100000      # the large run (hours on 2 cores)
+    .venv/bin/python bench/pipeline_bench.py                      # N = 1k on PostgreSQL + Redis, 1 then 2 workers
+    .venv/bin/python bench/pipeline_bench.py --n 1000 10000       # several sizes
+    .venv/bin/python bench/pipeline_bench.py --large              # adds 10k and 100k (hours on 2 cores)
+    .venv/bin/python bench/pipeline_bench.py --n 200 --embedded   # SQLite + filesystem broker, for comparison
+    .venv/bin/python bench/pipeline_bench.py --workers 1 2 4      # other worker counts
+
+Databases: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/factdesk_bench) and
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/12); both are emptied by every run.
 
 Articles are synthesised from the real corpus: paragraphs of articles from the same outlet and
 month are recombined (each paragraph kept whole, so quotes stay intact and cross-outlet
-matches still occur). Each run starts from an empty database, imports the N articles (timed
-on its own), then starts K worker processes (``--pool solo``, one process each) and queues the
-extraction; it samples the queue depth and progress every few seconds until every article is
-extracted and every candidate matched. Printed: articles/s and words/s end to end, the queue
-depth over time, peak resident memory per worker, and the ratio of 2 workers to 1.
+matches still occur). Each run starts from an empty database and imports the N articles (timed
+on its own); then it starts K ``celery worker --pool solo`` processes (one process each, queues
+extract and match), waits until each logs "ready" (the NLP models are preloaded by then, see
+``claims.tasks.preload_models``), queues the extraction and samples the queues, the progress and
+each worker's RSS every ``--interval`` seconds until every article is extracted and every
+candidate matched. Printed: the load average (the machine may be shared: judge the noise by
+it), articles/s and words/s end to end, the queue depth and RSS over time, the worker time
+spent in each task (parsed from the workers' "succeeded in" log lines), peak resident memory
+per worker, and the ratio of 2 workers to 1.
 """
 import argparse
 import json

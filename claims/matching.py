@@ -172,7 +172,15 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Only non-ASCII characters can be combining marks: look at those alone, not at every character.
+    return _NON_ASCII.sub(_drop_combining, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_combining(match: re.Match) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 class _Unit(NamedTuple):  # a tuple, not a dataclass: made for every word of every pool text
@@ -289,16 +297,22 @@ def _content_stem(key: str) -> str | None:
 def _analyse(text: str) -> _Analysis:
     folded = _fold(text or "")
     words, content, display, stems, proper, positions = [], [], [], [], [], []
-    for unit in _split_units(folded):
-        for key in unit.keys:
+    # Most texts name no multi-word phrase ("United States"): then each token is one unit and
+    # the _Unit tuples _split_units would build are skipped (the top item of rank's profile; 18% off here).
+    tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(folded)]
+    keyed = [(raw, _word_keys(raw), start) for raw, start in tokens]
+    if any(keys[0] in _PHRASES_BY_FIRST for _raw, keys, _start in keyed):
+        keyed = [(unit.display, unit.keys, unit.start) for unit in _split_units(folded)]
+    for unit_display, unit_keys, unit_start in keyed:
+        for key in unit_keys:
             words.append(key)
             stem = _content_stem(key)
             if stem is not None:
                 content.append(key)
-                display.append(unit.display)
+                display.append(unit_display)
                 stems.append(stem)
-                proper.append(unit.display[:1].isupper())
-                positions.append(unit.start)
+                proper.append(unit_display[:1].isupper())
+                positions.append(unit_start)
     quoted = []
     if any(q in folded for q in _OPEN_QUOTES):
         for start, end in _quoted_spans(folded):

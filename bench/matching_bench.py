@@ -3,6 +3,7 @@
     .venv/bin/python bench/matching_bench.py                       # 100k then 1M stored claims
     .venv/bin/python bench/matching_bench.py --sizes 10000,100000  # a quick run
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/factdesk_c .venv/bin/python bench/matching_bench.py
+    .venv/bin/python bench/matching_bench.py --database-url postgres://.../factdesk_100k,postgres://.../factdesk_1m
 
 Stored claims are synthesised from the real corpus (../shared/corpus): sentences of its 924
 articles, each spliced from the start of one sentence and the end of another so that a million
@@ -203,6 +204,27 @@ def measure(queries):
     return phases, pools, found, repeats
 
 
+def use_database(url: str, fresh: bool) -> np.ndarray:
+    """Point Django's connection at ``url`` (same server), migrate it, and return the bench speakers' ids."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from claims.models import Claim, ClaimShingle, Speaker
+
+    ensure_postgres_database(url)
+    name = url.rsplit("/", 1)[1]
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        call_command("migrate", verbosity=0)
+    if fresh:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {ClaimShingle._meta.db_table}, {Claim._meta.db_table} CASCADE")
+    if Speaker.objects.filter(name__startswith="Bench speaker").count() < SPEAKERS:
+        Speaker.objects.bulk_create([Speaker(name=f"Bench speaker {i}") for i in range(SPEAKERS)], batch_size=5000)
+    return np.array(Speaker.objects.filter(name__startswith="Bench speaker").order_by("pk").values_list("pk", flat=True)[:SPEAKERS])
+
+
 def explain_hot_queries(text, speaker_id, when):
     """EXPLAIN ANALYZE of the one statement ``_retrieval_pool`` sends on PostgreSQL."""
     from django.db import connection
@@ -230,35 +252,40 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000", help="Stored-claim counts to measure at, ascending.")
     parser.add_argument("--queries", type=int, default=300, help="New candidates timed per size.")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL),
+        help="One PostgreSQL URL (the table grows from size to size), or one per size, comma-separated "
+             "(same server): e.g. an existing 100k and an existing 1M database measured in one run.",
+    )
     parser.add_argument("--fresh", action="store_true", help="Empty the claim tables first (default: grow what is there).")
     parser.add_argument("--explain", action="store_true", help="Print EXPLAIN ANALYZE of the hot queries at each size.")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    urls = [u.strip() for u in args.database_url.split(",")]
+    if len(urls) not in (1, len(sizes)):
+        sys.exit("pass one --database-url, or one per size")
+    urls = urls * len(sizes) if len(urls) == 1 else urls
     shared = require_shared("the matching bench")
-    if not args.database_url.startswith("postgres"):
+    if not all(u.startswith("postgres") for u in urls):
         sys.exit("the matching bench runs on PostgreSQL: pass --database-url postgres://...")
-    ensure_postgres_database(args.database_url)
-    django_on(args.database_url, tempfile.mkdtemp(prefix="fd_matching_bench_"))
+    ensure_postgres_database(urls[0])
+    django_on(urls[0], tempfile.mkdtemp(prefix="fd_matching_bench_"))
 
     from django.db import connection
 
-    from claims.models import Claim, ClaimShingle, Speaker
+    from claims.models import ClaimShingle
 
-    if args.fresh:
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {ClaimShingle._meta.db_table}, {Claim._meta.db_table} CASCADE")
-    if Speaker.objects.filter(name__startswith="Bench speaker").count() < SPEAKERS:
-        Speaker.objects.bulk_create([Speaker(name=f"Bench speaker {i}") for i in range(SPEAKERS)], batch_size=5000)
-    speaker_ids = np.array(Speaker.objects.filter(name__startswith="Bench speaker").order_by("pk").values_list("pk", flat=True)[:SPEAKERS])
+    speaker_ids = use_database(urls[0], args.fresh)
     rng, nrng = random.Random(11), np.random.default_rng(11)
     sentences = corpus_sentences(shared)
     print(f"PostgreSQL {connection.pg_version // 10000}, {len(sentences):,} corpus sentences as material; "
           f"{args.queries} new candidates per size; window {os.environ.get('FACTDESK_MATCH_WINDOW_DAYS', 30)} days")
     summary = []
-    for size in sizes:
-        print(f"\n== {size:,} stored claims ==")
-        have, load_s = grow(size, sentences, speaker_ids, rng, nrng, args.database_url)
+    for index, (size, url) in enumerate(zip(sizes, urls)):
+        if index and url != urls[index - 1]:
+            speaker_ids = use_database(url, args.fresh)
+        print(f"\n== {size:,} stored claims ({url.rsplit('/', 1)[1]}) ==")
+        have, load_s = grow(size, sentences, speaker_ids, rng, nrng, url)
         shingle_rows = ClaimShingle.objects.count()
         print(f"  table: {have:,} claims, {shingle_rows:,} shingle rows" + (f" (loaded in {load_s:.0f} s)" if load_s else ""))
         queries = load_queries(sentences, rng, args.queries)
@@ -268,13 +295,14 @@ def main():
             print(f"  {name:16} ms  {stats(values)}")
         print(f"  pool size        n   p50 {np.percentile(pools, 50):6.0f}  p95 {np.percentile(pools, 95):6.0f}  max {max(pools):6d}")
         print(f"  reworded repeats cited at once: {found}/{repeats}")
-        summary.append((size, np.percentile(phases["total"], 50), np.percentile(phases["total"], 95)))
+        summary.append((size, np.percentile(phases["total"], 50), np.percentile(phases["total"], 95), os.getloadavg()[0]))
         if args.explain:
             target, text, speaker_id, when = next(q for q in queries if q[0] is not None)
             explain_hot_queries(text, speaker_id, when)
     print("\n== summary: one new candidate, retrieval + scoring ==")
-    for size, p50, p95 in summary:
-        print(f"  {size:>9,} claims   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (goal p95 ≤ 50 ms at 1M)")
+    for size, p50, p95, load in summary:
+        print(f"  {size:>9,} claims   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   load average {load:4.1f} "
+              f"on {os.cpu_count()} cores   (goal p95 ≤ 50 ms at 1M)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Export throughput and memory: confirmed claims with their citations as JSON Lines and CSV.
 
-    .venv/bin/python bench/export_bench.py [--postgres-url URL] [--claims 100000]
+    .venv/bin/python bench/export_bench.py [--postgres-url URL] [--claims 100000] [--chunk-size 2000]
 
 Fills the PostgreSQL database (default: BENCH_POSTGRES_URL) with ``--claims`` confirmed claims,
 each cited once or twice across 20 outlets (made once and reused on later runs), then streams
@@ -88,13 +88,13 @@ def queryset(limit=None):
     return qs
 
 
-def run_export(fmt: str, limit=None) -> tuple[int, int, float]:
+def run_export(fmt: str, limit=None, chunk_size=None) -> tuple[int, int, float]:
     """Stream one export; return (claims, bytes, seconds)."""
     from claims import exports
 
     started = time.perf_counter()
     size = 0
-    for piece in exports.stream(fmt, queryset(limit)):
+    for piece in exports.stream(fmt, queryset(limit), chunk_size=chunk_size or exports.CHUNK_SIZE):
         size += len(piece.encode("utf-8"))  # what the HTTP response sends
     return queryset(limit).count(), size, time.perf_counter() - started
 
@@ -103,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--chunk-size", type=int, default=None, help="claims per chunk (default: the export's own)")
     args = parser.parse_args()
     ensure_postgres_database(args.postgres_url)
     django_on(args.postgres_url, os.environ.get("FACTDESK_DATA_DIR", "/tmp/factdesk-export-bench"))
@@ -121,7 +122,7 @@ def main() -> None:
     print(f"PostgreSQL, {n} confirmed claims with {citations} citations")
     for fmt in ("jsonl", "csv"):
         cpu = time.process_time()
-        claims, size, seconds = run_export(fmt)
+        claims, size, seconds = run_export(fmt, chunk_size=args.chunk_size)
         cpu = time.process_time() - cpu
         # Wall-clock is the figure that counts; the CPU figure (this process only, not the
         # database server) shows how much of it was waiting, e.g. on a busy shared machine.
@@ -130,7 +131,7 @@ def main() -> None:
               flush=True)
     for limit in (n // 10, n):
         tracemalloc.start()
-        run_export("jsonl", limit)
+        run_export("jsonl", limit, args.chunk_size)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python memory exporting {limit:>7} claims as jsonl: {peak / 1e6:6.1f} MB (tracemalloc)")

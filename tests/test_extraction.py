@@ -482,3 +482,15 @@ def test_a_cue_inside_its_statement_gives_the_whole_sentence():
             "and the poorest fifth paid under one percent.")
     q = only(text)
     assert text[q.start:q.end] == text[:-1] and q.speaker == "the budget office"
+
+
+def test_a_curly_quote_nested_in_a_straight_one_and_a_mistyped_closing_mark():
+    text = ('Ann Vega spoke at length.\n\nVega continued:\n\n"I will read you the question: “Do you trust the count?” '
+            'Forty percent said yes, and that is the problem."\n\nShe left.')
+    q = only(text, "direct")
+    assert text[q.start:q.end].startswith('"I will read you') and text[q.start:q.end].endswith('the problem."')
+    assert q.speaker == "Ann Vega"
+    text = ("On Monday, Senator Ruth Kerr said: “Young workers face a jobless rate of 20 percent.“\n\n"
+            "Fact-checkers rated it “Mostly True.”")
+    q = [x for x in attributed(text) if x.kind == "direct"][0]
+    assert text[q.start:q.end] == "“Young workers face a jobless rate of 20 percent.“" and q.speaker == "Ruth Kerr"

@@ -99,9 +99,23 @@ def _pair(text: str, paras: list[Paragraph]) -> list[Quote]:
                 continuing = carry  # the paragraph re-opens the running quote
             carry = None
         i = para.start
+        nested = False  # inside a curly quote nested in a straight one ("… the question: “…?” …")
         while i < para.end:
             ch = text[i]
             if ch in MARKS:
+                if ch in OPENERS and open_at is not None and i > para.start and not text[i - 1].isspace() \
+                        and (i + 1 >= para.end or text[i + 1].isspace()):
+                    ch = CLOSERS[0]  # "… 51 percent.“": an opening mark that opens nothing is a mistyped closer
+                if nested:
+                    if ch in CLOSERS:
+                        nested = False
+                    i += 1
+                    continue
+                if open_at is not None and ch in OPENERS and text[open_at] == AMBIGUOUS \
+                        and text[i - 1:i].isspace() and CLOSERS[0] in text[i:para.end]:
+                    nested = True  # a curly quote inside a straight one: the outer quote stays open
+                    i += 1
+                    continue
                 if continuing is not None and i == first:
                     open_at = continuing.start
                     continuing.paragraphs += 1
@@ -204,6 +218,6 @@ def is_heading(text: str, para: Paragraph) -> bool:
     words = s.split()
     if not words:
         return True
-    if s[-1] in ".!?\"”’'…:;)":
+    if s[-1] in ".!?\"”’'…:;)" or s.endswith((".“", "?“", "!“")):
         return False
     return len(words) <= 25

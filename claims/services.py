@@ -151,8 +151,11 @@ def _bump(changes: ChangeSet, obj, **values):
 
 
 def _add_aliases_and_roles(speaker: Speaker, aliases: Iterable[str], roles: Iterable[str], seen_on: date | None) -> None:
-    for alias in {a.strip() for a in aliases if a and a.strip()}:
-        SpeakerAlias.objects.get_or_create(speaker=speaker, normalized=normalise_name(alias), defaults={"alias": alias[:300]})
+    by_key = {normalise_name(a): a.strip()[:300] for a in aliases if a and a.strip()}
+    SpeakerAlias.objects.bulk_create(
+        [SpeakerAlias(speaker=speaker, normalized=key, alias=alias) for key, alias in by_key.items() if key],
+        ignore_conflicts=True,
+    )
     for role in {r.strip() for r in roles if r and r.strip()}:
         obj, created = SpeakerRole.objects.get_or_create(
             speaker=speaker,
@@ -286,10 +289,14 @@ def store_extraction(*, article_id: int, content_hash: str, extracted: Sequence,
             n=0
         ).delete()
         new_rows = []
+        speakers: dict[tuple, Speaker | None] = {}  # one lookup per distinct speaker in the article
         for key, item in wanted.items():
             if key in keep:
                 continue
-            speaker = link_speaker(item, seen_on=seen_on)
+            who = (item.speaker, item.speaker_kind, item.speaker_resolved, tuple(item.speaker_aliases), tuple(item.speaker_roles))
+            if who not in speakers:
+                speakers[who] = link_speaker(item, seen_on=seen_on)
+            speaker = speakers[who]
             new_rows.append(
                 Candidate(
                     article=article,

@@ -5,6 +5,10 @@ server-side cursor on PostgreSQL) as plain values, and citations are fetched onc
 claims (one query per chunk, never one per claim). Each writer is a generator of text pieces,
 so the same code feeds a ``StreamingHttpResponse`` and the ``export_claims`` command.
 
+Speed (bench/export_bench.py): rows are read as tuples with timestamps as text (parsed in C),
+and the JSON writers fill a fixed template with the json module's own string escaper; the
+output is byte for byte what the generic encoders write (tests/test_exports.py checks it).
+
 JSON-LD follows schema.org: each claim is a ``Claim`` (``author`` the speaker, ``appearance``
 every article that reported it, ``firstAppearance`` the first report); a claim carrying a
 fact-check rating is wrapped in a ``ClaimReview`` with a ``reviewRating``.

@@ -67,7 +67,7 @@ def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: boo
             .values_list("pk", flat=True).distinct()[:50]
         )
         return (
-            claims.annotate(document=vector, rank=SearchRank(vector, search))
+            claims.alias(document=vector).annotate(rank=SearchRank(vector, search))
             .filter(Q(document=search) | Q(speaker_id__in=speaker_ids) | by_id)
             .order_by("-rank", "-created_at")[:limit]
         )
@@ -89,7 +89,9 @@ def search_articles(query: str, *, limit: int = 30) -> QuerySet:
         # every matching article, seconds for a common word at 10k articles.
         title_doc = SearchVector("title", config="english")
         return (
-            articles.annotate(title_doc=title_doc, text_doc=SearchVector("text", config="english"))
+            # alias(), not annotate(): the vectors are for the WHERE clause only (the indexes answer
+            # it); selecting them would rebuild the body's vector for every matching article.
+            articles.alias(title_doc=title_doc, text_doc=SearchVector("text", config="english"))
             .filter(Q(title_doc=search) | Q(text_doc=search))
             .annotate(rank=SearchRank(title_doc, search))
             .order_by("-rank", "-published_at", "-id")[:limit]

@@ -1,7 +1,10 @@
 """Shared fixtures: users for each role, the shared data folder, a real Celery worker."""
 from __future__ import annotations
 
+import http.server
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,3 +94,27 @@ def celery_worker(celery_app_for_tests, transactional_db):
             channel.queue_purge(name)
     with start_worker(app, perform_ping_check=False, queues=queues, shutdown_timeout=30) as worker:
         yield worker
+
+
+@contextmanager
+def serving_page(body: bytes, content_type: str = "text/html; charset=utf-8"):
+    """A real HTTP server on loopback answering every GET with ``body``; yields its base URL."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

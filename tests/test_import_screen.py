@@ -3,8 +3,6 @@
 Uploads are the real fixture files (tests/fixtures/); the URL import goes through a real Celery
 worker to a loopback server.
 """
-import http.server
-import threading
 import time
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Feed, Outlet
+from tests.conftest import serving_page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IMPORT = "/import/"
@@ -162,27 +161,10 @@ def test_uploaded_text_is_escaped_on_the_results_page(editor_client):
 # --- a URL goes to the worker --------------------------------------------------------------------
 
 
-class _Site(http.server.BaseHTTPRequestHandler):
-    body = (FIXTURES / "page_dnc-chair-dismisses-sanders.html").read_bytes()
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def loopback_site():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving_page((FIXTURES / "page_dnc-chair-dismisses-sanders.html").read_bytes()) as url:
+        yield url
 
 
 @pytest.mark.worker

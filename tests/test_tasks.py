@@ -1,6 +1,4 @@
 """Tasks: queued only after commit, run by a real Celery worker on the configured broker."""
-import http.server
-import threading
 import time
 
 import pytest
@@ -11,6 +9,7 @@ from articles.importers import parse_text
 from articles.models import Article
 from claims.models import ArticleExtraction, Candidate, ExtractionStatus
 from factdesk.celery import app
+from tests.conftest import serving_page
 
 NEWS = (
     "The mayor, Ann Cole, opened the new bridge on Friday.\n"
@@ -91,31 +90,17 @@ def test_running_extraction_twice_gives_the_same_rows(celery_worker):
     assert before == after
 
 
-class _Page(http.server.BaseHTTPRequestHandler):
-    body = (
-        "<html><head><title>Bridge opens</title></head><body><article><h1>Bridge opens</h1>"
-        + "".join(f"<p>{line}</p>" for line in NEWS.splitlines())
-        + "</article></body></html>"
-    ).encode()
-
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args):
-        pass
+BRIDGE_PAGE = (
+    "<html><head><title>Bridge opens</title></head><body><article><h1>Bridge opens</h1>"
+    + "".join(f"<p>{line}</p>" for line in NEWS.splitlines())
+    + "</article></body></html>"
+).encode()
 
 
 @pytest.fixture
 def loopback_page():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/news/bridge"
-    server.shutdown()
+    with serving_page(BRIDGE_PAGE) as url:
+        yield f"{url}/news/bridge"
 
 
 @pytest.mark.worker

@@ -651,7 +651,11 @@ def propose_matches(*, candidate_ids: Sequence[int]) -> int:
     written = 0
     for candidate, vector in zip(candidates, vectors):
         with transaction.atomic():
-            candidate = Candidate.objects.select_for_update().select_related("article").filter(pk=candidate.pk).first()
+            # Lock the candidate only (not its article or outlet, which other workers share); the
+            # outlet comes along for the audit summaries instead of one query per candidate.
+            candidate = (
+                Candidate.objects.select_for_update(of=("self",)).select_related("article__outlet").filter(pk=candidate.pk).first()
+            )
             if candidate is None or candidate.matched_at or candidate.claim_id:
                 continue
             when = _article_date(candidate.article)

@@ -517,7 +517,10 @@ def _retrieval_pool_postgresql(candidate: Candidate, values: list[int], bounds) 
     connection.ensure_connection()
     # A plain psycopg cursor on Django's own connection (so inside its transaction): Django's
     # cursors bind parameters client-side, and those cannot return binary rows.
-    with psycopg.Cursor(connection.connection) as cursor:
+    # wrap_database_errors turns psycopg's errors into Django's, as Django's own cursors do, so a
+    # dropped connection is a django.db.OperationalError that the task retries (and Django
+    # knows to discard the broken connection).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(*query, binary=True)
         return [PoolClaim(*row) for row in cursor.fetchall()]
 

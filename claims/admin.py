@@ -61,6 +61,16 @@ def run_decisions(modeladmin, request, ids, decide, done_message):
     return done, refused
 
 
+def merge_into_oldest(modeladmin, request, queryset, noun, merge):
+    """Merge every selected row into the oldest one with ``merge(source_id, target_id)``, and report."""
+    ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
+    if len(ids) < 2:
+        modeladmin.message_user(request, f"Select at least two {noun}s to merge.", messages.WARNING)
+        return
+    target, sources = ids[0], ids[1:]
+    run_decisions(modeladmin, request, sources, lambda pk: merge(pk, target), f"Merged {{n}} {noun}(s) into {noun} {target}.")
+
+
 def _ids(queryset):
     return list(queryset.order_by("pk").values_list("pk", flat=True))
 
@@ -114,14 +124,8 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected speakers into the oldest (one person)")
     def merge_into_oldest(self, request, queryset):
-        ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
-        if len(ids) < 2:
-            self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
-            return
-        target, sources = ids[0], ids[1:]
-        run_decisions(self, request, sources,
-                      lambda pk: services.merge_speakers(source_id=pk, target_id=target, actor=request.user),
-                      f"Merged {{n}} speaker(s) into speaker {target}.")
+        merge_into_oldest(self, request, queryset, "speaker",
+                          lambda source, target: services.merge_speakers(source_id=source, target_id=target, actor=request.user))
 
 
 @admin.register(SpeakerAlias)
@@ -362,14 +366,8 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected claims into the oldest")
     def merge_into_oldest(self, request, queryset):
-        ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
-        if len(ids) < 2:
-            self.message_user(request, "Select at least two claims to merge.", messages.WARNING)
-            return
-        target, sources = ids[0], ids[1:]
-        run_decisions(self, request, sources,
-                      lambda pk: services.merge_claims(source_id=pk, target_id=target, actor=request.user),
-                      f"Merged {{n}} claim(s) into claim {target}.")
+        merge_into_oldest(self, request, queryset, "claim",
+                          lambda source, target: services.merge_claims(source_id=source, target_id=target, actor=request.user))
 
 
 @admin.register(ClaimShingle)

@@ -1,8 +1,8 @@
 """The whole pipeline at scale: import → extract → match with 1, then 2, worker processes.
 
-    .venv/bin/python bench/pipeline_bench.py                      # N = 1k on PostgreSQL + Redis, 1 then 2 workers
-    .venv/bin/python bench/pipeline_bench.py --n 1000 10000       # several sizes
-    .venv/bin/python bench/pipeline_bench.py --large              # adds 10k and 100k (hours on 2 cores)
+    .venv/bin/python bench/pipeline_bench.py                      # N = 1k, then 10k, on PostgreSQL + Redis, 1 then 2 workers
+    .venv/bin/python bench/pipeline_bench.py --n 1000             # one size (minutes, not hours)
+    .venv/bin/python bench/pipeline_bench.py --large              # adds N = 100k (a day on 2 cores)
     .venv/bin/python bench/pipeline_bench.py --n 200 --embedded   # SQLite + filesystem broker, for comparison
     .venv/bin/python bench/pipeline_bench.py --workers 1 2 4      # other worker counts
 
@@ -92,6 +92,10 @@ def load() -> str:
 
 
 TASK_LINE = re.compile(r"Task (claims\.\w+)\[[^\]]+\] succeeded in ([\d.]+)s")
+MATCH_LINE = re.compile(
+    r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+: INFO/[^\]]+\] Task claims\.propose_matches\[[^\]]+\] "
+    r"succeeded in ([\d.]+)s: \{'candidates': (\d+)"
+)
 
 
 def task_times(log_paths) -> dict[str, tuple[int, float]]:
@@ -102,6 +106,42 @@ def task_times(log_paths) -> dict[str, tuple[int, float]]:
             totals[match.group(1)][0] += 1
             totals[match.group(1)][1] += float(match.group(2))
     return {name: (n, secs) for name, (n, secs) in totals.items()}
+
+
+def matching_growth(log_paths, samples) -> list[tuple[int, float, float, int]]:
+    """Matching cost per candidate as the stored claims grew.
+
+    ``samples`` are (epoch seconds, claims stored) taken by the bench; each propose_matches task
+    (from the workers' logs: finish time, seconds, candidates) is put with the claims stored when
+    it finished. Returns rows (claims stored at the bucket's start, ms per candidate p50, p95,
+    tasks) for up to 8 buckets of equal task count.
+    """
+    from datetime import datetime
+
+    tasks = []
+    for path in log_paths:
+        for match in MATCH_LINE.finditer(Path(path).read_text(errors="replace")):
+            finished = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S").timestamp()
+            seconds, candidates = float(match.group(2)), int(match.group(3))
+            if candidates:
+                tasks.append((finished, 1000 * seconds / candidates))
+    if not tasks or not samples:
+        return []
+    tasks.sort()
+
+    def stored_at(moment):
+        before = [claims for when, claims in samples if when <= moment]
+        return before[-1] if before else samples[0][1]
+
+    rows = []
+    size = max(1, len(tasks) // 8)
+    for i in range(0, len(tasks), size):
+        bucket = tasks[i:i + size]
+        if len(bucket) < size // 2 and rows:
+            break
+        per = sorted(ms for _, ms in bucket)
+        rows.append((stored_at(bucket[0][0]), per[len(per) // 2], per[min(len(per) - 1, int(len(per) * 0.95))], len(bucket)))
+    return rows
 
 
 def wait_ready(procs, logs, timeout=300) -> bool:
@@ -197,6 +237,7 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
     started = time.perf_counter()
     queue_extraction_for_articles(ids)
     timeline = []
+    stored = [(time.time(), Claim.objects.count())]
     died = False
     while ready:
         time.sleep(interval)
@@ -204,6 +245,7 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
         done = ArticleExtraction.objects.filter(status__in=[ExtractionStatus.DONE, ExtractionStatus.FAILED]).count()
         unmatched = Candidate.objects.unmatched().count()
         depths = queue_depths()
+        stored.append((time.time(), Claim.objects.count()))
         timeline.append((elapsed, done, depths.get("extract"), depths.get("match"), unmatched,
                          [rss_mb(p.pid) for p in procs], os.getloadavg()[0]))
         if done >= len(ids) and unmatched == 0 and not depths.get("match"):
@@ -239,6 +281,12 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
     for name, (n, secs) in sorted(busy.items()):
         print(f"[{label}] busy in {name}: {n} tasks, {secs:.1f} s ({secs / busy_total:.0%} of worker time, "
               f"{secs / max(1, len(ids)) * 1000:.0f} ms per article)")
+    growth = matching_growth(logs, stored)
+    if growth:
+        print(f"[{label}] matching cost as the stored claims grow (propose_matches tasks, in order of finishing):")
+        print(f"[{label}]   claims stored   ms per candidate p50   p95   tasks")
+        for claims_then, p50, p95, n in growth:
+            print(f"[{label}]   {claims_then:13,d}   {p50:20.1f}   {p95:5.1f}   {n:5d}")
     print(f"[{label}] workers busy {busy_total / (total * workers):.0%} of the wall time; "
           f"peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks))
     print(f"[{label}] load average (1 min) at start {load_before:.2f}, at end {os.getloadavg()[0]:.2f}")
@@ -247,8 +295,8 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, nargs="+", default=[1000], help="articles per run (default 1000)")
-    parser.add_argument("--large", action="store_true", help="add the 10k and 100k runs")
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10_000], help="articles per run (default 1000 10000)")
+    parser.add_argument("--large", action="store_true", help="add the 100k run (a day on 2 cores)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes per run (default 1 2)")
     parser.add_argument("--embedded", action="store_true", help="SQLite + filesystem broker instead of PostgreSQL + Redis")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
@@ -256,7 +304,7 @@ def main():
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between samples (default 3)")
     args = parser.parse_args()
     corpus = require_shared("the pipeline bench") / "corpus" / "polnear-articles.jsonl"
-    sizes = args.n + ([10_000, 100_000] if args.large else [])
+    sizes = args.n + ([100_000] if args.large else [])
     print(f"pipeline bench: {load()}, Python {sys.version.split()[0]}, "
           f"batch size {os.environ.get('FACTDESK_EXTRACTION_BATCH_SIZE', 'default')}")
     with tempfile.TemporaryDirectory(prefix="fd_pipeline_bench_") as data_dir:

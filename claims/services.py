@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Article
-from claims.changes import ChangeSet, UndoRefused, revert
+from claims.changes import ChangeSet, UndoRefused, revert, snapshot
 from claims.models import (
     AnchorState,
     ArticleExtraction,
@@ -110,12 +110,9 @@ def _article_date(article: Article) -> date | None:
     return moment.date() if moment else None
 
 
-def _cite(changes: ChangeSet, *, claim: Claim, article: Article, start: int, end: int, candidate=None, actor=None) -> Citation:
+def _citation_values(*, claim: Claim, article: Article, start: int, end: int, candidate=None, actor=None) -> dict:
     prefix, suffix = _context(article.text, start, end)
-    if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
-        _emit("claim.cited", claim.pk)
-    return changes.create(
-        Citation,
+    return dict(
         claim=claim,
         article=article,
         candidate=candidate,
@@ -127,6 +124,14 @@ def _cite(changes: ChangeSet, *, claim: Claim, article: Article, start: int, end
         content_hash=article.content_hash,
         article_version=article.version,
         created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _cite(changes: ChangeSet, *, claim: Claim, article: Article, start: int, end: int, candidate=None, actor=None) -> Citation:
+    if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
+        _emit("claim.cited", claim.pk)
+    return changes.create(
+        Citation, **_citation_values(claim=claim, article=article, start=start, end=end, candidate=candidate, actor=actor)
     )
 
 
@@ -202,7 +207,13 @@ def link_speaker(extracted, *, seen_on: date | None) -> Speaker | None:
     kind = extracted.speaker_kind or ""
     if kind == "group":
         members = _group_members(name)
-        for group in Speaker.objects.active().filter(kind=SpeakerKind.GROUP).prefetch_related("aliases")[:500]:
+        # Only groups whose name or an alias names one of the same places: however many groups
+        # the desk has met, each is considered (no arbitrary first N), and few are loaded.
+        names_one = Q()
+        for member in sorted(members):
+            names_one |= Q(name__icontains=member) | Q(aliases__alias__icontains=member)
+        groups = Speaker.objects.active().filter(kind=SpeakerKind.GROUP).filter(names_one) if members else Speaker.objects.none()
+        for group in groups.distinct().order_by("pk").prefetch_related("aliases"):
             other = set().union(*(_group_members(a.alias) for a in group.aliases.all())) | _group_members(group.name)
             if members and other and len(members & other) / len(members | other) >= 0.6:
                 _add_aliases_and_roles(group, [name], [], seen_on)
@@ -612,8 +623,8 @@ def _new_claim_for(changes: ChangeSet, candidate: Candidate, vector) -> Claim:
         status=ClaimStatus.PROPOSED,
         first_article=article,
         first_reported_at=article.published_at or article.imported_at,
+        embedding=_embedding_bytes(vector),
     )
-    Claim.objects.filter(pk=claim.pk).update(embedding=_embedding_bytes(vector))
     ClaimShingle.objects.bulk_create(
         [ClaimShingle(claim=claim, value=v) for v in shingles(claim.text)], ignore_conflicts=True
     )
@@ -629,105 +640,213 @@ def propose_matches(*, candidate_ids: Sequence[int]) -> int:
     claim at once (accepted automatically, undoable); paraphrases are suggested for review;
     the same words by another speaker are suggested as related and never merged. A pair an
     editor rejected is never proposed again. Safe to run twice: matched candidates are skipped.
+
+    Work is done an article at a time, in one transaction with a fixed number of writes (see
+    ``_propose_for_article``), not a transaction and a dozen queries per candidate.
     """
-    from claims.matching import (
-        RELATION_OTHER_SPEAKER,
-        RELATION_PARAPHRASE,
-        RELATION_VARIANT,
-        RELATION_VERBATIM,
-        Statement,
-        embed,
-        rank,
-        shingles,
-    )
+    from claims.matching import embed
 
     candidates = list(
         Candidate.objects.filter(pk__in=candidate_ids, matched_at__isnull=True, claim__isnull=True)
         .exclude(status=CandidateStatus.REJECTED)
-        .select_related("article")
         .order_by("article_id", "start")
+        .values_list("pk", "article_id", "text")
     )
     if not candidates:
         return 0
-    vectors = embed([c.text for c in candidates])
+    vectors = embed([text for _, _, text in candidates])
     thresholds = _match_thresholds()
-    written = 0
-    for candidate, vector in zip(candidates, vectors):
-        with transaction.atomic():
-            # Lock the candidate only (not its article or outlet, which other workers share); the
-            # outlet comes along for the audit summaries instead of one query per candidate.
-            candidate = (
-                Candidate.objects.select_for_update(of=("self",)).select_related("article__outlet").filter(pk=candidate.pk).first()
-            )
-            if candidate is None or candidate.matched_at or candidate.claim_id:
-                continue
-            when = _article_date(candidate.article)
-            pool = _retrieval_pool(candidate, shingles(candidate.text), when)
-            query = Statement(id=candidate.pk, text=candidate.text, speaker=_speaker_key(candidate.speaker_id), published=when)
-            results = []
-            if pool:
-                results = rank(
-                    query, [_claim_statement(c) for c in pool], pool_vecs=_pool_vectors(pool), query_vec=vector,
-                    window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
+    by_article: dict[int, dict[int, np.ndarray]] = {}
+    for (pk, article_id, _), vector in zip(candidates, vectors):
+        by_article.setdefault(article_id, {})[pk] = vector
+    return sum(_propose_for_article(vectors_by_pk, thresholds) for vectors_by_pk in by_article.values())
+
+
+class _Proposal(NamedTuple):
+    candidate: Candidate
+    vector: np.ndarray
+    results: list
+    auto: object  # the MatchResult cited at once, or None
+
+
+def _rank_candidate(candidate: Candidate, vector, when: date | None, thresholds) -> list:
+    from claims.matching import Statement, rank, shingles
+
+    pool = _retrieval_pool(candidate, shingles(candidate.text), when)
+    if not pool:
+        return []
+    query = Statement(id=candidate.pk, text=candidate.text, speaker=_speaker_key(candidate.speaker_id), published=when)
+    return rank(
+        query, [_claim_statement(c) for c in pool], pool_vecs=_pool_vectors(pool), query_vec=vector,
+        window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
+    )
+
+
+def _without_rejected_pairs(proposals: list[tuple[Candidate, list]]) -> list[list]:
+    """Drop results an editor already rejected (this wording against that claim): one query for the article."""
+    claim_ids = {r.target_id for _, results in proposals for r in results}
+    if not claim_ids:
+        return [results for _, results in proposals]
+    rejected = set(
+        Match.objects.filter(
+            claim_id__in=claim_ids, state=MatchState.REJECTED, candidate__text__in={c.text for c, _ in proposals}
+        ).values_list("claim_id", "candidate__text")
+    )
+    return [[r for r in results if (r.target_id, candidate.text) not in rejected] for candidate, results in proposals]
+
+
+def _created(obj) -> dict:
+    return {"model": obj._meta.label_lower, "pk": obj.pk, "before": None, "after": snapshot(obj)}
+
+
+def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> int:
+    """Match one article's new candidates: score each, then write everything in bulk, in one transaction.
+
+    Scoring comes first, for all of them: a candidate's pool never holds claims cited in its own
+    article, so nothing this article writes can change another of its candidates' results.
+    Then a fixed number of statements whatever the number of candidates: new claims, their
+    shingles, citations, matches and audit events are bulk inserts, candidates one bulk update.
+    Each candidate still gets its own audit event ("propose_claim", or "auto_accept_match" and
+    "propose_matches"), so each is undone on its own, exactly as if it had been decided alone.
+    """
+    from claims.matching import RELATION_OTHER_SPEAKER, SAME_CLAIM_RELATIONS, shingles
+
+    with transaction.atomic():
+        # Lock the candidates only (not their article or outlet, which other workers share), in
+        # primary-key order so two workers never wait on each other in a cycle.
+        candidates = list(
+            Candidate.objects.select_for_update(of=("self",))
+            .select_related("article__outlet")
+            .filter(pk__in=list(vectors_by_pk), matched_at__isnull=True, claim__isnull=True)
+            .exclude(status=CandidateStatus.REJECTED)
+            .order_by("pk")
+        )
+        if not candidates:
+            return 0
+        candidates.sort(key=lambda c: c.start)
+        article = candidates[0].article
+        when = _article_date(article)
+        ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds)) for c in candidates]
+        kept = _without_rejected_pairs(ranked)
+
+        # Claims to cite at once: locked (in primary-key order), and still live now that they are
+        # locked; one an editor merged or rejected meanwhile is not cited behind their back.
+        autos = [next((r for r in results if r.auto_mergeable), None) for results in kept]
+        targets = {
+            claim.pk: claim
+            for claim in Claim.objects.select_for_update()
+            .filter(pk__in=sorted({a.target_id for a in autos if a is not None}))
+            .order_by("pk")
+        }
+        proposals = []
+        for candidate, results, auto in zip(candidates, kept, autos):
+            target = targets.get(auto.target_id) if auto is not None else None
+            if target is None or target.status not in (ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED):
+                auto = None
+            proposals.append(_Proposal(candidate, vectors_by_pk[candidate.pk], results, auto))
+
+        moment = article.published_at or article.imported_at
+        new_claims = Claim.objects.bulk_create(
+            [
+                Claim(
+                    text=p.candidate.text.strip(),
+                    speaker_id=p.candidate.speaker_id,
+                    kind=p.candidate.kind,
+                    status=ClaimStatus.PROPOSED,
+                    first_article=article,
+                    first_reported_at=moment,
+                    embedding=_embedding_bytes(p.vector),
                 )
-            if results:
-                # A pair an editor rejected (this wording against that claim) is never proposed again.
-                rejected = set(
-                    Match.objects.filter(
-                        claim_id__in=[r.target_id for r in results], state=MatchState.REJECTED, candidate__text=candidate.text
-                    ).values_list("claim_id", flat=True)
-                )
-                results = [r for r in results if r.target_id not in rejected]
-            changes = ChangeSet()
-            # Only the same known speaker's verbatim or variant wording is cited at once; an unknown
-            # speaker or a negation that differs goes to an editor (MatchResult.auto_mergeable).
-            auto = next((r for r in results if r.auto_mergeable), None)
-            if auto is not None:
-                claim = Claim.objects.select_for_update().get(pk=auto.target_id)
-                _cite(changes, claim=claim, article=candidate.article, start=candidate.start, end=candidate.end, candidate=candidate)
-                changes.update(candidate, claim=claim)
-                _refresh_first_reported(changes, claim)
-            else:
-                claim = _new_claim_for(changes, candidate, vector)
-            for result in results:
-                if result.relation not in (RELATION_VERBATIM, RELATION_VARIANT, RELATION_PARAPHRASE, RELATION_OTHER_SPEAKER):
+                for p in proposals
+                if p.auto is None
+            ]
+        )
+        ClaimShingle.objects.bulk_create(
+            [ClaimShingle(claim=claim, value=v) for claim in new_claims for v in shingles(claim.text)], ignore_conflicts=True
+        )
+        fresh = iter(new_claims)
+        claim_of = {p.candidate.pk: (targets[p.auto.target_id] if p.auto is not None else next(fresh)) for p in proposals}
+
+        citations = Citation.objects.bulk_create(
+            [
+                Citation(**_citation_values(
+                    claim=claim_of[p.candidate.pk], article=article, start=p.candidate.start, end=p.candidate.end,
+                    candidate=p.candidate,
+                ))
+                for p in proposals
+            ]
+        )
+        now = timezone.now()
+        candidate_rows = {}
+        for p in proposals:
+            before = snapshot(p.candidate, {"claim_id"})
+            p.candidate.claim = claim_of[p.candidate.pk]
+            p.candidate.matched_at = now
+            candidate_rows[p.candidate.pk] = {
+                "model": Candidate._meta.label_lower, "pk": p.candidate.pk, "before": before,
+                "after": snapshot(p.candidate, {"claim_id"}),
+            }
+        Candidate.objects.bulk_update([p.candidate for p in proposals], ["claim", "matched_at"])
+
+        first_reported_rows = {}
+        for claim in {claim_of[p.candidate.pk].pk: claim_of[p.candidate.pk] for p in proposals if p.auto}.values():
+            # The article may have been published before the claim's first report (back-fills).
+            if moment and (claim.first_reported_at is None or moment < claim.first_reported_at):
+                changes = ChangeSet()
+                changes.update(claim, first_article=article, first_reported_at=moment)
+                first_reported_rows[claim.pk] = changes.rows
+            if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
+                _emit("claim.cited", claim.pk)
+
+        matches = []
+        for p in proposals:
+            for result in p.results:
+                if result.relation not in (*SAME_CLAIM_RELATIONS, RELATION_OTHER_SPEAKER):
                     continue
-                is_auto = auto is not None and result is auto
-                match = changes.create(
-                    Match,
-                    candidate=candidate,
-                    claim_id=result.target_id,
-                    score=float(result.score),
-                    lexical=float(result.lexical),
-                    semantic=float(result.semantic),
-                    relation=result.relation,
-                    evidence=result.evidence,
-                    state=MatchState.ACCEPTED if is_auto else MatchState.SUGGESTED,
-                    automatic=is_auto,
-                    decided_at=timezone.now() if is_auto else None,
-                )
-                written += 1
-                if is_auto:
-                    _record(
-                        actor=None,
-                        action="auto_accept_match",
-                        target=match,
-                        changes=changes,
-                        claim=claim,
-                        summary=f"{match.get_relation_display()} of claim {claim.pk} in {candidate.article.outlet}: cited automatically",
+                is_auto = result is p.auto
+                matches.append(
+                    Match(
+                        candidate=p.candidate,
+                        claim_id=result.target_id,
+                        score=float(result.score),
+                        lexical=float(result.lexical),
+                        semantic=float(result.semantic),
+                        relation=result.relation,
+                        evidence=result.evidence,
+                        state=MatchState.ACCEPTED if is_auto else MatchState.SUGGESTED,
+                        automatic=is_auto,
+                        decided_at=now if is_auto else None,
                     )
-                    changes = ChangeSet()
-            Candidate.objects.filter(pk=candidate.pk).update(matched_at=timezone.now())
-            if changes.rows:
-                _record(
-                    actor=None,
-                    action="propose_claim" if auto is None else "propose_matches",
-                    target=candidate,
-                    changes=changes,
-                    claim=claim,
-                    summary=f"Proposed from {candidate.article.outlet}",
                 )
-    return written
+        matches = Match.objects.bulk_create(matches)
+        matches_of: dict[int, list[Match]] = {}
+        for match in matches:
+            matches_of.setdefault(match.candidate_id, []).append(match)
+
+        events = []
+        for p, citation in zip(proposals, citations):
+            candidate, claim = p.candidate, claim_of[p.candidate.pk]
+            own = matches_of.get(candidate.pk, [])
+            if p.auto is None:
+                rows = [_created(claim), _created(citation), candidate_rows[candidate.pk], *map(_created, own)]
+                events.append(_event("propose_claim", candidate, rows, claim, f"Proposed from {article.outlet}"))
+                continue
+            accepted = next(m for m in own if m.automatic)
+            rows = [_created(citation), candidate_rows[candidate.pk], *first_reported_rows.pop(claim.pk, []), _created(accepted)]
+            summary = f"{accepted.get_relation_display()} of claim {claim.pk} in {article.outlet}: cited automatically"
+            events.append(_event("auto_accept_match", accepted, rows, claim, summary))
+            others = [_created(m) for m in own if m is not accepted]
+            if others:
+                events.append(_event("propose_matches", candidate, others, claim, f"Proposed from {article.outlet}"))
+        ReviewEvent.objects.bulk_create(events)
+    return len(matches)
+
+
+def _event(action: str, target, rows: list[dict], claim: Claim, summary: str) -> ReviewEvent:
+    return ReviewEvent(
+        actor=None, action=action, target_type=target._meta.model_name, target_id=target.pk, claim=claim,
+        summary=summary[:500], changes=rows,
+    )
 
 
 # --------------------------------------------------------------------------- decisions on candidates

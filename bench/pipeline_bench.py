@@ -134,11 +134,9 @@ def matching_growth(log_paths, samples) -> list[tuple[int, float, float, int]]:
         return before[-1] if before else samples[0][1]
 
     rows = []
-    size = max(1, len(tasks) // 8)
+    size = -(-len(tasks) // 8)  # ceil: at most 8 buckets
     for i in range(0, len(tasks), size):
         bucket = tasks[i:i + size]
-        if len(bucket) < size // 2 and rows:
-            break
         per = sorted(ms for _, ms in bucket)
         rows.append((stored_at(bucket[0][0]), per[len(per) // 2], per[min(len(per) - 1, int(len(per) * 0.95))], len(bucket)))
     return rows

@@ -89,6 +89,11 @@ def show_sample(rows, th):
     noise = [r for r in rows if r[0] == "negative" and not r[1] and m._relation(r[3], r[2], r[1], th) == m.RELATION_OTHER_SPEAKER]
     print(f"  with the defaults: same-claim found {len(found)}/6, related typed other_speaker {len(related)}/3, "
           f"negatives proposed as the same claim {len(wrong)}, other-speaker negatives shown as related {len(noise)}")
+    for label, same, sem, f, a, b in rows:
+        if label == "related" and m._relation(f, sem, same, th) != m.RELATION_OTHER_SPEAKER:
+            above = sum(1 for r in rows if r[0] == "negative" and not r[1] and r[2] > sem)
+            print(f"  related pair not typed: {a} | {b}: semantic {sem:.3f}, shared content words {list(f.shared)}; "
+                  f"{above} other-speaker negatives score higher, so no semantic cut-off types it without them")
 
 
 def speaker_key(ref: str) -> str:

@@ -376,6 +376,24 @@ def _embedding_bytes(vector) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
+def _index_wordings(claim: Claim, texts: Iterable[str] = (), *, from_claim: Claim | None = None) -> None:
+    """Make ``claim`` findable by more wordings: the shingles of ``texts`` (and of ``from_claim``) join its own.
+
+    A claim is reported in several wordings (merged claims, accepted matches, cited spans, an
+    edited canonical text); retrieval should find it by any of them, not only by the first.
+    Derived data, not audited: an extra shingle only brings the claim into a pool, where
+    scoring decides (and undo leaves it, harmlessly).
+    """
+    from claims.matching import shingles
+
+    values = set()
+    for text in texts:
+        values |= shingles(text)
+    if from_claim is not None:
+        values.update(ClaimShingle.objects.filter(claim=from_claim).values_list("value", flat=True))
+    ClaimShingle.objects.bulk_create([ClaimShingle(claim=claim, value=v) for v in values], ignore_conflicts=True)
+
+
 # Retrieval caps: a new candidate is scored against at most this many claims, however large the
 # table grows (bench/matching_bench.py shows the time staying flat from 100k to 1M claims).
 POOL_SAME_SPEAKER = 150      # the speaker's claims nearest before the date (a third as many after)
@@ -1001,6 +1019,11 @@ def edit_claim(*, claim_id: int, actor, text: str | None = None, speaker_name: s
         raise DecisionError("Nothing to change.")
     changes = ChangeSet()
     _bump(changes, claim, **values)
+    if "text" in values:
+        # Found by the new wording too; the stored vector goes (matching embeds the current text
+        # when a claim has none), so it can never describe a text the claim no longer has, undo included.
+        _index_wordings(claim, [claim.text])
+        Claim.objects.filter(pk=claim.pk).update(embedding=None)
     _record(actor=actor, action="edit_claim", target=claim, changes=changes, claim=claim, summary=", ".join(values))
     return claim
 
@@ -1033,6 +1056,7 @@ def accept_match(*, match_id: int, actor) -> Match:
         _bump(changes, source, status=ClaimStatus.MERGED, merged_into=target)
     changes.update(match, state=MatchState.ACCEPTED, decided_by=actor, decided_at=timezone.now())
     _refresh_first_reported(changes, target)
+    _index_wordings(target, [candidate.text])
     _record(actor=actor, action="accept_match", target=match, changes=changes, claim=target,
             summary=f"Cited {candidate.article.outlet} to claim {target.pk}")
     return match
@@ -1086,6 +1110,7 @@ def merge_claims(*, source_id: int, target_id: int, actor, allow_other_speaker: 
     else:
         _bump(changes, target)
     _refresh_first_reported(changes, target)
+    _index_wordings(target, from_claim=source)
     _record(actor=actor, action="merge_claims", target=target, changes=changes, claim=target,
             summary=f"Merged claim {source.pk} into claim {target.pk}")
     if target.status == ClaimStatus.CONFIRMED:  # merges among proposed claims are review work, not news
@@ -1111,6 +1136,7 @@ def split_citation(*, citation_id: int, actor) -> Claim:
         first_article=citation.article,
         first_reported_at=citation.article.published_at or citation.article.imported_at,
     )
+    _index_wordings(new_claim, [new_claim.text])  # its vector is made from the text when first needed
     changes.update(citation, claim=new_claim)
     if citation.candidate_id:
         candidate = _lock(Candidate, citation.candidate_id)
@@ -1139,6 +1165,7 @@ def cite_span(*, claim_id: int, article_id: int, start: int, end: int, actor) ->
     citation = _cite(changes, claim=claim, article=article, start=start, end=end, actor=actor)
     _bump(changes, claim)
     _refresh_first_reported(changes, claim)
+    _index_wordings(claim, [citation.quote])
     _record(actor=actor, action="cite_span", target=citation, changes=changes, claim=claim,
             summary=f"Cited {article.outlet}: {citation.quote[:120]}")
     return citation

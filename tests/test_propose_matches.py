@@ -185,3 +185,38 @@ def test_a_group_is_found_by_the_places_it_names_however_many_groups_exist():
     )
     assert first.pk == again.pk != other.pk
     assert Speaker.objects.filter(kind=SpeakerKind.GROUP).count() == 602
+
+
+def unattributed_report(text):
+    """An article repeating ``text`` with no speaker the extractor could name: found by its words only."""
+    article = ArticleFactory(outlet=OutletFactory(), text=f"\u201c{text},\u201d a source said.")
+    start, end = 0, len(text) + 3
+    return Candidate.objects.create(
+        article=article, content_hash=article.content_hash, kind="direct", start=start, end=end,
+        text=article.text[start:end], speaker=None, speaker_text="a source", confidence=0.6, extractor_version="test",
+    )
+
+
+def test_a_claim_split_off_by_an_editor_is_found_by_its_wording(editor):
+    speaker = SpeakerFactory(name="Jane Rivers")
+    _, ids = article_with(REMARKS[:1], speaker=speaker, days_ago=2)
+    services.propose_matches(candidate_ids=ids)
+    _, second = article_with([reworded(REMARKS[0])], speaker=speaker, days_ago=1)
+    services.propose_matches(candidate_ids=second)  # cited to the first claim automatically
+    citation = Citation.objects.get(candidate_id=second[0])
+    split_off = services.split_citation(citation_id=citation.pk, actor=editor)
+    report = unattributed_report(reworded(REMARKS[0]))
+    services.propose_matches(candidate_ids=[report.pk])
+    assert Match.objects.get(candidate=report, claim=split_off).relation == "verbatim"
+
+
+def test_an_edited_claim_is_found_by_its_new_wording(editor):
+    speaker = SpeakerFactory(name="Jane Rivers")
+    _, ids = article_with(REMARKS[:1], speaker=speaker, days_ago=2)
+    services.propose_matches(candidate_ids=ids)
+    claim = Candidate.objects.get(pk=ids[0]).claim
+    services.edit_claim(claim_id=claim.pk, actor=editor, text=REMARKS[2])
+    report = unattributed_report(REMARKS[2])
+    services.propose_matches(candidate_ids=[report.pk])
+    match = Match.objects.get(candidate=report)
+    assert (match.claim_id, match.relation) == (claim.pk, "verbatim") and match.semantic > 0.99

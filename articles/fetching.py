@@ -230,6 +230,12 @@ def fetch_url(
 
 
 def _get(url: str, addresses: list[str], hostname: str, headers: dict, timeout: float) -> requests.Response:
+    return _pinned_request("GET", url, addresses, hostname, headers=headers, timeout=timeout, stream=True)
+
+
+def _pinned_request(method: str, url: str, addresses: list[str], hostname: str, *, headers: dict, timeout: float,
+                    **kwargs) -> requests.Response:
+    """Send one request to the first of the checked ``addresses`` that answers; never follows redirects."""
     last_error = None
     for address in addresses:  # the first address that answers, as a browser would
         session = requests.Session()
@@ -240,7 +246,7 @@ def _get(url: str, addresses: list[str], hostname: str, headers: dict, timeout: 
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         try:
-            return session.get(url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False)
+            return session.request(method, url, headers=headers, timeout=(timeout, timeout), allow_redirects=False, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise FetchRefused(f"the secure connection to {hostname} failed ({_short(exc)})") from None
         except requests.exceptions.Timeout:
@@ -250,6 +256,21 @@ def _get(url: str, addresses: list[str], hostname: str, headers: dict, timeout: 
         finally:
             session.close()  # the response keeps its own connection until it is read
     raise FetchRefused(last_error or f"could not connect to {hostname}")
+
+
+def post_checked(url: str, *, data: bytes, headers: dict, timeout: float, allow_private) -> requests.Response:
+    """POST ``data`` to ``url`` under the same rules as ``fetch_url``; return the response (any status).
+
+    The host is resolved and every address checked once, and the connection goes to a checked
+    address: a name that resolves to a public address for the check and to a private one for the
+    connection (DNS rebinding) cannot steer the request inside. Redirects are not followed.
+    Raises ``FetchRefused`` for a refused URL and for a connection that failed.
+    """
+    hostname, port, addresses = _resolve(url, allow_private)
+    headers = {**headers, "Host": _host_header(urlsplit(url), port)}
+    response = _pinned_request("POST", url, addresses, hostname, headers=headers, timeout=timeout, data=data)
+    response.close()
+    return response
 
 
 def _read_capped(response: requests.Response, max_bytes: int, deadline: float) -> bytes:

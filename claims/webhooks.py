@@ -70,14 +70,18 @@ def verify(body: bytes, secret: str, header: str) -> bool:
     return hmac.compare_digest(sign(body, secret), header or "")
 
 
+def check_webhook_scheme(url: str) -> None:
+    """Plain http only where private hosts are allowed (a development desk); else https."""
+    if urlsplit(url).scheme.lower() != "https" and not settings.FACTDESK_FETCH_ALLOW_PRIVATE:
+        raise ValidationError("FactDesk will not send to this URL: it must use https://.", code="insecure")
+
+
 def check_webhook_url(url: str) -> None:
     """Refuse a URL FactDesk must not POST to; raise ``ValidationError`` with the reason."""
     from articles.fetching import FetchRefused, check_url
 
     allow_private = settings.FACTDESK_FETCH_ALLOW_PRIVATE
-    # The scheme first: it needs no DNS look-up. Plain http only where private hosts are allowed.
-    if urlsplit(url).scheme.lower() != "https" and not allow_private:
-        raise ValidationError("FactDesk will not send to this URL: it must use https://.", code="insecure")
+    check_webhook_scheme(url)  # first: it needs no DNS look-up
     try:
         check_url(url, allow_private=allow_private)
     except FetchRefused as exc:
@@ -156,7 +160,7 @@ def attempt_delivery(delivery_id: int) -> WebhookDelivery | None:
     try next (exponential backoff), or ``failed`` after the last attempt. Safe to run twice:
     a delivered or finally failed row is left alone.
     """
-    import requests
+    from articles.fetching import FetchRefused, post_checked
 
     with transaction.atomic():
         delivery = (
@@ -173,8 +177,8 @@ def attempt_delivery(delivery_id: int) -> WebhookDelivery | None:
         error = "the webhook was deactivated"
     else:
         try:
-            check_webhook_url(webhook.url)
-            response = requests.post(
+            check_webhook_scheme(webhook.url)
+            response = post_checked(
                 webhook.url,
                 data=body,
                 headers={
@@ -186,15 +190,15 @@ def attempt_delivery(delivery_id: int) -> WebhookDelivery | None:
                     TIMESTAMP_HEADER: str(int(time.time())),
                 },
                 timeout=float(_setting("FACTDESK_WEBHOOK_TIMEOUT", settings.FACTDESK_FETCH_TIMEOUT)),
-                allow_redirects=False,  # a redirect could lead anywhere, past the URL check
-            )
+                allow_private=settings.FACTDESK_FETCH_ALLOW_PRIVATE,
+            )  # to the address that was checked, redirects not followed (they could lead anywhere)
             code = response.status_code
             if not 200 <= code < 300:
                 error = f"the endpoint answered HTTP {code}" + (" (redirects are not followed)" if 300 <= code < 400 else "")
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        except requests.RequestException as exc:
-            error = f"{type(exc).__name__}: {exc}"
+        except FetchRefused as exc:
+            error = f"FactDesk did not send: {exc}"
     now = timezone.now()
     values = {"response_code": code, "last_error": error[:4000]}
     if not error:

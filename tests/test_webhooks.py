@@ -280,3 +280,20 @@ def test_a_real_worker_delivers_and_retries(celery_worker, loopback_allowed, dja
     assert len(receiver.requests) == 2
     assert all(r["signature_ok"] for r in receiver.requests)
     assert {r["headers"][webhooks.DELIVERY_HEADER] for r in receiver.requests} == {str(delivery.pk)}
+
+
+@pytest.mark.django_db
+def test_a_delivery_connects_to_the_address_it_checked_and_keeps_the_host_name(loopback_allowed, editor,
+                                                                               django_capture_on_commit_callbacks):
+    # The URL names a host, not an address: the POST goes to an address checked for it (the
+    # same pinned connection the importer uses, so DNS cannot answer differently in between),
+    # and the endpoint still sees its own name as Host.
+    claim = proposed_claim()
+    with Receiver() as receiver:
+        make_webhook(f"http://localhost:{receiver.port}/hook")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.confirm_claim(claim_id=claim.pk, actor=editor)
+        delivery = webhooks.attempt_delivery(WebhookDelivery.objects.get().pk)
+    assert delivery.status == DeliveryStatus.DELIVERED, delivery.last_error
+    [request] = receiver.requests
+    assert request["headers"]["Host"] == f"localhost:{receiver.port}" and request["signature_ok"]

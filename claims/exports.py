@@ -211,9 +211,17 @@ def record_json(record: dict) -> str:
     )
 
 
+def _line_safe(text: str) -> str:
+    """Escape U+2028 / U+2029: valid in JSON strings, but line breaks to ``str.splitlines`` and to
+    JavaScript before ES2019, so a reader splitting JSON Lines on them would cut a record in two."""
+    if "\u2028" in text or "\u2029" in text:
+        return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text
+
+
 def write_jsonl(records: Iterable[dict]) -> Iterator[str]:
     for record in records:
-        yield record_json(record) + "\n"
+        yield _line_safe(record_json(record)) + "\n"
 
 
 def write_json(records: Iterable[dict]) -> Iterator[str]:
@@ -221,7 +229,7 @@ def write_json(records: Iterable[dict]) -> Iterator[str]:
     yield "["
     first = True
     for record in records:
-        yield ("\n" if first else ",\n") + record_json(record)
+        yield ("\n" if first else ",\n") + _line_safe(record_json(record))
         first = False
     yield "\n]\n"
 

@@ -108,6 +108,19 @@ def test_jsonl_has_one_line_per_claim(reader, desk):
     assert [json.loads(line)["id"] for line in lines] == [desk["rated"].pk, desk["plain"].pk]
 
 
+def test_jsonl_lines_survive_unicode_line_separators(reader, desk):
+    # U+2028 / U+2029 are legal inside JSON strings, but str.splitlines() (and older JavaScript)
+    # breaks lines on them: the export escapes them so each claim stays one line.
+    text = "First part\u2028second part\u2029third"
+    desk["plain"].text = text
+    desk["plain"].save()
+    body = body_of(reader.get("/api/v1/exports/claims.jsonl"))
+    lines = body.splitlines()
+    assert len(lines) == 2 and "\u2028" not in body and "\u2029" not in body
+    assert json.loads(lines[1])["text"] == text
+    assert json.loads(body_of(reader.get("/api/v1/exports/claims.json")))[1]["text"] == text
+
+
 def test_csv_opens_with_the_csv_module(reader, desk):
     response = reader.get("/api/v1/exports/claims/", {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")

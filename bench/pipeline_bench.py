@@ -94,7 +94,7 @@ def load() -> str:
 TASK_LINE = re.compile(r"Task (claims\.\w+)\[[^\]]+\] succeeded in ([\d.]+)s")
 MATCH_LINE = re.compile(
     r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+: INFO/[^\]]+\] Task claims\.propose_matches\[[^\]]+\] "
-    r"succeeded in ([\d.]+)s: \{'candidates': (\d+)"
+    r"succeeded in ([\d.]+)s: \{'candidates': (\d+), 'matches': (\d+)"
 )
 
 
@@ -108,13 +108,15 @@ def task_times(log_paths) -> dict[str, tuple[int, float]]:
     return {name: (n, secs) for name, (n, secs) in totals.items()}
 
 
-def matching_growth(log_paths, samples) -> list[tuple[int, float, float, int]]:
+def matching_growth(log_paths, samples) -> list[tuple[int, float, float, float, int]]:
     """Matching cost per candidate as the stored claims grew.
 
     ``samples`` are (epoch seconds, claims stored) taken by the bench; each propose_matches task
-    (from the workers' logs: finish time, seconds, candidates) is put with the claims stored when
-    it finished. Returns rows (claims stored at the bucket's start, ms per candidate p50, p95,
-    tasks) for up to 8 buckets of equal task count.
+    (from the workers' logs: finish time, seconds, candidates, matches written) is put with the
+    claims stored when it finished. Returns rows (claims stored at the bucket's start, ms per
+    candidate p50, p95, matches written per candidate, tasks) for up to 8 buckets of equal task
+    count. Matches per candidate matter: each is scored, diffed and written, and a corpus that
+    repeats itself (the synthesised one does) gives a new statement more of them as it grows.
     """
     from datetime import datetime
 
@@ -122,9 +124,9 @@ def matching_growth(log_paths, samples) -> list[tuple[int, float, float, int]]:
     for path in log_paths:
         for match in MATCH_LINE.finditer(Path(path).read_text(errors="replace")):
             finished = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S").timestamp()
-            seconds, candidates = float(match.group(2)), int(match.group(3))
+            seconds, candidates, written = float(match.group(2)), int(match.group(3)), int(match.group(4))
             if candidates:
-                tasks.append((finished, 1000 * seconds / candidates))
+                tasks.append((finished, 1000 * seconds / candidates, written / candidates))
     if not tasks or not samples:
         return []
     tasks.sort()
@@ -137,8 +139,10 @@ def matching_growth(log_paths, samples) -> list[tuple[int, float, float, int]]:
     size = -(-len(tasks) // 8)  # ceil: at most 8 buckets
     for i in range(0, len(tasks), size):
         bucket = tasks[i:i + size]
-        per = sorted(ms for _, ms in bucket)
-        rows.append((stored_at(bucket[0][0]), per[len(per) // 2], per[min(len(per) - 1, int(len(per) * 0.95))], len(bucket)))
+        per = sorted(ms for _, ms, _ in bucket)
+        per_match = sum(m for _, _, m in bucket) / len(bucket)
+        rows.append((stored_at(bucket[0][0]), per[len(per) // 2], per[min(len(per) - 1, int(len(per) * 0.95))],
+                     per_match, len(bucket)))
     return rows
 
 
@@ -282,9 +286,9 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
     growth = matching_growth(logs, stored)
     if growth:
         print(f"[{label}] matching cost as the stored claims grow (propose_matches tasks, in order of finishing):")
-        print(f"[{label}]   claims stored   ms per candidate p50   p95   tasks")
-        for claims_then, p50, p95, n in growth:
-            print(f"[{label}]   {claims_then:13,d}   {p50:20.1f}   {p95:5.1f}   {n:5d}")
+        print(f"[{label}]   claims stored   ms per candidate p50   p95   matches per candidate   tasks")
+        for claims_then, p50, p95, per_match, n in growth:
+            print(f"[{label}]   {claims_then:13,d}   {p50:20.1f}   {p95:5.1f}   {per_match:21.1f}   {n:5d}")
     print(f"[{label}] workers busy {busy_total / (total * workers):.0%} of the wall time; "
           f"peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks))
     print(f"[{label}] load average (1 min) at start {load_before:.2f}, at end {os.getloadavg()[0]:.2f}")

@@ -174,10 +174,17 @@ def _add_aliases_and_roles(speaker: Speaker, aliases: Iterable[str], roles: Iter
                 SpeakerRole.objects.filter(pk=obj.pk).update(first_seen=first, last_seen=last)
 
 
+# Words that open a sentence with a capital but name nobody ("They said", "Both campaigns ...").
+_NOT_MEMBERS = frozenset(
+    "they them we us you both some many most all the his her their our its these those several other others"
+    " each every few".split()
+)
+
+
 def _group_members(name: str) -> set[str]:
     """Capitalised words of a group phrase ("ministers of Germany, France and Britain")."""
     words = {w.strip(",.;:()") for w in name.split()}
-    return {w.casefold() for w in words if w[:1].isupper() and len(w) > 2}
+    return {w.casefold() for w in words if w[:1].isupper() and len(w) > 2} - _NOT_MEMBERS
 
 
 def _speaker_by_role(role_phrase: str, when: date | None) -> Speaker | None:
@@ -207,15 +214,20 @@ def link_speaker(extracted, *, seen_on: date | None) -> Speaker | None:
     kind = extracted.speaker_kind or ""
     if kind == "group":
         members = _group_members(name)
+        if not members:
+            # "they", "officials", "some economists": a description that names nobody. Each
+            # article's "officials" are other people, so no shared speaker is made for them;
+            # the candidate keeps the words as written and is flagged, like a pronoun.
+            return None
         # Only groups whose name or an alias names one of the same places: however many groups
         # the desk has met, each is considered (no arbitrary first N), and few are loaded.
         names_one = Q()
         for member in sorted(members):
             names_one |= Q(name__icontains=member) | Q(aliases__alias__icontains=member)
-        groups = Speaker.objects.active().filter(kind=SpeakerKind.GROUP).filter(names_one) if members else Speaker.objects.none()
+        groups = Speaker.objects.active().filter(kind=SpeakerKind.GROUP).filter(names_one)
         for group in groups.distinct().order_by("pk").prefetch_related("aliases"):
             other = set().union(*(_group_members(a.alias) for a in group.aliases.all())) | _group_members(group.name)
-            if members and other and len(members & other) / len(members | other) >= 0.6:
+            if other and len(members & other) / len(members | other) >= 0.6:
                 _add_aliases_and_roles(group, [name], [], seen_on)
                 return group
         group = Speaker.objects.create(name=name[:300], kind=SpeakerKind.GROUP)

@@ -220,3 +220,15 @@ def test_an_edited_claim_is_found_by_its_new_wording(editor):
     services.propose_matches(candidate_ids=[report.pk])
     match = Match.objects.get(candidate=report)
     assert (match.claim_id, match.relation) == (claim.pk, "verbatim") and match.semantic > 0.99
+
+
+@pytest.mark.parametrize("mention", ["they", "They", "officials", "some economists", "Both presidential candidates"])
+def test_a_group_that_names_nobody_is_not_made_a_speaker(mention):
+    # Each article's "officials" are other people: no shared speaker (the speaker list would
+    # fill with one "they" per article); the candidate keeps the words and is flagged unresolved.
+    from claims.extraction.pipeline import Extracted
+    from claims.models import Speaker
+
+    found = services.link_speaker(Extracted(kind="indirect", start=0, end=5, speaker=mention, speaker_kind="group"),
+                                  seen_on=None)
+    assert found is None and not Speaker.objects.exists()

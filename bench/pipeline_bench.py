@@ -184,8 +184,18 @@ def empty_everything():
     from claims.models import Candidate, Claim, Match, ReviewEvent, Speaker
     from factdesk.celery import app
 
-    for model in (Match, ReviewEvent, Candidate, Claim, Speaker, Article, Outlet):
-        model.objects.all().delete()
+    from django.db import connection
+
+    models = (Match, ReviewEvent, Candidate, Claim, Speaker, Article, Outlet)
+    if connection.vendor == "postgresql":
+        # TRUNCATE, not the ORM's delete: after a 10k run the ORM would load ~800k matches and
+        # their audit events into memory (6 GB, many minutes) to cascade them one by one.
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    else:
+        for model in models:
+            model.objects.all().delete()
     with app.connection_for_write() as conn:
         for name in ("extract", "match", "fetch", "default"):
             conn.default_channel.queue_declare(queue=name, durable=True, auto_delete=False)

@@ -641,23 +641,24 @@ def _pool_vectors(pool) -> np.ndarray:
     return vectors
 
 
-def _new_claim_for(changes: ChangeSet, candidate: Candidate, vector) -> Claim:
-    from claims.matching import shingles
-
+def _claim_values(candidate: Candidate, vector) -> dict:
+    """A new proposed claim made from a candidate: its words, speaker and kind, first reported where it is."""
     article = candidate.article
-    claim = changes.create(
-        Claim,
+    return dict(
         text=candidate.text.strip(),
-        speaker=candidate.speaker,
+        speaker_id=candidate.speaker_id,
         kind=candidate.kind,
         status=ClaimStatus.PROPOSED,
         first_article=article,
         first_reported_at=article.published_at or article.imported_at,
         embedding=_embedding_bytes(vector),
     )
-    ClaimShingle.objects.bulk_create(
-        [ClaimShingle(claim=claim, value=v) for v in shingles(claim.text)], ignore_conflicts=True
-    )
+
+
+def _new_claim_for(changes: ChangeSet, candidate: Candidate, vector) -> Claim:
+    article = candidate.article
+    claim = changes.create(Claim, **_claim_values(candidate, vector))
+    _index_wordings(claim, [claim.text])
     _cite(changes, claim=claim, article=article, start=candidate.start, end=candidate.end, candidate=candidate)
     changes.update(candidate, claim=claim)
     return claim
@@ -777,19 +778,7 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
 
         moment = article.published_at or article.imported_at
         new_claims = Claim.objects.bulk_create(
-            [
-                Claim(
-                    text=p.candidate.text.strip(),
-                    speaker_id=p.candidate.speaker_id,
-                    kind=p.candidate.kind,
-                    status=ClaimStatus.PROPOSED,
-                    first_article=article,
-                    first_reported_at=moment,
-                    embedding=_embedding_bytes(p.vector),
-                )
-                for p in proposals
-                if p.auto is None
-            ]
+            [Claim(**_claim_values(p.candidate, p.vector)) for p in proposals if p.auto is None]
         )
         ClaimShingle.objects.bulk_create(
             [ClaimShingle(claim=claim, value=v) for claim in new_claims for v in shingles(claim.text)], ignore_conflicts=True

@@ -71,7 +71,7 @@ class Desk:
         self.postings = defaultdict(list)
 
     def pool(self, speaker: str, values: set[int], doc_id: str) -> list[int]:
-        from claims.services import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
+        from claims.selectors import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
 
         ids = set(self.by_speaker.get(speaker, [])[-POOL_SAME_SPEAKER:]) if speaker else set()
         counts = Counter()

@@ -12,7 +12,7 @@ distinct texts keep the corpus's vocabulary and phrase frequencies, spread over 
 and their shingles are bulk-loaded with COPY; the table grows from one size to the next.
 
 For each size the bench times the services-level work for a new candidate — embed it, take its
-shingles, retrieve the pool (``claims.services._retrieval_pool``: on PostgreSQL one statement,
+shingles, retrieve the pool (``claims.selectors.retrieval_pool``: on PostgreSQL one statement,
 speaker + date window on the (speaker, first_reported_at) index UNION ALL shingles through the
 (value, claim) index with bounded posting-list reads, the pool's rows fetched by key in binary
 format), load the pool's stored vectors and score it (``claims.matching.rank``) —
@@ -172,11 +172,12 @@ def load_queries(sentences, rng, n):
 
 
 def measure(queries):
-    from claims import services
+    from claims import selectors
     from claims.matching import Statement, embed, rank, shingles
     from claims.models import Candidate
+    from claims.services import matching as proposing
 
-    thresholds = services._match_thresholds()
+    thresholds = proposing._match_thresholds()
     from django.conf import settings
 
     phases = {"embed+shingles": [], "retrieve (SQL)": [], "vectors": [], "score": [], "total": []}
@@ -187,12 +188,12 @@ def measure(queries):
         values = shingles(text)
         t1 = time.perf_counter()
         candidate = Candidate(article_id=0, speaker_id=speaker_id, text=text)
-        pool = services._retrieval_pool(candidate, values, when)
+        pool = selectors.retrieval_pool(candidate, values, when)
         t2 = time.perf_counter()
-        vecs = services._pool_vectors(pool) if pool else None
+        vecs = proposing._pool_vectors(pool) if pool else None
         t3 = time.perf_counter()
-        query = Statement(id=0, text=text, speaker=services._speaker_key(speaker_id), published=when)
-        results = rank(query, [services._claim_statement(c) for c in pool], pool_vecs=vecs, query_vec=vector,
+        query = Statement(id=0, text=text, speaker=proposing._speaker_key(speaker_id), published=when)
+        results = rank(query, [proposing._claim_statement(c) for c in pool], pool_vecs=vecs, query_vec=vector,
                        window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds) if pool else []
         t4 = time.perf_counter()
         for name, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
@@ -226,16 +227,16 @@ def use_database(url: str, fresh: bool) -> np.ndarray:
 
 
 def explain_hot_queries(text, speaker_id, when):
-    """EXPLAIN ANALYZE of the one statement ``_retrieval_pool`` sends on PostgreSQL."""
+    """EXPLAIN ANALYZE of the one statement ``retrieval_pool`` sends on PostgreSQL."""
     from django.db import connection
 
-    from claims import services
+    from claims import selectors
     from claims.matching import shingles
     from claims.models import Candidate
 
     candidate = Candidate(article_id=0, speaker_id=speaker_id, text=text)
-    values = sorted(shingles(text))[: services.POOL_MAX_SHINGLES]
-    sql, params = services._pool_query_postgresql(candidate, values, services._speaker_window(when))
+    values = sorted(shingles(text))[: selectors.POOL_MAX_SHINGLES]
+    sql, params = selectors.pool_query_postgresql(candidate, values, selectors.speaker_window(when))
     print("\n  " + sql[:240] + " ...")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claims.extraction import extract_many
-from claims.services import _group_members
+from claims.services.speakers import _group_members
 
 ATTRIBUTED = {"direct", "mixed", "indirect"}
 

@@ -2,7 +2,7 @@
 
 The matcher's retrieval and scoring outside the database, for evaluation runs. Claims and
 queries are JSON lines ``{"id": ..., "text": ..., "speaker": ...?, "published": "YYYY-MM-DD"?}``.
-Retrieval is index-based, as in ``claims.services._retrieval_pool``: an in-memory inverted index
+Retrieval is index-based, as in ``claims.selectors.retrieval_pool``: an in-memory inverted index
 over ``claims.matching.shingles`` (the newest POOL_PER_SHINGLE claims per shingle, the
 POOL_BY_SHINGLES claims sharing most), the speaker's claims (when speakers are given), and the
 nearest claims by embedding (one matrix product per block of queries). The pool is then scored
@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims import matching
 from claims.models import normalise_name
-from claims.services import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
+from claims.selectors import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
 
 TOP = 20
 SEMANTIC_NEIGHBOURS = 50

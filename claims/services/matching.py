@@ -1,0 +1,277 @@
+"""Matching orchestration: new candidates become claims, citations and match suggestions.
+
+The scoring is pure (``claims.matching``); the retrieval SQL is ``claims.selectors``. This
+module loads candidates, asks both, and writes the outcome with its audit events.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import NamedTuple
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.changes import ChangeSet, snapshot
+from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimShingle, ClaimStatus, Match, MatchState, ReviewEvent
+from claims.selectors import retrieval_pool
+from claims.services._common import _article_date, _citation_values, _claim_values, _emit
+
+def _speaker_key(speaker_id) -> str:
+    return f"speaker:{speaker_id}" if speaker_id else ""
+
+
+def _claim_statement(claim: Claim):
+    from claims.matching import Statement
+
+    when = claim.first_reported_at.date() if claim.first_reported_at else None
+    return Statement(id=claim.pk, text=claim.text, speaker=_speaker_key(claim.speaker_id), published=when)
+
+
+def _match_thresholds():
+    """Matching cut-offs: ``claims.matching`` defaults, each overridable by a FACTDESK_MATCH_* setting."""
+    from claims import matching
+
+    names = {
+        "variant_min_ratio": "FACTDESK_MATCH_VARIANT_MIN_RATIO",
+        "variant_min_run": "FACTDESK_MATCH_VARIANT_MIN_RUN",
+        "shared_run_min": "FACTDESK_MATCH_SHARED_RUN_MIN",
+        "quoted_fragment_min": "FACTDESK_MATCH_QUOTED_FRAGMENT_MIN",
+        "paraphrase_min_semantic": "FACTDESK_MATCH_PARAPHRASE_MIN",
+        "supported_min_semantic": "FACTDESK_MATCH_SUPPORTED_MIN",
+        "supported_min_run": "FACTDESK_MATCH_SUPPORTED_MIN_RUN",
+        "other_speaker_min_semantic": "FACTDESK_MATCH_OTHER_SPEAKER_MIN",
+        "unknown_speaker_min_semantic": "FACTDESK_MATCH_UNKNOWN_SPEAKER_MIN",
+        "semantic_floor": "FACTDESK_MATCH_SEMANTIC_FLOOR",
+        "semantic_min_words": "FACTDESK_MATCH_SEMANTIC_MIN_WORDS",
+        "max_results": "FACTDESK_MATCH_MAX_RESULTS",
+    }
+    values = {field: getattr(settings, name) for field, name in names.items() if hasattr(settings, name)}
+    return matching.Thresholds(**values) if values else matching.DEFAULT_THRESHOLDS
+
+
+def _pool_vectors(pool) -> np.ndarray:
+    """Stored embeddings of the pool (Claim or PoolClaim rows); the few without one are embedded in one batch."""
+    from claims.matching import EMBEDDING_DIM, embed
+
+    size = EMBEDDING_DIM * 4
+    stored = [claim.embedding for claim in pool]
+    if all(blob is not None and len(blob) == size for blob in stored):
+        # One join and one frombuffer: no per-row array (the common case: every claim has one).
+        return np.frombuffer(b"".join(stored), dtype=np.float32).reshape(len(pool), EMBEDDING_DIM).copy()
+    vectors = np.zeros((len(pool), EMBEDDING_DIM), dtype=np.float32)
+    missing = []
+    for i, blob in enumerate(stored):
+        if blob is not None and len(blob) == size:
+            vectors[i] = np.frombuffer(blob, dtype=np.float32)
+        else:
+            missing.append(i)
+    if missing:
+        vectors[missing] = embed([pool[i].text for i in missing])
+    return vectors
+
+
+def propose_matches(*, candidate_ids: Sequence[int]) -> int:
+    """Turn new candidates into claims and propose cross-outlet matches; return matches written.
+
+    Policy: a verbatim or wording-variant match by the same speaker becomes a citation of that
+    claim at once (accepted automatically, undoable); paraphrases are suggested for review;
+    the same words by another speaker are suggested as related and never merged. A pair an
+    editor rejected is never proposed again. Safe to run twice: matched candidates are skipped.
+
+    Work is done an article at a time, in one transaction with a fixed number of writes (see
+    ``_propose_for_article``), not a transaction and a dozen queries per candidate.
+    """
+    from claims.matching import embed
+
+    candidates = list(
+        Candidate.objects.filter(pk__in=candidate_ids, matched_at__isnull=True, claim__isnull=True)
+        .exclude(status=CandidateStatus.REJECTED)
+        .order_by("article_id", "start")
+        .values_list("pk", "article_id", "text")
+    )
+    if not candidates:
+        return 0
+    vectors = embed([text for _, _, text in candidates])
+    thresholds = _match_thresholds()
+    by_article: dict[int, dict[int, np.ndarray]] = {}
+    for (pk, article_id, _), vector in zip(candidates, vectors):
+        by_article.setdefault(article_id, {})[pk] = vector
+    return sum(_propose_for_article(vectors_by_pk, thresholds) for vectors_by_pk in by_article.values())
+
+
+class _Proposal(NamedTuple):
+    candidate: Candidate
+    vector: np.ndarray
+    results: list
+    auto: object  # the MatchResult cited at once, or None
+
+
+def _rank_candidate(candidate: Candidate, vector, when: date | None, thresholds) -> list:
+    from claims.matching import Statement, rank, shingles
+
+    pool = retrieval_pool(candidate, shingles(candidate.text), when)
+    if not pool:
+        return []
+    query = Statement(id=candidate.pk, text=candidate.text, speaker=_speaker_key(candidate.speaker_id), published=when)
+    return rank(
+        query, [_claim_statement(c) for c in pool], pool_vecs=_pool_vectors(pool), query_vec=vector,
+        window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
+    )
+
+
+def _without_rejected_pairs(proposals: list[tuple[Candidate, list]]) -> list[list]:
+    """Drop results an editor already rejected (this wording against that claim): one query for the article."""
+    claim_ids = {r.target_id for _, results in proposals for r in results}
+    if not claim_ids:
+        return [results for _, results in proposals]
+    rejected = set(
+        Match.objects.filter(
+            claim_id__in=claim_ids, state=MatchState.REJECTED, candidate__text__in={c.text for c, _ in proposals}
+        ).values_list("claim_id", "candidate__text")
+    )
+    return [[r for r in results if (r.target_id, candidate.text) not in rejected] for candidate, results in proposals]
+
+
+def _created(obj) -> dict:
+    return {"model": obj._meta.label_lower, "pk": obj.pk, "before": None, "after": snapshot(obj)}
+
+
+def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> int:
+    """Match one article's new candidates: score each, then write everything in bulk, in one transaction.
+
+    Scoring comes first, for all of them: a candidate's pool never holds claims cited in its own
+    article, so nothing this article writes can change another of its candidates' results.
+    Then a fixed number of statements whatever the number of candidates: new claims, their
+    shingles, citations, matches and audit events are bulk inserts, candidates one bulk update.
+    Each candidate still gets its own audit event ("propose_claim", or "auto_accept_match" and
+    "propose_matches"), so each is undone on its own, exactly as if it had been decided alone.
+    """
+    from claims.matching import RELATION_OTHER_SPEAKER, SAME_CLAIM_RELATIONS, shingles
+
+    with transaction.atomic():
+        # Lock the candidates only (not their article or outlet, which other workers share), in
+        # primary-key order so two workers never wait on each other in a cycle.
+        candidates = list(
+            Candidate.objects.select_for_update(of=("self",))
+            .select_related("article__outlet")
+            .filter(pk__in=list(vectors_by_pk), matched_at__isnull=True, claim__isnull=True)
+            .exclude(status=CandidateStatus.REJECTED)
+            .order_by("pk")
+        )
+        if not candidates:
+            return 0
+        candidates.sort(key=lambda c: c.start)
+        article = candidates[0].article
+        when = _article_date(article)
+        ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds)) for c in candidates]
+        kept = _without_rejected_pairs(ranked)
+
+        # Claims to cite at once: locked (in primary-key order), and still live now that they are
+        # locked; one an editor merged or rejected meanwhile is not cited behind their back.
+        autos = [next((r for r in results if r.auto_mergeable), None) for results in kept]
+        targets = {
+            claim.pk: claim
+            for claim in Claim.objects.select_for_update()
+            .filter(pk__in=sorted({a.target_id for a in autos if a is not None}))
+            .order_by("pk")
+        }
+        proposals = []
+        for candidate, results, auto in zip(candidates, kept, autos):
+            target = targets.get(auto.target_id) if auto is not None else None
+            if target is None or target.status not in (ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED):
+                auto = None
+            proposals.append(_Proposal(candidate, vectors_by_pk[candidate.pk], results, auto))
+
+        moment = article.published_at or article.imported_at
+        new_claims = Claim.objects.bulk_create(
+            [Claim(**_claim_values(p.candidate, p.vector)) for p in proposals if p.auto is None]
+        )
+        ClaimShingle.objects.bulk_create(
+            [ClaimShingle(claim=claim, value=v) for claim in new_claims for v in shingles(claim.text)], ignore_conflicts=True
+        )
+        fresh = iter(new_claims)
+        claim_of = {p.candidate.pk: (targets[p.auto.target_id] if p.auto is not None else next(fresh)) for p in proposals}
+
+        citations = Citation.objects.bulk_create(
+            [
+                Citation(**_citation_values(
+                    claim=claim_of[p.candidate.pk], article=article, start=p.candidate.start, end=p.candidate.end,
+                    candidate=p.candidate,
+                ))
+                for p in proposals
+            ]
+        )
+        now = timezone.now()
+        candidate_rows = {}
+        for p in proposals:
+            before = snapshot(p.candidate, {"claim_id"})
+            p.candidate.claim = claim_of[p.candidate.pk]
+            p.candidate.matched_at = now
+            candidate_rows[p.candidate.pk] = {
+                "model": Candidate._meta.label_lower, "pk": p.candidate.pk, "before": before,
+                "after": snapshot(p.candidate, {"claim_id"}),
+            }
+        Candidate.objects.bulk_update([p.candidate for p in proposals], ["claim", "matched_at"])
+
+        first_reported_rows = {}
+        for claim in {claim_of[p.candidate.pk].pk: claim_of[p.candidate.pk] for p in proposals if p.auto}.values():
+            # The article may have been published before the claim's first report (back-fills).
+            if moment and (claim.first_reported_at is None or moment < claim.first_reported_at):
+                changes = ChangeSet()
+                changes.update(claim, first_article=article, first_reported_at=moment)
+                first_reported_rows[claim.pk] = changes.rows
+            if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
+                _emit("claim.cited", claim.pk)
+
+        matches = []
+        for p in proposals:
+            for result in p.results:
+                if result.relation not in (*SAME_CLAIM_RELATIONS, RELATION_OTHER_SPEAKER):
+                    continue
+                is_auto = result is p.auto
+                matches.append(
+                    Match(
+                        candidate=p.candidate,
+                        claim_id=result.target_id,
+                        score=float(result.score),
+                        lexical=float(result.lexical),
+                        semantic=float(result.semantic),
+                        relation=result.relation,
+                        evidence=result.evidence,
+                        state=MatchState.ACCEPTED if is_auto else MatchState.SUGGESTED,
+                        automatic=is_auto,
+                        decided_at=now if is_auto else None,
+                    )
+                )
+        matches = Match.objects.bulk_create(matches)
+        matches_of: dict[int, list[Match]] = {}
+        for match in matches:
+            matches_of.setdefault(match.candidate_id, []).append(match)
+
+        events = []
+        for p, citation in zip(proposals, citations):
+            candidate, claim = p.candidate, claim_of[p.candidate.pk]
+            own = matches_of.get(candidate.pk, [])
+            if p.auto is None:
+                rows = [_created(claim), _created(citation), candidate_rows[candidate.pk], *map(_created, own)]
+                events.append(_event("propose_claim", candidate, rows, claim, f"Proposed from {article.outlet}"))
+                continue
+            accepted = next(m for m in own if m.automatic)
+            rows = [_created(citation), candidate_rows[candidate.pk], *first_reported_rows.pop(claim.pk, []), _created(accepted)]
+            summary = f"{accepted.get_relation_display()} of claim {claim.pk} in {article.outlet}: cited automatically"
+            events.append(_event("auto_accept_match", accepted, rows, claim, summary))
+            others = [_created(m) for m in own if m is not accepted]
+            if others:
+                events.append(_event("propose_matches", candidate, others, claim, f"Proposed from {article.outlet}"))
+        ReviewEvent.objects.bulk_create(events)
+    return len(matches)
+
+
+def _event(action: str, target, rows: list[dict], claim: Claim, summary: str) -> ReviewEvent:
+    return ReviewEvent(
+        actor=None, action=action, target_type=target._meta.model_name, target_id=target.pk, claim=claim,
+        summary=summary[:500], changes=rows,
+    )

@@ -1,0 +1,305 @@
+"""Reported speech in one parsed unit: each cue verb gives a speaker (its subject, climbing
+participles and conjuncts) and a content (the quote it introduces, its clause or its object);
+"according to" phrases and colon-led quotes too."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from .candidates import Attribution, SpeakerRef, StatementKind, confidence_for
+from .content import cue_content
+from .cues import adjacent_quote, cue_lemma, cue_subject
+from .layout import ArticleLayout
+from .lexicon import PHRASAL, STRONG, WEAK
+from .resolution import SpeakerResolver
+from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
+from .text import Quote, Unit
+
+
+@dataclass
+class CueFinding:
+    """An attribution found at a cue, with the token positions later cues are compared with."""
+
+    attribution: Attribution
+    cue_index: int  # token index of the cue
+    content: tuple[int, int] | None  # token span of a clause/object content
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue as written: its words (a phrasal verb with its particle) and their offsets."""
+
+    verb: str
+    start: int
+    end: int
+
+
+def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: SpeakerResolver) -> list[Attribution]:
+    """Every attributed statement whose cue is in ``unit`` (parsed as ``doc``)."""
+    text = layout.text
+    found: list[CueFinding] = []
+    used_quotes: set[int] = set()
+    speaker_of_quote: dict[int, SpeakerRef] = {}
+    cues = []
+    for token in doc:
+        lemma = cue_lemma(token, unit)
+        if lemma:
+            cues.append((token, lemma))
+        elif token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            cues.append((token, "according to"))
+    standalone = [quote for quote in unit.quotes if is_standalone(text, quote) and quote.start >= unit.start]
+    for token, lemma in cues:
+        cue = Cue(verb=token.text, start=token_start(unit, token), end=token_end(unit, token))
+        particle = None
+        if lemma in PHRASAL:
+            for child in token.children:
+                if child.dep_ in {"prt", "prep"} and child.lower_ in PHRASAL[lemma] and child.i == token.i + 1:
+                    particle = child
+                    cue_end = token_end(unit, child)
+                    cue = Cue(verb=text[cue.start:cue_end], start=cue.start, end=cue_end)
+        if lemma == "according to":
+            attribution = _according(layout, unit, doc, token, resolver)
+            if attribution:
+                found.append(CueFinding(attribution, token.i, None))
+            continue
+        subject, via_quote = cue_subject(token, unit)
+        thing = None
+        if via_quote is not None:
+            speaker = speaker_of_quote.get(via_quote.start)
+        else:
+            speaker = resolver.resolve(doc, unit, subject) if subject is not None else None
+            if speaker is not None and not speaker.kind and lemma not in STRONG:
+                thing, speaker = speaker, None  # "the decision announced ...": a thing, not a source
+        # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
+        quote = adjacent_quote(text, unit, token, standalone, used_quotes)
+        if quote is not None and quote.end <= cue.start and any(
+            child.dep_ in {"ccomp", "xcomp"} and child.i > token.i and not in_quote(unit, token_start(unit, child)) for child in token.children
+        ):
+            quote = None  # 'In his book, “Title,” McKinley suggested looking at …': the cue has its own content
+        if quote is not None:
+            if speaker is None and thing is not None:
+                speaker = thing  # whatever utters a whole quote is its source ("…?” a narrator asks)
+            if speaker is None and via_quote is None and subject is None and quote.end <= cue.start:
+                speaker = _speaker_between(doc, unit, resolver, quote=quote, cue_token=token, cue=cue)
+            if speaker is None:
+                continue
+            used_quotes.add(quote.start)
+            speaker_of_quote[quote.start] = speaker
+            found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.95), token.i, None))
+            continue
+        if speaker is None:
+            continue
+        # 2. a content clause or object
+        span = cue_content(doc, unit, token, lemma, particle, subject)
+        if span is None:
+            led = _colon_led(layout, unit, token, used_quotes)
+            if led is not None:
+                used_quotes.add(led.start)
+                found.append(CueFinding(_direct(led, speaker=speaker, cue=cue, base=0.9), token.i, None))
+            continue
+        if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children):
+            continue  # a thing as subject reports only a clause ("the study found that ...")
+        attribution = _content_attribution(text, unit, doc, span, speaker=speaker, cue=cue, lemma=lemma, standalone=standalone,
+                                           used_quotes=used_quotes)
+        if attribution is not None:
+            if attribution.kind == StatementKind.DIRECT:
+                speaker_of_quote[attribution.start] = speaker
+            found.append(CueFinding(attribution, token.i, span))
+    for quote, colon in _colon_quotes(layout, unit, standalone, used_quotes):
+        # 'Trump went even further: “…”', 'She addressed the supporters again: “…”': a colon
+        # hands a whole quote to the subject of its sentence even when the verb is no cue
+        colon_token = token_at(doc, unit, colon)
+        if colon_token is None:
+            continue
+        root = colon_token.head if colon_token.head.tag_.startswith("VB") and colon_token.head.i < colon_token.i else colon_token.sent.root
+        if not root.tag_.startswith("VB") or in_quote(unit, token_start(unit, root)):
+            continue
+        subject, via_quote = cue_subject(root, unit)
+        speaker = resolver.resolve(doc, unit, subject) if subject is not None and via_quote is None else None
+        if speaker is None or not speaker.kind:
+            continue
+        used_quotes.add(quote.start)
+        cue = Cue(verb=root.text, start=token_start(unit, root), end=token_end(unit, root))
+        found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.75), root.i, None))
+    return _nest(text, unit, doc, found, standalone)
+
+
+def _direct(quote: Quote, *, speaker: SpeakerRef, cue: Cue, base: float) -> Attribution:
+    return Attribution(kind=StatementKind.DIRECT, start=quote.start, end=quote.end, speaker=speaker, verb=cue.verb,
+                       verb_start=cue.start, verb_end=cue.end, confidence=confidence_for(speaker, base))
+
+
+def _speaker_between(doc, unit: Unit, resolver: SpeakerResolver, *, quote: Quote, cue_token, cue: Cue) -> SpeakerRef | None:
+    """A mis-parse ("“…,” a senior official, speaking on condition …, told AFP"): the noun
+    phrase between the quote and the cue is the speaker."""
+    between = [token for token in doc if token_start(unit, token) >= quote.end and token.i < cue_token.i]
+    head = None
+    for token in between:
+        if token.text in {",", "(", "—", "–"} and head is not None:
+            break
+        if token.tag_ in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
+            head = token
+    if head is not None:
+        return resolver.resolve(doc, unit, head)
+    if not between:
+        return resolver.speaker_after(cue.end, unit.end)
+    return None
+
+
+def _colon_quotes(layout: ArticleLayout, unit: Unit, standalone: list[Quote], used: set[int]) -> list[tuple[Quote, int]]:
+    """Whole quotes a colon of this unit leads into, each with the colon's offset: in the same
+    unit ("… again: “…”") or as the whole next paragraph ("… as follows:" ⏎ "“…”")."""
+    text = layout.text
+    out = []
+    for quote in standalone:
+        before = text[unit.start:quote.start].rstrip()
+        if quote.start not in used and before.endswith(":") and not in_quote(unit, unit.start + len(before) - 1):
+            out.append((quote, unit.start + len(before) - 1))
+    para = layout.paras[unit.paragraph]
+    own = text[unit.start:unit.end].rstrip()
+    if own.endswith(":") and unit.end >= para.end and unit.paragraph + 1 < len(layout.paras) and not in_quote(unit, unit.start + len(own) - 1):
+        following = layout.paras[unit.paragraph + 1]
+        for quote in layout.quotes:
+            if quote.start == following.start and quote.start not in used:
+                last = layout.paras[layout.para_index(quote.end - 1)]
+                if quote.end >= last.end - 1:  # the quote is the whole paragraph: no attribution of its own follows
+                    out.append((quote, unit.start + len(own) - 1))
+                break
+    return out
+
+
+def _content_attribution(text: str, unit: Unit, doc, span: tuple[int, int], *, speaker: SpeakerRef, cue: Cue, lemma: str,
+                         standalone: list[Quote], used_quotes: set[int]) -> Attribution | None:
+    """The statement a content span holds: the whole quote it is (direct), or the clause with
+    (mixed) or without (indirect) quoted words."""
+    start, end = trim_content(text, token_start(unit, doc[span[0]]), token_end(unit, doc[span[1]]))
+    start, end = _balance(unit, start, end)
+    if end - start < 3 or len(text[start:end].split()) < 2:
+        return None
+    covering = [quote for quote in standalone if quote.start <= start + 1 and quote.end >= end - 1]
+    if covering:
+        quote = covering[0]
+        if quote.start in used_quotes:
+            return None
+        used_quotes.add(quote.start)
+        return _direct(quote, speaker=speaker, cue=cue, base=0.9)
+    inner = [quote for quote in unit.quotes if quote.start >= start and quote.end <= end + 1]
+    kind = StatementKind.MIXED if inner else StatementKind.INDIRECT
+    base = 0.8 if lemma not in WEAK else 0.6
+    return Attribution(kind=kind, start=start, end=end, speaker=speaker, verb=cue.verb, verb_start=cue.start, verb_end=cue.end,
+                       confidence=confidence_for(speaker, base))
+
+
+def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[Quote]) -> list[Attribution]:
+    """A cue inside another cue's content: either the content's own verb ("noted that ... he
+    warned him") and part of that statement, or a new attribution tacked on after a comma
+    ("said that X, as he warned that Y") that ends the first content."""
+    drop: set[int] = set()
+    cut: dict[int, int] = {}
+    for outer_no, outer in enumerate(found):
+        if outer.content is None or outer.attribution.kind == StatementKind.DIRECT:
+            continue
+        content_start, content_end = outer.content
+        for inner_no, inner in enumerate(found):
+            if inner_no == outer_no or not (content_start <= inner.cue_index <= content_end):
+                continue
+            cue = doc[inner.cue_index]
+            commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
+            tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
+            if tacked:
+                cut[outer_no] = min(cut.get(outer_no, content_end + 1), commas[-1])
+            else:
+                drop.add(inner_no)
+    # "told the media that X, pointing to Y": a participle with only an object, hung on the
+    # same cue right after its clause, continues that statement
+    extend: dict[int, int] = {}
+    for outer_no, outer in enumerate(found):
+        if outer.content is None or outer.attribution.kind == StatementKind.DIRECT or outer_no in drop or outer_no in cut:
+            continue
+        if not any(child.dep_ == "ccomp" and child.i > outer.cue_index for child in doc[outer.cue_index].children):
+            continue
+        for inner_no, inner in enumerate(found):
+            cue = doc[inner.cue_index]
+            if inner_no == outer_no or inner_no in drop or inner.content is None or cue.tag_ != "VBG" or cue.dep_ != "advcl" \
+                    or cue.head.i != outer.cue_index:
+                continue
+            if any(child.dep_ == "ccomp" for child in cue.children) or inner.attribution.kind == StatementKind.DIRECT:
+                continue
+            if inner.cue_index > outer.content[1] and all(doc[position].is_punct for position in range(outer.content[1] + 1, inner.cue_index)):
+                extend[outer_no] = inner.content[1]
+                drop.add(inner_no)
+    out = []
+    for number, finding in enumerate(found):
+        if number in drop:
+            continue
+        attribution = finding.attribution
+        if number in extend:
+            attribution = _respan(text, unit, doc, attribution, (finding.content[0], extend[number]), standalone) or attribution
+        if number in cut and cut[number] - 1 >= finding.content[0]:
+            attribution = _respan(text, unit, doc, attribution, (finding.content[0], cut[number] - 1), standalone)
+            if attribution is None:
+                continue
+        out.append(attribution)
+    return out
+
+
+def _respan(text: str, unit: Unit, doc, attribution: Attribution, span: tuple[int, int], standalone: list[Quote]) -> Attribution | None:
+    """The same attribution (speaker, cue, confidence) over another content span."""
+    cue = Cue(verb=attribution.verb, start=attribution.verb_start, end=attribution.verb_end)
+    new = _content_attribution(text, unit, doc, span, speaker=attribution.speaker, cue=cue, lemma="", standalone=standalone,
+                               used_quotes=set())
+    if new is None:
+        return None
+    return dataclasses.replace(attribution, kind=new.kind, start=new.start, end=new.end, floating=False)
+
+
+def _balance(unit: Unit, start: int, end: int) -> tuple[int, int]:
+    """Keep a quote that the clause cuts through whole (its closing mark and comma included)."""
+    for quote in unit.quotes:
+        if start < quote.end <= end + 3 and quote.start < end and quote.end > end:
+            end = quote.end
+        elif start <= quote.start < end < quote.end and quote.end <= unit.end and quote.closed:
+            # the clause opens a quote that runs on past the parse's clause ("told Fox that
+            # "they hit Matt …. … gaming the ref.""): the statement is the whole quote
+            end = quote.end
+        if quote.start < start < quote.end and (quote.end < end or start - quote.start <= 2):
+            start = quote.start  # a clause starting inside a quote starts at its opening mark
+    return start, end
+
+
+def _colon_led(layout: ArticleLayout, unit: Unit, cue_token, used: set[int]) -> Quote | None:
+    """'He said:' closing a paragraph, the quote opening the next one."""
+    after = layout.text[unit.start + cue_token.idx + len(cue_token.text):unit.end]
+    if not after.rstrip().endswith(":") or len(after.split()) > 10:
+        return None
+    if unit.paragraph + 1 >= len(layout.paras):
+        return None
+    following = layout.paras[unit.paragraph + 1]
+    for quote in layout.quotes:
+        if quote.start == following.start and quote.start not in used:
+            return quote
+    return None
+
+
+def _according(layout: ArticleLayout, unit: Unit, doc, according, resolver: SpeakerResolver) -> Attribution | None:
+    """"X, according to Y" / "According to Y, X": the longer side is Y's statement."""
+    text = layout.text
+    to = doc[according.i + 1]
+    objects = [child for child in to.children if child.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = objects[0]
+    speaker = resolver.resolve(doc, unit, source)
+    if speaker is None:
+        return None
+    phrase_start, phrase_end = token_start(unit, according), token_end(unit, source.right_edge)
+    before = trim_content(text, unit.start, phrase_start)
+    after = trim_content(text, phrase_end, unit.end)
+    start, end = before if (before[1] - before[0]) >= (after[1] - after[0]) else after
+    if end - start < 10:
+        return None
+    quoted = any(start <= quote.start and quote.end <= end + 1 for quote in unit.quotes)
+    verb_end = token_end(unit, to)
+    return Attribution(kind=StatementKind.MIXED if quoted else StatementKind.INDIRECT, start=start, end=end, speaker=speaker,
+                       verb=text[phrase_start:verb_end], verb_start=phrase_start, verb_end=verb_end,
+                       confidence=confidence_for(speaker, 0.8))

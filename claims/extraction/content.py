@@ -1,0 +1,219 @@
+"""What a cue reports: its content clause, its object, or the clause before it ("X, he added"),
+as a token span of the unit's parse."""
+from __future__ import annotations
+
+from .cues import SUBJECT_DEPS
+from .lexicon import OBJECT, SAY, WEAK
+from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
+from .text import Unit
+
+OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "ccomp", "pobj", "prt", "advmod", "npadvmod"}
+
+# Prepositions that set the scene of a statement (when, where, at what event) rather than say what
+# it was about.
+SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
+
+TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
+
+CLOSING_MARKS = {"”", '"', "''"}
+DASHES = {"—", "–", "--"}
+
+
+def clause_span(doc, root, floor: int) -> tuple[int, int]:
+    """A content clause's tokens, without a trailing temporal clause that has its own subject
+    (", after Trump agreed to ..." is the reporter's context, not the statement)."""
+    left, right = max(root.left_edge.i, floor), root.right_edge.i
+    for child in root.children:
+        if child.i > root.i and child.dep_ == "advcl" and child.left_edge.i > left + 2:
+            marks = [grandchild.lower_ for grandchild in child.children if grandchild.dep_ == "mark"]
+            has_subject = any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children)
+            if marks and marks[0] in TEMPORAL_MARKS and has_subject and doc[child.left_edge.i - 1].text == ",":
+                right = min(right, child.left_edge.i - 2)
+    for position in range(left + 3, right):
+        if doc[position].text == ";":
+            right = position - 1  # "said X; they only learned …": the reporter's next clause
+            break
+        if position <= root.i or doc[position].text not in DASHES:
+            continue
+        phrase_head = doc[position + 1]
+        while position < phrase_head.head.i <= right and phrase_head.head is not phrase_head:
+            phrase_head = phrase_head.head  # the head of the phrase after the dash
+        if phrase_head.tag_.startswith("NN") and phrase_head.dep_ in {"appos", "npadvmod", "dep"} \
+                and any(child.dep_ in {"relcl", "acl"} for child in phrase_head.children) \
+                and not any(doc[later].text in DASHES for later in range(position + 1, right + 1)):
+            right = position - 1  # "said X — something a caller also told police": a gloss on the statement
+            break
+    return left, right
+
+
+def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
+    """The token span of what ``cue`` reports, or None when it reports nothing here."""
+    subject_span = subtree_span(subject) if subject is not None else (-1, -1)
+    # clause complement
+    for child in cue.children:
+        if child.dep_ == "ccomp" and child.i > cue.i:
+            if subject is not None and subject.i < cue.i and doc[child.left_edge.i - 1].text == "," and child.left_edge.i - 1 > cue.i:
+                first_subject = subject_span[0]
+                if first_subject >= 3 and doc[first_subject - 1].text == "," and not in_quote(unit, token_start(unit, doc[first_subject - 1])):
+                    # "To understand X, Roberts said, one should visit Y": a parenthetical cue
+                    # inside the statement it reports
+                    return (0, last_word(doc, len(doc) - 1))
+            return clause_span(doc, child, cue.i + 1)
+    if lemma in SAY and lemma not in OBJECT:
+        # "He said legalizing it could put thousands to work": a clause the parser hung as xcomp
+        for child in cue.children:
+            if child.dep_ == "xcomp" and child.i > cue.i and child.right_edge.i - child.left_edge.i >= 3:
+                if any(inner.dep_ in {"ccomp", "nsubj"} for inner in child.subtree if inner is not child):
+                    return clause_span(doc, child, cue.i + 1)
+    if lemma in SAY:
+        # "claimed in an interview that he ...": a that-clause the parser hung elsewhere
+        for token in doc[cue.i + 1:min(len(doc), cue.i + 10)]:
+            if token.tag_.startswith("VB") or token.text in {",", ";", ":"} or in_quote(unit, token_start(unit, token)):
+                break
+            if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > token.i:
+                return clause_span(doc, token.head, token.i + 1)
+        # "telling reporters on Thursday he viewed Obama as …": a clause without "that" the parser
+        # hung elsewhere, right after the cue's own addressee and adjuncts
+        subtree = {token.i for token in cue.subtree}
+        position = cue.i + 1
+        while position < len(doc) and position in subtree and doc[position].dep_ not in {"ccomp", "punct", "cc"} \
+                and not doc[position].tag_.startswith("VB"):
+            position += 1
+        if position < min(len(doc), cue.i + 10) and position > cue.i + 1 and position not in subtree:
+            token = doc[position]
+            if token.dep_ == "nsubj" and token.tag_ in {"PRP", "NNP", "NNPS", "NN", "NNS", "DT"} \
+                    and token.head.tag_ in {"VBD", "VBZ", "VBP", "MD"} and token.head.i > token.i \
+                    and not in_quote(unit, token_start(unit, token)):
+                _, right = clause_span(doc, token.head, position)
+                return (position, right)
+    if particle is not None and particle.dep_ == "prep":
+        objects = [child for child in particle.children if child.dep_ in {"pobj", "pcomp"}]
+        if objects:
+            right = max(obj.right_edge.i for obj in objects)
+            # "called on Congress to act": the infinitive is part of what was asked
+            for child in cue.children:
+                if child.dep_ in {"xcomp", "ccomp"} and child.i > right:
+                    right = child.right_edge.i
+            return (particle.i + 1, right)
+    if lemma == "call" and particle is None:
+        deps_after = {child.dep_ for child in cue.children if child.i > cue.i}
+        if not ("dobj" in deps_after and deps_after & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in deps_after:
+            return None
+    # object content for verbs that report their object
+    if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)):
+        return _object_content(doc, unit, cue, lemma, particle, subject)
+    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"}:
+        for child in cue.children:
+            if child.dep_ in {"xcomp"} and child.i > cue.i:
+                # "told his advisers to figure out …": who was asked is part of the request
+                addressee = next((other for other in cue.children if other.dep_ == "dobj" and cue.i < other.i < child.i), None)
+                left = addressee.left_edge.i if addressee is not None and addressee.tag_ != "PRP" else child.left_edge.i
+                return (left, child.right_edge.i)
+    return content_before(doc, unit, cue, lemma, subject)
+
+
+def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
+    complements = [child for child in cue.children if child.i > cue.i and child.dep_ in OBJECT_DEPS and child is not particle]
+    if not complements and lemma in SAY and subject is not None:
+        return content_before(doc, unit, cue, lemma, subject)  # '"…," reported Reuters.'
+    if not complements:
+        return None
+    if not any(child.dep_ in {"dobj", "ccomp", "xcomp", "oprd"} for child in complements):
+        return None  # "admitted under questioning", "rejected in 2015": no object, no content
+    direct_object = next((child for child in complements if child.dep_ == "dobj"), None)
+    if direct_object is not None and direct_object.tag_ == "PRP" and not any(
+        child.dep_ in {"oprd", "xcomp", "ccomp"} or (child.dep_ == "prep" and child.lower_ in {"as", "for", "of"}) for child in complements
+    ):
+        return None  # "disclosed them to the AP": the content is elsewhere
+    right = cue.i
+    for child in sorted(complements, key=lambda child: child.i):
+        # stop at a comma that opens a new clause
+        if any(doc[position].text in {",", ";"} for position in range(right + 1, child.left_edge.i)):
+            break
+        if right > cue.i and child.dep_ == "npadvmod":
+            continue  # "cited the figures Tuesday": when, not what
+        if right > cue.i and child.dep_ == "prep" and child.lower_ in SETTING_PREPS and doc[right].text in CLOSING_MARKS:
+            break  # "blasted X as a “disgrace” on a radio show": a quoted object is complete; where, not what
+        right = max(right, child.right_edge.i)
+    if right == cue.i:
+        return None
+    for position in range(cue.i + 2, right + 1):
+        # "dismissed X as “…” — a metaphor for …", "as a “disgrace” Wednesday on a radio
+        # show": after a quoted object, a dash opens the reporter's gloss, and a time word or
+        # a setting preposition says when and where
+        token = doc[position]
+        if doc[position - 1].text in CLOSING_MARKS and (
+            token.text in {"—", "–", "-", "--"} and token.dep_ == "punct"
+            or token.dep_ == "npadvmod" or token.dep_ == "prep" and token.lower_ in SETTING_PREPS
+        ):
+            right = position - 1
+            break
+    first = min(child.left_edge.i for child in complements)
+    return (max(first, cue.i + 1), right)
+
+
+def _object_has_quote(doc, unit: Unit, cue, particle) -> bool:
+    """Whether a weak cue's object holds a quotation ("attacked “the hateful ideology …”"):
+    a quoted object makes even a weak verb report what was said."""
+    for child in cue.children:
+        if child.i > cue.i and child.dep_ in OBJECT_DEPS and child is not particle:
+            start, end = token_start(unit, doc[child.left_edge.i]), token_end(unit, doc[child.right_edge.i])
+            if any(start - 2 <= quote.start < end for quote in unit.quotes):
+                return True
+    return False
+
+
+def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int] | None:
+    """Content before the cue: "X, sources said." / "X, he added." -- the cue and its subject
+    close the sentence."""
+    if subject is None or lemma in WEAK and lemma not in {"add", "tell", "note"} or lemma not in SAY:
+        return None
+    subject_span = subtree_span(subject)
+    first_subject = min(subject_span[0], cue.i)
+    if first_subject < 3 or doc[first_subject - 1].text not in {",", "—", "–", "--"} and not quote_ends_before(unit, doc, first_subject):
+        return None
+    has_addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}
+    if any(
+        child.dep_ in {"ccomp", "xcomp"} or (child.dep_ == "dobj" and not has_addressee and child is not subject)
+        for child in cue.children if child.i > cue.i
+    ):
+        return None  # "..., mining companies declared bankruptcy": the cue has its own object
+    clause_before = has_verb_before(doc, first_subject) or quote_ends_before(unit, doc, first_subject)
+    subject_tokens = set(range(subject.left_edge.i, subject.right_edge.i + 1)) if subject.i > cue.i else set()
+    stop = next((token.i for token in doc[cue.i + 1:] if token.text in {".", "!", "?"} and token.i not in subject_tokens), len(doc))
+    if cue.dep_ == "ROOT":
+        # '"…," McConnell said in June, citing …': what follows the main cue's first comma is
+        # the reporter's gloss (a participle), not a sign of a parenthetical cue
+        comma = next((token.i for token in doc[cue.i + 1:stop] if token.text in {",", ";", "—", "–"} and token.i not in subject_tokens), None)
+        if comma is not None and doc[comma].text == "," and comma + 1 < stop and doc[comma + 1].lower_ in {"and", "but"} \
+                and any(token.tag_.startswith("VB") or token.tag_ == "MD" for token in doc[comma + 2:stop]) \
+                and has_verb_before(doc, first_subject):
+            # "X, the agency said in a report, and Y": the cue sits inside one statement of two parts
+            return (0, last_word(doc, stop - 1))
+        stop = comma if comma is not None else stop
+    rest = [token for token in doc[cue.i + 1:stop] if not token.is_punct and token.i not in subject_tokens]
+    if len(rest) > 10 or any(token.tag_.startswith("VB") for token in rest):
+        # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
+        after = cue.i + 1
+        while after < len(doc) and (doc[after].dep_ in {"advmod", "prt"} or doc[after].tag_ in {"RB", "RP"}):
+            after += 1
+        if after < len(doc) - 3 and doc[after].text == "," and first_subject >= 3:
+            end = len(doc) - 1
+            while end > 0 and doc[end].is_punct and doc[end].text not in {"”", "\""}:
+                end -= 1
+            return (0, end)
+        return None
+    if not clause_before:
+        return None  # what precedes is not a clause ("One after another, ...")
+    end = first_subject - 1
+    while end > 0 and (doc[end].is_punct and doc[end].text not in {"”", "\""}):
+        end -= 1
+    if cue.dep_ == "ROOT":
+        clauses = [child for child in cue.children if child.dep_ in {"ccomp", "advcl", "parataxis"} and child.i < cue.i]
+        if clauses:
+            return (clauses[0].left_edge.i, min(end, clauses[0].right_edge.i))
+    return (0, end) if end >= 2 else None
+
+
+def has_verb_before(doc, position: int) -> bool:
+    return any(token.tag_.startswith("VB") or token.tag_ == "MD" for token in doc[0:position])

@@ -1,0 +1,142 @@
+"""Reporting cues in a parsed unit: which verbs report speech, who their subject is, and which
+standalone quote sits next to them."""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .lexicon import FORM_TO_LEMMA, SPEAKER_NOUNS
+from .spans import in_quote, token_end, token_start
+from .text import Quote, Unit
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+RELATIVE = {"who", "which", "that", "whom"}
+
+
+class CueSubject(NamedTuple):
+    """The subject of a cue: a ``token``, or, when the cue hangs from a quotation
+    (", ” pointing out that ..."), that quote (``via_quote``), whose speaker is the subject."""
+
+    token: object | None
+    via_quote: Quote | None
+
+
+NO_SUBJECT = CueSubject(None, None)
+
+
+def cue_lemma(token, unit: Unit) -> str | None:
+    """The reporting lemma of a token that is a cue outside quotes ("said" → "say"), or None."""
+    lemma = FORM_TO_LEMMA.get(token.lower_)
+    if not lemma:
+        return None
+    if not token.tag_.startswith("VB"):
+        return None
+    if token.dep_ in {"amod", "compound", "aux", "auxpass"}:
+        # '"Debate recap," tweeted Rubio spokesman Alex Conant': a cue right after a closing
+        # mark is a cue even when the parser took it for an adjective
+        start = token_start(unit, token)
+        if not any(0 <= start - quote.end <= 2 for quote in unit.quotes):
+            return None
+    if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children):
+        return None  # "to endorse Trump": an intention, not a statement
+    if token.dep_ == "relcl" and not any(child.dep_ in {"ccomp", "xcomp"} for child in token.children) and token.head.i < token.i:
+        if not any(child.dep_ in SUBJECT_DEPS and child.lower_ in RELATIVE for child in token.children):
+            return None  # "everything Trump says": the statement is the head noun, not a clause
+    if in_quote(unit, token_start(unit, token)):
+        return None
+    return lemma
+
+
+def cue_subject(cue, unit: Unit) -> CueSubject:
+    """The subject of a cue: its own, or that of the verb it hangs from (participles, conjuncts)."""
+    current = cue
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS:
+                if child.lower_ in RELATIVE and current.dep_ == "relcl":
+                    head = current.head
+                    if head.tag_ in {"NNP", "NNPS"} or head.lower_ in SPEAKER_NOUNS:
+                        return CueSubject(head, None)
+                    return NO_SUBJECT  # "a passion that suggested ...": not a source
+                if child.dep_ == "nsubjpass":
+                    continue
+                return CueSubject(child, None)
+        if current is not cue and current.dep_ == "ROOT" and current.tag_.startswith("NN"):
+            return CueSubject(current, None)  # a fragment parse: "A senior diplomat called ..." as a noun phrase
+        if current.dep_ in {"advcl", "xcomp", "conj", "acl", "pcomp", "dobj", "pobj", "prep", "ccomp", "relcl"} and current.head is not current:
+            if current.dep_ == "relcl" and not current.head.tag_.startswith("VB"):
+                return CueSubject(current.head, None)
+            if current.dep_ == "ccomp" and current.head.i > current.i:
+                return NO_SUBJECT  # a clause that is itself said by someone later: not its subject
+            if current.dep_ == "acl" and current is cue and (
+                current.head.dep_ == "ROOT" or cue.tag_ == "VBG" and current.head.tag_ in {"NNP", "NNPS"}
+            ):
+                return CueSubject(current.head, None)
+            head = current.head
+            pos = token_start(unit, head)
+            for quote in unit.quotes:
+                if quote.start <= pos < quote.end and not (quote.start <= token_start(unit, cue) < quote.end):
+                    return CueSubject(None, quote)
+            current = head
+            continue
+        break
+    for child in cue.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return CueSubject(grandchild, None)
+    before = cue.nbor(-1) if cue.i > 0 else None
+    if cue.dep_ == "ROOT" and cue.i > 1 and before.tag_ in {"NN", "NNS", "NNP", "NNPS"} and before.dep_ in {"appos", "conj", "pobj", "npadvmod"}:
+        # "In an interview with hosts A and B, the candidate stated that …": the parser hung
+        # the subject on the fronted phrase; the noun phrase right before the cue is its subject
+        return CueSubject(before, None)
+    if before is not None and (before.text in {",", "”", '"', "''"} or before.text.endswith(("”", '"'))):
+        # '"…," reported Reuters.' / '…, writes Smith.': an inverted cue, its subject parsed as
+        # an object right after it
+        for child in cue.children:
+            if child.dep_ in {"dobj", "attr", "npadvmod", "oprd"} and child.i > cue.i and child.tag_ in {"NNP", "NNPS", "NN"}:
+                if child.left_edge.i == cue.i + 1 or all(
+                    between.tag_ in {"DT", "NNP", "NNPS", "NN", "JJ"} for between in cue.doc[cue.i + 1:child.i]
+                ):
+                    return CueSubject(child, None)
+    return NO_SUBJECT
+
+
+ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|Prof|Rev|Del|No|Inc|Corp|Co|Ltd|[A-Z]))$")
+
+
+def within_one_sentence(between: str) -> bool:
+    """No sentence break or other quote between a quote and its cue (abbreviations allowed)."""
+    if re.search(r"[!?;“”\"]", between):
+        return False
+    for dot in re.finditer(r"\.", between):
+        if not ABBREV_BEFORE_DOT.search(between[:dot.start()]) and not re.match(r"[A-Z]\.", between[dot.start() - 1:dot.start() + 1] or ""):
+            if dot.end() < len(between) and re.match(r"\s+[A-Z]", between[dot.end():]):
+                return False
+    return True
+
+
+def adjacent_quote(text: str, unit: Unit, cue, standalone: list[Quote], used: set[int]) -> Quote | None:
+    """The standalone quote a cue introduces or closes: right after it (he said: “…”) or, else,
+    the nearest one right before it in the same sentence (“…,” he said)."""
+    verb_start, verb_end = token_start(unit, cue), token_end(unit, cue)
+    best = None
+    for quote in standalone:
+        if quote.start in used:
+            continue
+        if quote.end <= verb_start:
+            between = text[quote.end:verb_start]
+            close = quote.end - 2 if text[quote.end - 2:quote.end] in ("''", "’’") else quote.end - 1
+            if len(between.split()) <= 10 and within_one_sentence(between) and (
+                text[close - 1:close] in {",", "?", "!", "—", "-", "…"} or between.strip().startswith((",", "—", "–"))
+            ):
+                best = quote  # the nearest quote before
+        elif quote.start >= verb_end and best is None:
+            between = text[verb_end:quote.start]
+            if len(between.split()) <= 8 and re.search(r"[,:—–]\s*$", between) and not re.search(r"\bthat\s*$", between):
+                return quote
+            if not between.strip():
+                return quote
+            if re.fullmatch(r"\s*(that\s+)?", between) is None and re.search(r":\s*$", between):
+                return quote
+    return best

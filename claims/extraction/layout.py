@@ -1,0 +1,70 @@
+"""One article laid out for the stages: paragraphs, quotes, sentence units, headings, and which
+units a lexicon prefilter sends to spaCy (a reporting cue or a quote mark outside quotes)."""
+from __future__ import annotations
+
+from .lexicon import ACCORDING, CUE_WORD_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE
+from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_heading, paragraphs, units
+
+MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
+
+
+class ArticleLayout:
+    """Per-article working state: the layout, the units to parse, and their parses (``docs``,
+    by unit number, filled in by the caller)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.paras = paragraphs(text)
+        self.quotes = find_quotes(text, self.paras)
+        self.units = units(text, self.paras, self.quotes)
+        self.headings = {number for number, para in enumerate(self.paras) if is_heading(text, para) and not self._opens_in_quote(para)}
+        self.to_parse: list[int] = []
+        for unit_number, unit in enumerate(self.units):
+            if unit.paragraph in self.headings or unit.end - unit.start > MAX_PARSE_CHARS:
+                continue
+            chunk = text[unit.start:unit.end]
+            outside = mask_quotes(chunk, unit)
+            if (
+                CUE_WORD_RE.search(outside)
+                or ACCORDING.search(outside)
+                or (unit.quotes and ":" in outside)
+                or outside.rstrip().endswith(":")
+                or (WEAK_CUE_WORD_RE.search(outside) and REPORTED_CONTENT.search(chunk))
+            ):
+                self.to_parse.append(unit_number)
+        self.docs: dict[int, object] = {}
+
+    def _opens_in_quote(self, para: Paragraph) -> bool:
+        return any(quote.start <= para.start < quote.end for quote in self.quotes)
+
+    def unit_text_for_parse(self, unit_number: int) -> str:
+        unit = self.units[unit_number]
+        return clean_for_parse(self.text[unit.start:unit.end])
+
+    def para_index(self, pos: int) -> int:
+        """The number of the paragraph holding offset ``pos`` (the last one starting before it)."""
+        low, high = 0, len(self.paras) - 1
+        while low < high:
+            mid = (low + high + 1) // 2
+            if self.paras[mid].start <= pos:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
+    def para_start(self, pos: int) -> int:
+        return self.paras[self.para_index(pos)].start
+
+
+def mask_quotes(chunk: str, unit: Unit) -> str:
+    """The unit's text with quoted stretches blanked out (cues inside a quote are not ours)."""
+    chars = list(chunk)
+    for quote in unit.quotes:
+        for pos in range(max(quote.start, unit.start) - unit.start, min(quote.end, unit.end) - unit.start):
+            chars[pos] = " "
+    return "".join(chars)
+
+
+def clean_for_parse(chunk: str) -> str:
+    # Invisible characters confuse the tokenizer; swap them for spaces (same length).
+    return "".join(" " if char in INVISIBLE else char for char in chunk)

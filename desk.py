@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """FactDesk's two commands, needing nothing but Python 3.11+:
 
-    python3 desk.py run    create .venv, install, migrate, create accounts, import the samples,
-                           then run the web app and a Celery worker (Ctrl-C stops both)
-    python3 desk.py test   create .venv, install, run the whole test suite (extra args go to pytest)
+    python3 desk.py run    create .venv, install requirements.txt, migrate, create accounts, import the
+                           samples, then run the web app and a Celery worker (Ctrl-C, kill or SIGHUP
+                           stops both)
+    python3 desk.py test   create .venv, install requirements.txt and requirements-dev.txt, run the
+                           whole test suite (extra args go to pytest)
 
 Both read the same environment variables as the app (see README.md).
 """
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -31,19 +35,34 @@ def sh(*args, **kwargs):
     return subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
 
 
-def install():
+REQUIREMENTS = ROOT / "requirements.txt"  # what the desk needs to run
+DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"  # tests and tools, constrained by the above
+STAMP = VENV / ".desk-installed.json"  # requirement file name -> sha256 of what was installed
+
+
+def file_digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def install(*requirement_files):
+    """Install the given pinned, hash-checked files into .venv, unless the stamp says they already are."""
     if sys.version_info < (3, 11):
         sys.exit("FactDesk needs Python 3.11 or newer.")
     if not PYTHON.exists():
         say("creating the virtual environment in .venv")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / ".requirements-installed"
-    requirements = ROOT / "requirements.txt"
-    if not stamp.exists() or stamp.read_text() != requirements.read_text():
-        say("installing requirements (pinned, hash-checked)")
-        sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        sh(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", requirements)
-        stamp.write_text(requirements.read_text())
+    try:
+        installed = json.loads(STAMP.read_text())
+    except (OSError, ValueError):
+        installed = {}
+    wanted = {path.name: file_digest(path) for path in requirement_files}
+    if all(installed.get(name) == digest for name, digest in wanted.items()):
+        return
+    say(f"installing {' and '.join(wanted)} (pinned, hash-checked)")
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    file_args = [arg for path in requirement_files for arg in ("-r", path)]
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", *file_args)
+    STAMP.write_text(json.dumps({**installed, **wanted}, indent=1, sort_keys=True))
 
 
 def manage(*args):
@@ -51,7 +70,7 @@ def manage(*args):
 
 
 def run():
-    install()
+    install(REQUIREMENTS)
     manage("migrate", "--noinput")
     manage("setup_desk")
     if SAMPLES.exists():
@@ -98,7 +117,7 @@ def ensure_chromium():
 
 
 def test(extra):
-    install()
+    install(REQUIREMENTS, DEV_REQUIREMENTS)
     ensure_chromium()
     env = dict(os.environ)
     # Tests keep their broker folder and SQLite file apart from the running desk's.

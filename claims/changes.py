@@ -8,11 +8,13 @@ rows back. Nothing here knows about claims; it works on any model.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.utils import timezone
 
 # Derived data: not snapshotted (large, recomputed when needed).
 SKIPPED_FIELDS = {"embedding"}
@@ -43,6 +45,13 @@ def _label(obj_or_model) -> str:
 
 
 class ChangeSet:
+    """The rows one decision changed, with their values before and after.
+
+    ``create``/``update``/``delete`` write one row. ``bulk_create``/``bulk_update`` write the
+    rows of many decisions in one statement, each row recorded in the change set of the
+    decision it belongs to (bulk matching: one event per candidate, one INSERT per table).
+    """
+
     def __init__(self):
         self.rows: list[dict] = []
 
@@ -71,6 +80,43 @@ class ChangeSet:
     def delete(self, obj: models.Model) -> None:
         self.rows.append({"model": _label(obj), "pk": obj.pk, "before": snapshot(obj), "after": None})
         obj.delete()
+
+    @staticmethod
+    def bulk_create(model: type[models.Model], rows: Sequence[tuple[ChangeSet, models.Model]]) -> list[models.Model]:
+        """Insert unsaved ``(change set, instance)`` rows in one statement; each set records its own.
+
+        Needs a backend that returns primary keys from a bulk insert (PostgreSQL, SQLite 3.35+).
+        """
+        created = model.objects.bulk_create([obj for _, obj in rows])
+        for (changes, _), obj in zip(rows, created):
+            if obj.pk is None:
+                raise RuntimeError(f"{model._meta.label} rows were inserted without their ids; cannot record them.")
+            changes.rows.append({"model": _label(model), "pk": obj.pk, "before": None, "after": snapshot(obj)})
+        return created
+
+    @staticmethod
+    def bulk_update(
+        model: type[models.Model], rows: Sequence[tuple[ChangeSet, models.Model, dict]], *, unrecorded: dict | None = None
+    ) -> None:
+        """Update ``(change set, instance, values)`` rows in one statement; each set records its own.
+
+        ``unrecorded`` values are written to every row but kept out of the record, so undo leaves
+        them (bookkeeping such as "already matched", not a decision).
+        """
+        unrecorded = unrecorded or {}
+        fields = set(unrecorded)
+        stamp = {"updated_at": timezone.now()} if any(f.attname == "updated_at" for f in model._meta.concrete_fields) else {}
+        for changes, obj, values in rows:
+            names = {obj._meta.get_field(name).attname for name in values}
+            before = snapshot(obj, names)
+            for name, value in {**values, **unrecorded, **stamp}.items():
+                setattr(obj, name, value)
+            fields |= set(values) | set(stamp)
+            after = snapshot(obj, names)
+            if before != after:
+                changes.rows.append({"model": _label(obj), "pk": obj.pk, "before": before, "after": after})
+        if rows:
+            model.objects.bulk_update([obj for _, obj, _ in rows], sorted(fields))
 
 
 def _describe(model, pk) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from claims.models import Candidate, Citation, Claim, ClaimShingle, ClaimStatus
 
+
 # Retrieval caps: a new candidate is scored against at most this many claims, however large the
 # table grows (bench/matching_bench.py shows the time staying flat from 100k to 1M claims).
 POOL_SAME_SPEAKER = 150      # the speaker's claims nearest before the date (a third as many after)

@@ -37,6 +37,7 @@ from claims.services.reanchoring import reanchor_citations
 from claims.services.speakers import edit_speaker, link_speaker, merge_speakers, speaker_by_name
 from claims.services.undo import undo
 
+
 __all__ = [
     "Conflict",
     "DecisionError",

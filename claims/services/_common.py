@@ -11,8 +11,9 @@ import numpy as np
 
 from articles.models import Article
 from claims.changes import ChangeSet
-from claims.models import Candidate, Citation, Claim, ClaimShingle, ClaimStatus, ReviewEvent
+from claims.models import Candidate, Citation, Claim, ClaimShingle, ClaimStatus
 from claims.webhooks import queue_event as _emit
+
 
 CONTEXT_CHARS = 32
 
@@ -36,18 +37,6 @@ def _check_revision(obj, expected_revision):
         raise Conflict(
             f"Another editor changed this {obj._meta.verbose_name} since you opened it. Reload to see the current state."
         )
-
-
-def _record(*, actor, action, target, changes: ChangeSet, claim=None, summary="") -> ReviewEvent:
-    return ReviewEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        target_type=target._meta.model_name,
-        target_id=target.pk,
-        claim=claim,
-        summary=summary[:500],
-        changes=changes.rows,
-    )
 
 
 def _live_claim(claim: Claim) -> Claim:

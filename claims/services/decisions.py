@@ -25,11 +25,12 @@ from claims.services._common import (
     _live_claim,
     _lock,
     _new_claim_for,
-    _record,
     _refresh_first_reported,
     _validate_span,
 )
+from claims.services.audit import record
 from claims.services.speakers import speaker_by_name
+
 
 @transaction.atomic
 def confirm_candidate(*, candidate_id: int, actor, expected_revision: int | None = None) -> Candidate:
@@ -52,7 +53,7 @@ def confirm_candidate(*, candidate_id: int, actor, expected_revision: int | None
     if claim.status == ClaimStatus.PROPOSED:
         _bump(changes, claim, status=ClaimStatus.CONFIRMED, confirmed_by=actor, confirmed_at=now)
         _emit("claim.confirmed", claim.pk)
-    _record(actor=actor, action="confirm_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
+    record(actor=actor, action="confirm_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
     return candidate
 
 
@@ -72,7 +73,7 @@ def reject_candidate(*, candidate_id: int, actor, expected_revision: int | None 
     _bump(changes, candidate, status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=timezone.now())
     if claim is not None and claim.status == ClaimStatus.PROPOSED and not claim.citations.exists():
         _bump(changes, claim, status=ClaimStatus.REJECTED)
-    _record(actor=actor, action="reject_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
+    record(actor=actor, action="reject_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
     return candidate
 
 
@@ -110,7 +111,7 @@ def edit_candidate(
         claim = citation.claim
     if claim is not None and claim.citations.count() == 1:
         _bump(changes, claim, text=candidate.text.strip(), speaker=speaker)
-    _record(actor=actor, action="edit_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
+    record(actor=actor, action="edit_candidate", target=candidate, changes=changes, claim=claim, summary=candidate.text[:200])
     return candidate
 
 
@@ -125,7 +126,7 @@ def confirm_claim(*, claim_id: int, actor, expected_revision: int | None = None)
     _bump(changes, claim, status=ClaimStatus.CONFIRMED, confirmed_by=actor, confirmed_at=now)
     for candidate in Candidate.objects.select_for_update().filter(claim=claim, status=CandidateStatus.PENDING):
         _bump(changes, candidate, status=CandidateStatus.CONFIRMED, reviewed_by=actor, reviewed_at=now)
-    _record(actor=actor, action="confirm_claim", target=claim, changes=changes, claim=claim, summary=claim.text[:200])
+    record(actor=actor, action="confirm_claim", target=claim, changes=changes, claim=claim, summary=claim.text[:200])
     _emit("claim.confirmed", claim.pk)
     return claim
 
@@ -140,7 +141,7 @@ def reject_claim(*, claim_id: int, actor, expected_revision: int | None = None) 
     _bump(changes, claim, status=ClaimStatus.REJECTED)
     for candidate in Candidate.objects.select_for_update().filter(claim=claim, status=CandidateStatus.PENDING):
         _bump(changes, candidate, status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=timezone.now())
-    _record(actor=actor, action="reject_claim", target=claim, changes=changes, claim=claim, summary=claim.text[:200])
+    record(actor=actor, action="reject_claim", target=claim, changes=changes, claim=claim, summary=claim.text[:200])
     return claim
 
 
@@ -169,7 +170,7 @@ def edit_claim(*, claim_id: int, actor, text: str | None = None, speaker_name: s
         # when a claim has none), so it can never describe a text the claim no longer has, undo included.
         _index_wordings(claim, [claim.text])
         Claim.objects.filter(pk=claim.pk).update(embedding=None)
-    _record(actor=actor, action="edit_claim", target=claim, changes=changes, claim=claim, summary=", ".join(values))
+    record(actor=actor, action="edit_claim", target=claim, changes=changes, claim=claim, summary=", ".join(values))
     return claim
 
 
@@ -202,8 +203,8 @@ def accept_match(*, match_id: int, actor) -> Match:
     changes.update(match, state=MatchState.ACCEPTED, decided_by=actor, decided_at=timezone.now())
     _refresh_first_reported(changes, target)
     _index_wordings(target, [candidate.text])
-    _record(actor=actor, action="accept_match", target=match, changes=changes, claim=target,
-            summary=f"Cited {candidate.article.outlet} to claim {target.pk}")
+    record(actor=actor, action="accept_match", target=match, changes=changes, claim=target,
+           summary=f"Cited {candidate.article.outlet} to claim {target.pk}")
     return match
 
 
@@ -214,7 +215,7 @@ def reject_match(*, match_id: int, actor) -> Match:
         raise DecisionError(f"This match was already {match.get_state_display().lower()}.")
     changes = ChangeSet()
     changes.update(match, state=MatchState.REJECTED, decided_by=actor, decided_at=timezone.now())
-    _record(actor=actor, action="reject_match", target=match, changes=changes, claim=match.claim, summary="Not the same claim")
+    record(actor=actor, action="reject_match", target=match, changes=changes, claim=match.claim, summary="Not the same claim")
     return match
 
 
@@ -256,8 +257,8 @@ def merge_claims(*, source_id: int, target_id: int, actor, allow_other_speaker: 
         _bump(changes, target)
     _refresh_first_reported(changes, target)
     _index_wordings(target, from_claim=source)
-    _record(actor=actor, action="merge_claims", target=target, changes=changes, claim=target,
-            summary=f"Merged claim {source.pk} into claim {target.pk}")
+    record(actor=actor, action="merge_claims", target=target, changes=changes, claim=target,
+           summary=f"Merged claim {source.pk} into claim {target.pk}")
     if target.status == ClaimStatus.CONFIRMED:  # merges among proposed claims are review work, not news
         _emit("claim.merged", target.pk, merged_claim_id=source.pk)
     return target
@@ -288,8 +289,8 @@ def split_citation(*, citation_id: int, actor) -> Claim:
         changes.update(candidate, claim=new_claim)
     _bump(changes, claim)
     _refresh_first_reported(changes, claim)
-    _record(actor=actor, action="split_citation", target=citation, changes=changes, claim=claim,
-            summary=f"Split the {citation.article.outlet} citation into claim {new_claim.pk}")
+    record(actor=actor, action="split_citation", target=citation, changes=changes, claim=claim,
+           summary=f"Split the {citation.article.outlet} citation into claim {new_claim.pk}")
     return new_claim
 
 
@@ -311,6 +312,6 @@ def cite_span(*, claim_id: int, article_id: int, start: int, end: int, actor) ->
     _bump(changes, claim)
     _refresh_first_reported(changes, claim)
     _index_wordings(claim, [citation.quote])
-    _record(actor=actor, action="cite_span", target=citation, changes=changes, claim=claim,
-            summary=f"Cited {article.outlet}: {citation.quote[:120]}")
+    record(actor=actor, action="cite_span", target=citation, changes=changes, claim=claim,
+           summary=f"Cited {article.outlet}: {citation.quote[:120]}")
     return citation

@@ -12,6 +12,7 @@ from claims.models import ArticleExtraction, Candidate, CandidateStatus, Claim, 
 from claims.services._common import _article_date
 from claims.services.speakers import link_speaker
 
+
 def mark_extraction_queued(article_ids: Sequence[int]) -> None:
     now = timezone.now()
     existing = set(ArticleExtraction.objects.filter(article_id__in=article_ids).values_list("article_id", flat=True))

@@ -14,10 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from claims.changes import ChangeSet, snapshot
-from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimShingle, ClaimStatus, Match, MatchState, ReviewEvent
+from claims.changes import ChangeSet
+from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimShingle, ClaimStatus, Match, MatchState
 from claims.selectors import retrieval_pool
+from claims.services import audit
 from claims.services._common import _article_date, _citation_values, _claim_values, _emit
+
 
 def _speaker_key(speaker_id) -> str:
     return f"speaker:{speaker_id}" if speaker_id else ""
@@ -135,10 +137,6 @@ def _without_rejected_pairs(proposals: list[tuple[Candidate, list]]) -> list[lis
     return [[r for r in results if (r.target_id, candidate.text) not in rejected] for candidate, results in proposals]
 
 
-def _created(obj) -> dict:
-    return {"model": obj._meta.label_lower, "pk": obj.pk, "before": None, "after": snapshot(obj)}
-
-
 def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> int:
     """Match one article's new candidates: score each, then write everything in bulk, in one transaction.
 
@@ -185,93 +183,89 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
                 auto = None
             proposals.append(_Proposal(candidate, vectors_by_pk[candidate.pk], results, auto))
 
+        # One change set per decision, so each candidate is undone on its own; the rows of all of
+        # them are written together, one statement per table.
+        decided = {p.candidate.pk: ChangeSet() for p in proposals}
+        proposed_matches = {p.candidate.pk: ChangeSet() if p.auto else decided[p.candidate.pk] for p in proposals}
         moment = article.published_at or article.imported_at
-        new_claims = Claim.objects.bulk_create(
-            [Claim(**_claim_values(p.candidate, p.vector)) for p in proposals if p.auto is None]
+        new_claims = ChangeSet.bulk_create(
+            Claim, [(decided[p.candidate.pk], Claim(**_claim_values(p.candidate, p.vector))) for p in proposals if p.auto is None]
         )
+        # Derived index rows, not audited (see _common._index_wordings); they go with the claim on undo.
         ClaimShingle.objects.bulk_create(
             [ClaimShingle(claim=claim, value=v) for claim in new_claims for v in shingles(claim.text)], ignore_conflicts=True
         )
         fresh = iter(new_claims)
         claim_of = {p.candidate.pk: (targets[p.auto.target_id] if p.auto is not None else next(fresh)) for p in proposals}
 
-        citations = Citation.objects.bulk_create(
+        ChangeSet.bulk_create(
+            Citation,
             [
-                Citation(**_citation_values(
+                (decided[p.candidate.pk], Citation(**_citation_values(
                     claim=claim_of[p.candidate.pk], article=article, start=p.candidate.start, end=p.candidate.end,
                     candidate=p.candidate,
-                ))
+                )))
                 for p in proposals
-            ]
+            ],
         )
         now = timezone.now()
-        candidate_rows = {}
-        for p in proposals:
-            before = snapshot(p.candidate, {"claim_id"})
-            p.candidate.claim = claim_of[p.candidate.pk]
-            p.candidate.matched_at = now
-            candidate_rows[p.candidate.pk] = {
-                "model": Candidate._meta.label_lower, "pk": p.candidate.pk, "before": before,
-                "after": snapshot(p.candidate, {"claim_id"}),
-            }
-        Candidate.objects.bulk_update([p.candidate for p in proposals], ["claim", "matched_at"])
+        # matched_at is bookkeeping, not part of the decision: an undone proposal is not proposed again.
+        ChangeSet.bulk_update(
+            Candidate,
+            [(decided[p.candidate.pk], p.candidate, {"claim": claim_of[p.candidate.pk]}) for p in proposals],
+            unrecorded={"matched_at": now},
+        )
 
-        first_reported_rows = {}
-        for claim in {claim_of[p.candidate.pk].pk: claim_of[p.candidate.pk] for p in proposals if p.auto}.values():
+        cited_first = {}
+        for p in proposals:
+            if p.auto is not None:
+                cited_first.setdefault(claim_of[p.candidate.pk].pk, p.candidate.pk)
+        for claim_pk, candidate_pk in cited_first.items():
+            claim = targets[claim_pk]
             # The article may have been published before the claim's first report (back-fills).
             if moment and (claim.first_reported_at is None or moment < claim.first_reported_at):
-                changes = ChangeSet()
-                changes.update(claim, first_article=article, first_reported_at=moment)
-                first_reported_rows[claim.pk] = changes.rows
+                decided[candidate_pk].update(claim, first_article=article, first_reported_at=moment)
             if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query
                 _emit("claim.cited", claim.pk)
 
-        matches = []
+        match_rows = []
+        accepted_of: dict[int, Match] = {}
         for p in proposals:
             for result in p.results:
                 if result.relation not in (*SAME_CLAIM_RELATIONS, RELATION_OTHER_SPEAKER):
                     continue
                 is_auto = result is p.auto
-                matches.append(
-                    Match(
-                        candidate=p.candidate,
-                        claim_id=result.target_id,
-                        score=float(result.score),
-                        lexical=float(result.lexical),
-                        semantic=float(result.semantic),
-                        relation=result.relation,
-                        evidence=result.evidence,
-                        state=MatchState.ACCEPTED if is_auto else MatchState.SUGGESTED,
-                        automatic=is_auto,
-                        decided_at=now if is_auto else None,
-                    )
+                match = Match(
+                    candidate=p.candidate,
+                    claim_id=result.target_id,
+                    score=float(result.score),
+                    lexical=float(result.lexical),
+                    semantic=float(result.semantic),
+                    relation=result.relation,
+                    evidence=result.evidence,
+                    state=MatchState.ACCEPTED if is_auto else MatchState.SUGGESTED,
+                    automatic=is_auto,
+                    decided_at=now if is_auto else None,
                 )
-        matches = Match.objects.bulk_create(matches)
-        matches_of: dict[int, list[Match]] = {}
-        for match in matches:
-            matches_of.setdefault(match.candidate_id, []).append(match)
+                if is_auto:
+                    accepted_of[p.candidate.pk] = match
+                match_rows.append((decided[p.candidate.pk] if is_auto else proposed_matches[p.candidate.pk], match))
+        matches = ChangeSet.bulk_create(Match, match_rows)
 
         events = []
-        for p, citation in zip(proposals, citations):
+        for p in proposals:
             candidate, claim = p.candidate, claim_of[p.candidate.pk]
-            own = matches_of.get(candidate.pk, [])
+            proposed_from = f"Proposed from {article.outlet}"
             if p.auto is None:
-                rows = [_created(claim), _created(citation), candidate_rows[candidate.pk], *map(_created, own)]
-                events.append(_event("propose_claim", candidate, rows, claim, f"Proposed from {article.outlet}"))
+                events.append(audit.event(actor=None, action="propose_claim", target=candidate, changes=decided[candidate.pk],
+                                          claim=claim, summary=proposed_from))
                 continue
-            accepted = next(m for m in own if m.automatic)
-            rows = [_created(citation), candidate_rows[candidate.pk], *first_reported_rows.pop(claim.pk, []), _created(accepted)]
+            accepted = accepted_of[candidate.pk]
             summary = f"{accepted.get_relation_display()} of claim {claim.pk} in {article.outlet}: cited automatically"
-            events.append(_event("auto_accept_match", accepted, rows, claim, summary))
-            others = [_created(m) for m in own if m is not accepted]
-            if others:
-                events.append(_event("propose_matches", candidate, others, claim, f"Proposed from {article.outlet}"))
-        ReviewEvent.objects.bulk_create(events)
+            events.append(audit.event(actor=None, action="auto_accept_match", target=accepted, changes=decided[candidate.pk],
+                                      claim=claim, summary=summary))
+            if proposed_matches[candidate.pk].rows:
+                events.append(audit.event(actor=None, action="propose_matches", target=candidate,
+                                          changes=proposed_matches[candidate.pk], claim=claim, summary=proposed_from))
+        audit.record_all(events)
     return len(matches)
-
-
-def _event(action: str, target, rows: list[dict], claim: Claim, summary: str) -> ReviewEvent:
-    return ReviewEvent(
-        actor=None, action=action, target_type=target._meta.model_name, target_id=target.pk, claim=claim,
-        summary=summary[:500], changes=rows,
-    )

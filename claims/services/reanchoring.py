@@ -7,7 +7,9 @@ from django.db import transaction
 from articles.models import Article
 from claims.changes import ChangeSet
 from claims.models import AnchorState, Citation
-from claims.services._common import _context, _record
+from claims.services._common import _context
+from claims.services.audit import record
+
 
 def reanchor_citations(*, article_id: int) -> dict[str, int]:
     """Find every citation of an article in its newest text; flag what cannot be found confidently.
@@ -38,8 +40,8 @@ def reanchor_citations(*, article_id: int) -> dict[str, int]:
                     anchor_state=AnchorState.ANCHORED if score >= 100 else AnchorState.REANCHORED, anchor_score=score,
                 )
                 counts["reanchored" if score < 100 or (start, end) != old_place else "kept"] += 1
-            _record(actor=None, action="reanchor_citation", target=citation, changes=changes, claim=citation.claim,
-                    summary=f"Article version {article.version}: {citation.get_anchor_state_display()}")
+            record(actor=None, action="reanchor_citation", target=citation, changes=changes, claim=citation.claim,
+                   summary=f"Article version {article.version}: {citation.get_anchor_state_display()}")
     return counts
 
 

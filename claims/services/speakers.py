@@ -9,7 +9,9 @@ from django.db.models import Q
 
 from claims.changes import ChangeSet
 from claims.models import Candidate, Claim, Speaker, SpeakerAlias, SpeakerKind, SpeakerRole, normalise_name
-from claims.services._common import Conflict, DecisionError, _lock, _record
+from claims.services._common import Conflict, DecisionError, _lock
+from claims.services.audit import record
+
 
 ROLE_WINDOW_DAYS = 400
 
@@ -154,7 +156,7 @@ def edit_speaker(*, speaker_id: int, actor, name: str | None = None, add_aliases
             changes.delete(obj)
     if not changes.rows:
         raise DecisionError("Nothing to change.")
-    _record(actor=actor, action="edit_speaker", target=speaker, changes=changes, summary=speaker.name)
+    record(actor=actor, action="edit_speaker", target=speaker, changes=changes, summary=speaker.name)
     return speaker
 
 
@@ -187,5 +189,5 @@ def merge_speakers(*, source_id: int, target_id: int, actor) -> Speaker:
         else:
             changes.update(role, speaker=target)
     changes.update(source, merged_into=target)
-    _record(actor=actor, action="merge_speakers", target=target, changes=changes, summary=f"Merged {source.name} into {target.name}")
+    record(actor=actor, action="merge_speakers", target=target, changes=changes, summary=f"Merged {source.name} into {target.name}")
     return target

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from articles.models import Article
 from claims.changes import UndoRefused, revert
 from claims.models import Candidate, Claim, ClaimShingle, Match, MatchState, ReviewEvent
 from claims.services._common import Conflict, DecisionError, _lock
+from claims.services.audit import record_undo
+
 
 @transaction.atomic
 def undo(*, event_id: int, actor) -> ReviewEvent:
@@ -24,19 +25,8 @@ def undo(*, event_id: int, actor) -> ReviewEvent:
         revert(event.changes, cascade_ok=_machine_made)
     except UndoRefused as exc:
         raise DecisionError(f"Cannot undo: {exc}. Undo the later decisions first, or decide again.") from None
-    event.undone_at = timezone.now()
-    event.save(update_fields=["undone_at"])
     claim = Claim.objects.filter(pk=event.claim_id).first() if event.claim_id else None
-    return ReviewEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action="undo",
-        target_type=event.target_type,
-        target_id=event.target_id,
-        claim=claim,
-        undo_of=event,
-        summary=f"Undid {event.action.replace('_', ' ')}",
-        changes=[],
-    )
+    return record_undo(undone=event, actor=actor, claim=claim)
 
 
 def _refuse_undo_into_old_text(rows: list[dict]) -> None:

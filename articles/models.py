@@ -78,6 +78,9 @@ class Article(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    import_warning = models.TextField(
+        blank=True, help_text="What an editor should check about the current text, e.g. a guessed character encoding."
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -47,6 +47,7 @@ class ImportOutcome:
     article_id: int | None = None
     reason: str = ""
     title: str = ""
+    warning: str = ""
 
     @property
     def failed(self) -> bool:
@@ -129,22 +130,24 @@ def _create_or_version(target_outlet: Outlet, parsed: ParsedArticle, digest: str
             content_hash=digest,
             source_format=parsed.source_format,
             imported_by=user if getattr(user, "pk", None) else None,
+            import_warning=parsed.warning,
         )
         ArticleVersion.objects.create(article=article, number=1, text=article.text, content_hash=digest, title=article.title)
-        return ImportOutcome(source, CREATED, article.pk, title=article.display_title)
+        return ImportOutcome(source, CREATED, article.pk, title=article.display_title, warning=parsed.warning)
     if article.content_hash == digest:
-        return ImportOutcome(source, UNCHANGED, article.pk, title=article.display_title)
+        return ImportOutcome(source, UNCHANGED, article.pk, title=article.display_title, warning=parsed.warning)
     article.version += 1
     article.text = parsed.text
     article.content_hash = digest
     article.title = (parsed.title or article.title)[:1000]
     article.byline = (parsed.byline or article.byline)[:500]
     article.published_at = parsed.published_at or article.published_at
+    article.import_warning = parsed.warning  # about the text just stored: a clean re-import clears it
     article.save()
     ArticleVersion.objects.create(
         article=article, number=article.version, text=article.text, content_hash=digest, title=article.title
     )
-    return ImportOutcome(source, NEW_VERSION, article.pk, title=article.display_title)
+    return ImportOutcome(source, NEW_VERSION, article.pk, title=article.display_title, warning=parsed.warning)
 
 
 def import_articles(

@@ -6,6 +6,7 @@ and JSON; the two sample articles and the whole corpus come from ../shared (``sh
 """
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,48 @@ def test_oversized_line_fails_alone():
     assert items[2].where == "line 3" and "limit" in items[2].reason
 
 
+def _oversized_inputs(long_text, short_text):
+    """One input per format holding an article over the limit (and, where a file holds several, a short one)."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in long_text.split("\n"))
+    entry = "<item><title>{0}</title><guid>{0}</guid><description><![CDATA[{1}]]></description></item>"
+    return {
+        "text": long_text,
+        "html": f"<html><head><title>Long</title></head><body><article>{paragraphs}</article></body></html>",
+        "json": json.dumps([{"text": short_text, "doc_id": "short"}, {"text": long_text, "doc_id": "long"}]),
+        "jsonl": "\n".join(json.dumps({"text": t, "doc_id": i}) for i, t in (("short", short_text), ("long", long_text))),
+        "feed": '<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>'
+                + entry.format("short", short_text) + entry.format("long", paragraphs) + "</channel></rss>",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "json", "jsonl", "feed"])
+def test_the_one_article_size_limit_holds_in_every_format(fmt):
+    long_text = "\n".join(f"Paragraph {n}: the senator said the budget would be balanced by next spring." for n in range(60))
+    short_text = "The governor said the bridge would reopen in May, two months ahead of the schedule."
+    assert 4000 < len(long_text.encode()) < 5000
+    data = _oversized_inputs(long_text, short_text)[fmt].encode()
+    if fmt in ("text", "html"):  # the input is the one article: refused whole
+        with pytest.raises(ImportRejected, match=r"over the 2\.0 kB limit for one article"):
+            parse_any(data, name="input", fmt=fmt, max_bytes=2000)
+        return
+    short, long = parse_any(data, name="input", fmt=fmt, max_bytes=2000)
+    assert isinstance(short, ParsedArticle) and short.text == short_text
+    assert isinstance(long, ParseFailure) and long.where.startswith(("item 2", "line 2", "entry 2"))
+    assert re.fullmatch(r"the article is 4\.\d kB, over the 2\.0 kB limit for one article", long.reason)
+
+
+@pytest.mark.django_db
+def test_a_json_file_cannot_bring_in_an_article_over_the_limit(settings):
+    settings.FACTDESK_MAX_ARTICLE_BYTES = 100_000
+    huge = "The minister said the deficit would fall. " * 3000  # 126 kB of text in one JSON article
+    record = {"text": huge, "title": "Huge", "doc_id": "huge"}
+    outcomes = services.import_bytes(json.dumps([record, {"text": "A short article.", "doc_id": "s"}]).encode(), name="big.json")
+    assert [o.status for o in outcomes] == [services.FAILED, services.CREATED]
+    assert "over the 100.0 kB limit for one article" in outcomes[0].reason
+    [single] = services.import_bytes(json.dumps(record).encode(), name="one.json")
+    assert single.failed and not Article.objects.filter(external_id="huge").exists()
+
+
 def test_damaged_utf8_is_rejected_not_garbled():
     # A UTF-8 article (curly quotes and all) with bytes damaged in transfer: decoding it with any
     # single legacy charset would garble every quote, so it is refused with the reason.
@@ -256,6 +299,138 @@ def test_byte_soup_in_no_known_encoding_is_rejected():
     soup = bytes((i * 37 + 11) % 128 + 128 for i in range(3000))  # high bytes only, no text in any charset
     with pytest.raises(ImportRejected, match="character encoding could not be recognised"):
         parse_any(soup, name="mystery.txt")
+
+
+# --- character encodings: the reading news text really has, or a warning the editor sees --------
+
+# Real-shaped news paragraphs, written for these tests, with the letters and punctuation of each
+# language: accents, ß, ¿, guillemets, low-high quotes, curly quotes, dashes, the euro sign.
+NEWS_TEXT = {
+    "French": "Le ministre a déclaré mardi que la réforme serait présentée à l'Assemblée « dès que possible ».\n"
+              "L'opposition a dénoncé un projet « brutal » et réclamé un débat, selon l'agence.",
+    "French, one line": "Il a déclaré que le projet était « prêt » et serait présenté à l'Assemblée.",
+    "German": "Der Minister erklärte am Dienstag, die Reform werde „so bald wie möglich“ vorgelegt.\n"
+              "Die Opposition äußerte scharfe Kritik an den geplanten Kürzungen für Familien.",
+    "Spanish": "El ministro afirmó el martes que la reforma se presentará «lo antes posible».\n"
+               "¿Quién pagará la factura?, preguntó la oposición, según informó la agencia.",
+    "English": "The minister said on Tuesday that the reform would be presented “as soon as possible” — a promise\n"
+               "critics called ‘empty’. Café owners said the rise would cost them €2,000 a year.",
+}
+# Latin-1 lacks curly quotes, low-high quotes and the euro sign: German and English are written
+# in it without them.
+LATIN1_TEXT = {
+    "German": NEWS_TEXT["German"].replace("„", '"').replace("“", '"'),
+    "English": NEWS_TEXT["English"].translate(str.maketrans("“”‘’—€", "\"\"''-£")),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NEWS_TEXT))
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "utf-8", "utf-8-sig"])
+def test_western_news_text_reads_right_in_every_usual_encoding(language, encoding):
+    text = LATIN1_TEXT.get(language, NEWS_TEXT[language]) if encoding == "latin-1" else NEWS_TEXT[language]
+    [article] = parse_any(text.encode(encoding), name="article.txt", max_bytes=LIMIT)
+    assert article.text == text
+    assert article.warning == ""
+
+
+def test_a_page_that_declares_latin1_keeps_its_curly_quotes():
+    # Pages that say ISO-8859-1 are nearly always Windows-1252: 0x93/0x94 are quotes, not controls.
+    body = "<html><head><meta charset=\"iso-8859-1\"><title>Budget</title></head><body><article><p>" \
+           + NEWS_TEXT["English"] + "</p></article></body></html>"
+    [article] = parse_any(body.encode("cp1252"), name="page.html", max_bytes=LIMIT)
+    assert "“as soon as possible”" in article.text and "€2,000" in article.text and article.warning == ""
+    [plain] = parse_any(NEWS_TEXT["English"].encode("cp1252"), name="a.txt", content_type="text/plain; charset=latin-1")
+    assert plain.text == NEWS_TEXT["English"]
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Президент заявил во вторник, что реформа будет представлена парламенту «как можно скорее». "
+     "Оппозиция раскритиковала планы правительства.", "cp1251"),
+    ("Ο υπουργός δήλωσε την Τρίτη ότι η μεταρρύθμιση θα παρουσιαστεί στη Βουλή το συντομότερο δυνατό.", "cp1253"),
+])
+def test_text_in_another_script_is_not_forced_into_western(text, encoding):
+    [article] = parse_any(text.encode(encoding), name="article.txt")
+    assert article.text == text and article.warning == ""
+
+
+# Czech in Windows-1250 reads as plausible Latin letters in Windows-1252 too ("pøedložena"),
+# and Turkish in Windows-1254 differs from Windows-1252 in six letters: no detector can be sure.
+AMBIGUOUS = [
+    ("Ministr v úterý řekl, že reforma bude předložena sněmovně co nejdříve. Opozice kritizovala plány vlády.",
+     "cp1250", "Windows-1250"),
+    ("Bakan salı günü yaptığı açıklamada reformun en kısa sürede Meclis'e sunulacağını söyledi.", "cp1254", "Windows-1254"),
+]
+
+
+@pytest.mark.parametrize("text, encoding, name", AMBIGUOUS)
+def test_a_truly_ambiguous_encoding_is_imported_with_a_warning_naming_both_readings(text, encoding, name):
+    [article] = parse_any(text.encode(encoding), name="article.txt")
+    assert "not declared and is uncertain" in article.warning
+    assert name in article.warning and "Windows-1252" in article.warning
+    assert "save the file as UTF-8" in article.warning
+    # Declared, the same bytes are certain and read right.
+    [declared] = parse_any(text.encode(encoding), name="article.txt", content_type=f"text/plain; charset={encoding}")
+    assert declared.text == text and declared.warning == ""
+
+
+def test_every_article_of_an_ambiguous_file_carries_the_warning():
+    text, encoding, _ = AMBIGUOUS[0]
+    lines = "\n".join(json.dumps({"text": f"{text} ({n})", "doc_id": str(n)}, ensure_ascii=False) for n in range(3))
+    items = parse_any(lines.encode(encoding), name="batch.jsonl")
+    assert len(items) == 3 and all("uncertain" in item.warning for item in items)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text, encoding, uncertain", [
+    (NEWS_TEXT["French"], "cp1252", False),
+    (AMBIGUOUS[0][0], AMBIGUOUS[0][1], True),
+])
+def test_every_way_in_reads_the_same_bytes_the_same_way(text, encoding, uncertain, editor_client, editor, tmp_path, settings, capsys):
+    """The Import screen, the command and a URL queued through the API store the same text and warning."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.tasks import fetch_url
+    from tests.conftest import serving_page
+
+    data = text.encode(encoding)
+    screen = editor_client.post("/import/", {"files": [SimpleUploadedFile("screen.txt", data)], "outlet": "Screen"})
+    [screen_outcome] = screen.context["results"][0].outcomes
+    (tmp_path / "command.txt").write_bytes(data)
+    call_command("import_articles", str(tmp_path / "command.txt"), "--outlet", "Command")
+    command_output = capsys.readouterr().err
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True
+    with serving_page(data, content_type="text/plain") as site:
+        queued = editor_client.post("/api/v1/articles/", {"source_url": f"{site}/story.txt", "outlet": "Fetched"},
+                                    content_type="application/json")
+        assert queued.status_code == 202
+        fetch_url(f"{site}/story.txt", "Fetched", editor.pk)  # what the worker runs for the queued URL
+    articles = {a.outlet.name: a for a in Article.objects.select_related("outlet")}
+    assert set(articles) == {"Screen", "Command", "Fetched"}
+    assert {a.text for a in articles.values()} == {articles["Screen"].text}
+    assert {a.import_warning for a in articles.values()} == {screen_outcome.warning}
+    fetched = editor_client.get(f"/api/v1/articles/{articles['Fetched'].pk}/").json()
+    assert fetched["import_warning"] == screen_outcome.warning
+    article_page = editor_client.get(f"/articles/{articles['Fetched'].pk}/").content.decode()
+    if uncertain:
+        assert "uncertain" in screen_outcome.warning
+        assert "uncertain" in screen.content.decode() and "uncertain" in article_page
+        assert f"CHECK {tmp_path / 'command.txt'}: its character encoding" in command_output
+    else:
+        assert articles["Screen"].text == text and screen_outcome.warning == ""
+        assert "CHECK" not in command_output and "import-warning" not in article_page
+
+
+@pytest.mark.django_db
+def test_a_clean_reimport_clears_the_warning(tmp_path):
+    text, encoding, _ = AMBIGUOUS[0]
+    path = tmp_path / "story.txt"
+    path.write_bytes(text.encode(encoding))
+    [first] = services.import_path(path)
+    assert "uncertain" in Article.objects.get(pk=first.article_id).import_warning
+    path.write_bytes(text.encode("utf-8"))
+    [fixed] = services.import_path(path)
+    article = Article.objects.get(pk=fixed.article_id)
+    assert fixed.status == services.NEW_VERSION and article.text == text and article.import_warning == ""
 
 
 def test_malformed_json_line_is_named_and_the_others_still_parse():

@@ -40,7 +40,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
     versions = ArticleVersionSerializer(many=True, read_only=True)
 
     class Meta(ArticleListSerializer.Meta):
-        fields = ArticleListSerializer.Meta.fields + ["text", "versions"]
+        fields = ArticleListSerializer.Meta.fields + ["text", "versions", "import_warning"]
         read_only_fields = fields
 
 

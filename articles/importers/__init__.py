@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from articles.importers.base import ImportRejected, ParsedArticle, ParseFailure, clean_field, to_datetime
-from articles.importers.decoding import check_size, decode_bytes, human_size
+from articles.importers.decoding import check_size, decode_input, human_size
 from articles.importers.feeds import parse_feed
 from articles.importers.html import fragment_to_text, parse_html
 from articles.importers.jsonfmt import parse_json, parse_jsonl
@@ -112,10 +113,11 @@ def parse_any(
 ) -> list[ParsedArticle | ParseFailure]:
     """Parse one input of any supported format.
 
-    Returns parsed articles and per-item failures (a bad JSON line, a feed entry with no text);
-    raises ImportRejected when the whole input is unusable: empty, binary, oversized,
-    undecodable, or not parseable as its format. ``meta`` (title, url, published_at,
-    external_id, outlet, byline) fills in what the input does not say itself.
+    Returns parsed articles and per-item failures (a bad JSON line, a feed entry with no text, an
+    article over ``max_bytes``); raises ImportRejected when the whole input is unusable: empty,
+    binary, oversized, undecodable, or not parseable as its format. ``meta`` (title, url,
+    published_at, external_id, outlet, byline) fills in what the input does not say itself. When
+    the character encoding was guessed with doubt, every article carries that as its ``warning``.
     """
     unknown = set(meta) - {"title", "url", "published_at", "external_id", "outlet", "byline"}
     if unknown:
@@ -124,16 +126,25 @@ def parse_any(
         data = data.encode("utf-8")
     if max_bytes is not None:
         check_size(data, max_bytes * CONTAINER_FACTOR)
-    text = decode_bytes(data, content_type=content_type)
-    kind = detect_format(text, fmt=fmt, content_type=content_type, name=name)
-    if kind in ("text", "html") and max_bytes is not None and len(data) > max_bytes:
-        raise ImportRejected(f"it is {human_size(len(data))}, over the {human_size(max_bytes)} limit for one article")
+    decoded = decode_input(data, content_type=content_type)
+    kind = detect_format(decoded.text, fmt=fmt, content_type=content_type, name=name)
+    single = kind in ("text", "html")
+    if single:
+        # The whole input is the one article: refuse it before parsing, by the same rule as below.
+        _refuse_oversized(len(data), max_bytes)
+    items = _parse(kind, decoded.text, name=name, **meta)
+    if decoded.doubt:
+        items = [replace(item, warning=decoded.doubt) if isinstance(item, ParsedArticle) else item for item in items]
+    return [_within_article_limit(item, max_bytes, single=single) for item in items]
+
+
+def _parse(kind: str, text: str, *, name: str, **meta) -> list[ParsedArticle | ParseFailure]:
     if kind == "text":
         return [parse_text(text, name=name, **meta)]
     try:
         if kind == "html":
             return [parse_html(text, **meta)]
-        return _PARSERS[kind](text, max_item_chars=max_bytes, **meta)
+        return _PARSERS[kind](text, **meta)
     except ImportRejected:
         raise
     except Exception as exc:
@@ -141,3 +152,22 @@ def parse_any(
         # input's failure (logged with its traceback), not a crash of the whole import.
         logger.exception("the %s parser failed on %s", kind, name)
         raise ImportRejected(f"it could not be read as {kind} ({type(exc).__name__})") from None
+
+
+def _refuse_oversized(size: int, max_bytes: int | None) -> None:
+    """The one-article size limit, for every format: ImportRejected saying by how much."""
+    if max_bytes is not None and size > max_bytes:
+        raise ImportRejected(f"it is {human_size(size)}, over the {human_size(max_bytes)} limit for one article")
+
+
+def _within_article_limit(item, max_bytes: int | None, *, single: bool):
+    """``item``, or a failure in its place when its text is over the one-article limit."""
+    if not isinstance(item, ParsedArticle) or max_bytes is None:
+        return item
+    try:
+        _refuse_oversized(len(item.text.encode("utf-8")), max_bytes)
+    except ImportRejected as exc:
+        if single:
+            raise
+        return ParseFailure(item.where or "an article", str(exc).replace("it is", "the article is", 1))
+    return item

@@ -20,7 +20,11 @@ class ImportRejected(Exception):
 
 @dataclass(frozen=True)
 class ParsedArticle:
-    """One article as an importer read it. ``text`` is always normalised (offsets point into it)."""
+    """One article as an importer read it. ``text`` is always normalised (offsets point into it).
+
+    ``where`` names it within a file of many ("line 3", "item 2", "entry 4"); ``warning`` is what
+    the editor should check about it (an encoding that was guessed with doubt), "" when nothing.
+    """
 
     text: str
     title: str = ""
@@ -32,6 +36,8 @@ class ParsedArticle:
     outlet_domain: str = ""
     external_id: str = ""
     source_format: str = SourceFormat.TEXT
+    where: str = ""
+    warning: str = ""
 
     def __post_init__(self):
         # Normalising here too means no caller can store text that the importers would not have

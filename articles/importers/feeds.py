@@ -44,7 +44,7 @@ def _entry_html(entry) -> str:
     return entry.get("summary", "") or ""
 
 
-def parse_feed(text: str, *, max_item_chars: int | None = None, **meta) -> list[ParsedArticle | ParseFailure]:
+def parse_feed(text: str, **meta) -> list[ParsedArticle | ParseFailure]:
     """The entries of an RSS/Atom feed; ImportRejected for a broken, empty or non-feed document."""
     parsed = feedparser.parse(text.encode("utf-8"), response_headers={"content-type": "application/xml; charset=utf-8"})
     problem = parsed.get("bozo_exception")
@@ -70,11 +70,7 @@ def parse_feed(text: str, *, max_item_chars: int | None = None, **meta) -> list[
     for index, entry in enumerate(parsed.entries, start=1):
         title = clean_field(entry.get("title"))
         where = f"entry {index}" + (f" ({title[:60]})" if title else "")
-        body_html = _entry_html(entry)
-        if max_item_chars is not None and len(body_html) > max_item_chars:
-            results.append(ParseFailure(where, f"the entry is longer than the {max_item_chars:,}-character limit for one article"))
-            continue
-        body = fragment_to_text(body_html)
+        body = fragment_to_text(_entry_html(entry))
         if not body:
             results.append(ParseFailure(where, "the entry has no text (neither content nor summary)"))
             continue
@@ -91,6 +87,7 @@ def parse_feed(text: str, *, max_item_chars: int | None = None, **meta) -> list[
                 outlet_domain=domain_of(channel_link or url),
                 external_id=clean_field(entry.get("id") or url, 300),
                 source_format=SourceFormat.FEED,
+                where=where,
             )
         )
     return results

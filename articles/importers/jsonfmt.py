@@ -36,12 +36,12 @@ def record_to_article(record, *, where: str, source_format: str, meta: dict) -> 
         return ParseFailure(where, str(exc))
     external_id = _first(record, "doc_id", "external_id", "id")
     try:
-        return _article(raw_text, record, url, published, external_id, source_format, meta)
+        return _article(raw_text, record, url, published, external_id, source_format, meta, where)
     except ValueError:  # ParsedArticle found no text once normalised
         return ParseFailure(where, 'the "text" field has no text once site furniture is removed')
 
 
-def _article(raw_text, record, url, published, external_id, source_format, meta) -> ParsedArticle:
+def _article(raw_text, record, url, published, external_id, source_format, meta, where) -> ParsedArticle:
     return ParsedArticle(
         text=raw_text,
         title=clean_field(record.get("title")),
@@ -53,6 +53,7 @@ def _article(raw_text, record, url, published, external_id, source_format, meta)
         outlet_domain=domain_of(url),
         external_id=clean_field(external_id, 300),
         source_format=source_format,
+        where=where,
     )
 
 
@@ -64,13 +65,13 @@ def _first(record: dict, *keys):
     return None
 
 
-def parse_json(text: str, *, max_item_chars: int | None = None, **meta) -> list[ParsedArticle | ParseFailure]:
+def parse_json(text: str, **meta) -> list[ParsedArticle | ParseFailure]:
     """A JSON document: a list of article objects or one object (JSON Lines is detected too)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text.lstrip().startswith("{"):
-            return parse_jsonl(text, max_item_chars=max_item_chars, **meta)
+            return parse_jsonl(text, **meta)
         raise ImportRejected(f"it is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise ImportRejected("it is not usable JSON (nested too deeply)") from None
@@ -86,16 +87,13 @@ def parse_json(text: str, *, max_item_chars: int | None = None, **meta) -> list[
     raise ImportRejected("the JSON must be an article object or a list of them")
 
 
-def parse_jsonl(text: str, *, max_item_chars: int | None = None, **meta) -> list[ParsedArticle | ParseFailure]:
+def parse_jsonl(text: str, **meta) -> list[ParsedArticle | ParseFailure]:
     """JSON Lines: one article object per line; blank lines are skipped, bad lines reported."""
     results: list[ParsedArticle | ParseFailure] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"line {number}"
-        if max_item_chars is not None and len(line) > max_item_chars:
-            results.append(ParseFailure(where, f"the line is longer than the {max_item_chars:,}-character limit for one article"))
-            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -78,6 +78,8 @@ class Command(BaseCommand):
         for outcome in outcomes:
             if outcome.failed:
                 self.stderr.write(f"FAILED {outcome.source}: {outcome.reason}")
+            elif outcome.warning:
+                self.stderr.write(f"CHECK {outcome.source}: {outcome.warning}")
         self.stdout.write(
             f"created: {counts[services.CREATED]}, new version: {counts[services.NEW_VERSION]}, "
             f"unchanged: {counts[services.UNCHANGED]}, failed: {counts[services.FAILED]}"

@@ -9,6 +9,9 @@ kept in the Host header and for TLS (SNI and certificate check), so a DNS answer
 between the check and the connect (DNS rebinding) cannot redirect it. Bodies are streamed
 with a size cap and an overall deadline, and only text-like content types are accepted.
 
+A URL is never written into a message or a log line with the user name and password it may
+carry (``redact_url``): such URLs are refused, and the refusal is what gets logged and shown.
+
 ``allow_private`` lifts the address check: ``True`` for every address (tests against a
 loopback server, an intranet deployment) or a collection of networks ("10.1.0.0/16") to allow
 just those.
@@ -16,7 +19,9 @@ just those.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -39,6 +44,16 @@ ALLOWED_TYPES = {
 _REDIRECTS = {301, 302, 303, 307, 308}
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SHARED_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT: internal to an ISP
+# The user-info part of a URL ("user:pass@" after "//"), found without parsing: a URL too broken
+# to parse may still carry a password.
+_USERINFO = re.compile(r"(//)[^/?#@\s]*@")
+
+logger = logging.getLogger(__name__)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any user name and password replaced by ``***``, fit for messages and logs."""
+    return _USERINFO.sub(r"\1***@", str(url))
 
 
 class FetchRefused(Exception):
@@ -97,13 +112,13 @@ def _resolve(url: str, allow_private) -> tuple[str, int, list[str]]:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
-        raise FetchRefused(f"{url[:200]!r} is not a valid URL") from None
+        raise FetchRefused(f"{redact_url(url)[:200]!r} is not a valid URL") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise FetchRefused(f"only http and https URLs are fetched, not {scheme or 'a URL without a scheme'}")
     host = parts.hostname
     if not host:
-        raise FetchRefused(f"{url[:200]!r} has no host name")
+        raise FetchRefused(f"{redact_url(url)[:200]!r} has no host name")
     if parts.username or parts.password:
         raise FetchRefused("URLs with a user name or password in them are not fetched")
     port = port or (443 if scheme == "https" else 80)
@@ -183,6 +198,15 @@ def fetch_url(
     must finish within three times it. With ``etag``/``last_modified`` the request is
     conditional and a 304 answer comes back as ``not_modified=True`` with an empty body.
     """
+    try:
+        return _fetch(url, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes, etag=etag,
+                      last_modified=last_modified)
+    except FetchRefused as exc:
+        logger.info("fetch of %s refused: %s", redact_url(url), exc)
+        raise
+
+
+def _fetch(url: str, *, allow_private, timeout: float, max_bytes: int, etag: str, last_modified: str) -> FetchedResource:
     deadline = time.monotonic() + 3 * timeout
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
     if etag:
@@ -198,10 +222,11 @@ def fetch_url(
             if response.status_code in _REDIRECTS:
                 location = response.headers.get("Location", "").strip()
                 if not location:
-                    raise FetchRefused(f"{current} redirects without saying where to")
+                    raise FetchRefused(f"{redact_url(current)} redirects without saying where to")
                 if hop == MAX_REDIRECTS:
                     raise FetchRefused(f"too many redirects (more than {MAX_REDIRECTS})")
                 current = urljoin(current, location)
+                logger.debug("following a redirect to %s", redact_url(current))
                 continue
             if response.status_code == 304 and (etag or last_modified):
                 return FetchedResource(

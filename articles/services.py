@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from articles.fetching import FetchRefused, fetch_url
+from articles.fetching import FetchRefused, fetch_url, redact_url
 from articles.importers import (
     ImportRejected,
     ParsedArticle,
@@ -233,7 +233,8 @@ def fetch_and_import(url: str, *, outlet: str = "", user=None) -> list[ImportOut
             max_bytes=settings.FACTDESK_FETCH_MAX_BYTES,
         )
     except FetchRefused as exc:
-        return [ImportOutcome(url, FAILED, reason=str(exc))]
+        # The source is shown and logged (the fetch task logs failures): never with a password in it.
+        return [ImportOutcome(redact_url(url), FAILED, reason=str(exc))]
     return import_bytes(
         resource.body, name=resource.final_url, content_type=resource.content_type, url=resource.final_url, outlet=outlet, user=user
     )
@@ -253,7 +254,7 @@ def poll_feed(feed: Feed) -> list[ImportOutcome]:
         )
     except FetchRefused as exc:
         Feed.objects.filter(pk=feed.pk).update(last_polled_at=now, last_error=str(exc))
-        return [ImportOutcome(feed.url, FAILED, reason=str(exc))]
+        return [ImportOutcome(redact_url(feed.url), FAILED, reason=str(exc))]
     if resource.not_modified:
         Feed.objects.filter(pk=feed.pk).update(last_polled_at=now, last_error="")
         return []

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from articles import services
-from articles.fetching import FetchRefused, check_url, fetch_url
+from articles.fetching import FetchRefused, check_url, fetch_url, redact_url
 from articles.models import Article, Feed, Outlet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE = (FIXTURES / "page_ted-cruz-heckler.html").read_bytes()
 FEED = (FIXTURES / "feed_rss.xml").read_text()
 LOOPBACK = ["127.0.0.0/8"]
+SECRET = "hunter2-s3cret"
 
 
 def feed_with(entries: int) -> bytes:
@@ -61,6 +62,8 @@ class DeskSite(http.server.BaseHTTPRequestHandler):
             self.redirect("http://169.254.169.254/latest/meta-data/")
         elif path == "/to-intranet":
             self.redirect("http://10.20.30.40/admin")
+        elif path == "/to-credentials":
+            self.redirect(f"http://editor:{SECRET}@127.0.0.1:{self.server.server_address[1]}/news/cruz")
         elif path == "/to-ftp":
             self.redirect("ftp://files.example/article.txt")
         elif path == "/big":
@@ -243,6 +246,50 @@ def test_allow_private_lets_private_addresses_through():
     check_url("http://10.1.2.3/", allow_private=["10.1.0.0/16"])
     with pytest.raises(FetchRefused, match="private"):
         check_url("http://10.2.0.1/", allow_private=["10.1.0.0/16"])
+
+
+# --- URL credentials are never shown or logged ------------------------------------------------
+
+
+@pytest.mark.parametrize("url, shown", [
+    (f"https://editor:{SECRET}@news.example/story", "https://***@news.example/story"),
+    (f"http://{SECRET}@news.example:8080/a?b=c@d", "http://***@news.example:8080/a?b=c@d"),
+    ("https://news.example/people/@desk", "https://news.example/people/@desk"),  # an @ in the path is no password
+])
+def test_redact_url_hides_the_user_name_and_password(url, shown):
+    assert redact_url(url) == shown
+
+
+@pytest.mark.parametrize("path", [f"http://editor:{SECRET}@{{host}}/news/cruz", f"http://editor:{SECRET}@{{host}}:99999/news/cruz"])
+def test_a_url_with_a_password_is_refused_without_repeating_it(site, caplog, path):
+    url = path.format(host=site.removeprefix("http://").split(":")[0])
+    caplog.set_level("DEBUG")
+    with pytest.raises(FetchRefused) as refused:
+        fetch(url)
+    assert SECRET not in str(refused.value) and SECRET not in caplog.text
+    assert "fetch of http://***@" in caplog.text  # the refusal is logged, with the password hidden
+
+
+def test_a_redirect_to_a_url_with_a_password_is_refused_without_repeating_it(site, caplog):
+    caplog.set_level("DEBUG")
+    with pytest.raises(FetchRefused, match="user name or password") as refused:
+        fetch(f"{site}/to-credentials")
+    assert SECRET not in str(refused.value) and SECRET not in caplog.text
+    assert "following a redirect to http://***@127.0.0.1" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_fetch_task_never_logs_or_returns_the_password(site, settings, caplog):
+    from articles.tasks import fetch_url as fetch_task
+
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True
+    caplog.set_level("DEBUG")
+    host = site.removeprefix("http://")
+    outcomes = fetch_task(f"http://editor:{SECRET}@{host}/news/cruz") + fetch_task(f"{site}/to-credentials")
+    assert [o["status"] for o in outcomes] == ["failed", "failed"]
+    assert SECRET not in caplog.text and SECRET not in repr(outcomes)
+    assert f"import of http://***@{host}/news/cruz failed" in caplog.text
+    assert not Article.objects.exists()
 
 
 # --- through the service --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Measurements behind the matching thresholds in claims/matching.py (prints tables, asserts nothing).
+"""Measurements behind the matching thresholds in claims/matching/relations.py (prints tables, asserts nothing).
 
     .venv/bin/python bench/matching_thresholds.py
 

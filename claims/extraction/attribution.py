@@ -172,7 +172,9 @@ def _content_attribution(text: str, unit: Unit, doc, span: tuple[int, int], *, s
                          standalone: list[Quote], used_quotes: set[int]) -> Attribution | None:
     """The statement a content span holds: the whole quote it is (direct), or the clause with
     (mixed) or without (indirect) quoted words."""
-    start, end = trim_content(text, token_start(unit, doc[span[0]]), token_end(unit, doc[span[1]]))
+    first = doc[span[0]]
+    complementiser = not (first.lower_ == "that" and first.dep_ != "mark")  # "says that's not what happened"
+    start, end = trim_content(text, token_start(unit, first), token_end(unit, doc[span[1]]), complementiser=complementiser)
     start, end = _balance(unit, start, end)
     if end - start < 3 or len(text[start:end].split()) < 2:
         return None
@@ -206,8 +208,10 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
             cue = doc[inner.cue_index]
             commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
             tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
-            if tacked:
-                cut[outer_no] = min(cut.get(outer_no, content_end + 1), commas[-1])
+            # "said he would order a review and warned against hackers": a second report joined by "and"
+            conjoined = cue.dep_ == "conj" and cue.left_edge.i > content_start and doc[cue.left_edge.i - 1].dep_ == "cc"
+            if tacked or conjoined:
+                cut[outer_no] = min(cut.get(outer_no, content_end + 1), commas[-1] if tacked else cue.left_edge.i - 1)
             else:
                 drop.add(inner_no)
     # "told the media that X, pointing to Y": a participle with only an object, hung on the

@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import OBJECT, SAY, WEAK
+from .lexicon import FORM_TO_LEMMA, OBJECT, SAY, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -58,7 +58,8 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                     # "To understand X, Roberts said, one should visit Y": a parenthetical cue
                     # inside the statement it reports
                     return (0, last_word(doc, len(doc) - 1))
-            return clause_span(doc, child, cue.i + 1)
+            left, right = clause_span(doc, child, cue.i + 1)
+            return (left, _coordinated_clauses_end(doc, cue, right))
     if lemma in SAY and lemma not in OBJECT:
         # "He said legalizing it could put thousands to work": a clause the parser hung as xcomp
         for child in cue.children:
@@ -67,8 +68,9 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                     return clause_span(doc, child, cue.i + 1)
     if lemma in SAY:
         # "claimed in an interview that he ...": a that-clause the parser hung elsewhere
-        for token in doc[cue.i + 1:min(len(doc), cue.i + 10)]:
-            if token.tag_.startswith("VB") or token.text in {",", ";", ":"} or in_quote(unit, token_start(unit, token)):
+        for token in doc[cue.i + 1:min(len(doc), cue.i + 14)]:
+            verb = token.tag_.startswith("VB") and token.dep_ not in {"amod", "compound"}  # "an e-mailed statement"
+            if verb or token.text in {",", ";", ":"} or in_quote(unit, token_start(unit, token)):
                 break
             if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > token.i:
                 return clause_span(doc, token.head, token.i + 1)
@@ -110,6 +112,23 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                 left = addressee.left_edge.i if addressee is not None and addressee.tag_ != "PRP" else child.left_edge.i
                 return (left, child.right_edge.i)
     return content_before(doc, unit, cue, lemma, subject)
+
+
+def _coordinated_clauses_end(doc, cue, right: int) -> int:
+    """Where a content clause ends when the parser hung the clauses coordinated with it on the cue
+    ("said the plant had closed, jobs were lost and the town was dying"): each further clause
+    with its own subject, joined by a comma or "and", is part of the statement, unless it is a
+    report of its own ("…, and she agreed")."""
+    for child in sorted(cue.children, key=lambda child: child.i):
+        if child.i <= right or child.dep_ not in {"ccomp", "conj"}:
+            continue
+        between = doc[right + 1:child.left_edge.i]
+        if not all(token.is_punct or token.dep_ == "cc" for token in between) or len(between) > 2:
+            break
+        if child.lower_ in FORM_TO_LEMMA or not any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children):
+            break
+        right = clause_span(doc, child, child.left_edge.i)[1]
+    return right
 
 
 def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:

@@ -102,6 +102,9 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
     return NO_SUBJECT
 
 
+# Only a speaker between a quote and its cue ('"… listening." Trump said.'): no clause of its own.
+SPEAKER_ONLY = re.compile(r"\s*[\w’'.-]+(?:\s+[\w’'.-]+)*(?:\s+\([^()]{1,20}\))?\s*")
+
 ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|Prof|Rev|Del|No|Inc|Corp|Co|Ltd|[A-Z]))$")
 
 
@@ -129,6 +132,7 @@ def adjacent_quote(text: str, unit: Unit, cue, standalone: list[Quote], used: se
             close = quote.end - 2 if text[quote.end - 2:quote.end] in ("''", "’’") else quote.end - 1
             if len(between.split()) <= 10 and within_one_sentence(between) and (
                 text[close - 1:close] in {",", "?", "!", "—", "-", "…"} or between.strip().startswith((",", "—", "–"))
+                or text[close - 1:close] == "." and len(between.split()) <= 6 and SPEAKER_ONLY.fullmatch(between)
             ):
                 best = quote  # the nearest quote before
         elif quote.start >= verb_end and best is None:

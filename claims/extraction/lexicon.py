@@ -156,6 +156,13 @@ def _alternation(forms) -> re.Pattern:
 CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if not _nouny_form(f, lemma))
 WEAK_CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if _nouny_form(f, lemma))
 REPORTED_CONTENT = re.compile(r"\bthat\b|[“”\":]|''")
+# A weak form right after a comma or dash and before its subject closes a statement ("The plan
+# will fail, adds Smith."; "…, warns the IMF"): an inverted cue, worth a parse on its own.
+INVERTED_CUE_RE = re.compile(
+    r"[,—–]\s*(?:" + "|".join(sorted((re.escape(f) for f, lemma in FORM_TO_LEMMA.items() if lemma in SAY and _nouny_form(f, lemma)),
+                                    key=len, reverse=True)) + r")\s+(?:the\s+|a\s+|an\s+)?[A-Za-z]",
+    re.I,
+)
 
 PERSONAL = {"he", "she"}
 PLURAL_PRONOUNS = {"they", "we"}

@@ -7,7 +7,7 @@ import re
 
 from .candidates import SourceKind, SpeakerRef
 from .lexicon import PERSONAL, PLURAL_PRONOUNS, SPEAKER_NOUNS, TITLE_WORDS, is_speaker_noun
-from .speakers import NAME_RUN, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
+from .speakers import NAME_RUN, ORGANISATION_NOUNS, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
 from .spans import subtree_span, token_at, token_end, token_start
 from .text import Unit
 
@@ -74,6 +74,8 @@ class SpeakerResolver:
             # the writer speaking in an opinion piece: kept as written, never resolved
             return SpeakerRef(name=subject.text, kind=SourceKind.PERSON if lower == "i" else SourceKind.GROUP, resolved=False,
                               mention=subject.text, start=token_start(unit, subject), end=token_end(unit, subject))
+        if lower == "it" and subject.dep_ == "nsubj":
+            return self._organisation_as_it(subject, start=token_start(unit, subject), end=token_end(unit, subject))
         if lower in NOT_SOURCES or subject.tag_ in {"WDT", "WP"} and subject.dep_ != "relcl":
             return None
         if subject.tag_ == "PRP" or lower in PERSONAL | PLURAL_PRONOUNS:
@@ -100,6 +102,11 @@ class SpeakerResolver:
                 speaker.roles = speaker.roles + (title,)
             return speaker
         head = subject.lower_
+        named_organisation = self.index.organisation_at(token_start(unit, subject))
+        if proper and named_organisation and head in SPEAKER_NOUNS | ORGANISATION_NOUNS:
+            # "The Ministry of Defence said": a named organisation, though its head is a common noun
+            return SpeakerRef(name=named_organisation, kind=SourceKind.ORGANISATION, resolved=True, mention=mention,
+                              start=mention_start, end=mention_end)
         if proper and (organisation is not None or subject.tag_ in {"NNP", "NNPS"}) and head not in SPEAKER_NOUNS:
             run = proper_run(doc, subject)
             bare = split_title(run)[1]
@@ -132,6 +139,14 @@ class SpeakerResolver:
             group = self.salience.pronoun(lower, self.index)
             return SpeakerRef(name=group or mention, kind=SourceKind.GROUP, resolved=False, mention=mention, start=start, end=end)
         return None
+
+    def _organisation_as_it(self, subject, *, start: int, end: int) -> SpeakerRef | None:
+        """"It said in a statement": the organisation named last before, if one was (a company,
+        ministry, agency, court); otherwise "it" is no source we can name."""
+        name = self.index.organisation_before(start)
+        if not name:
+            return None
+        return SpeakerRef(name=name, kind=SourceKind.ORGANISATION, resolved=True, mention=subject.text, start=start, end=end)
 
     def _person_named_in(self, doc, unit: Unit, subject, *, mention_start: int, mention_end: int) -> str:
         """A person named in the mention, as its head or in apposition to it (not as an owner:
@@ -171,6 +186,11 @@ class SpeakerResolver:
         indefinite = determiner in {"a", "an", "another", "one", "some"}
         who = self.index.by_role(mention, self.salience.persons) if not plural and not indefinite else None
         known_speaker = is_speaker_noun(head) or bool(who)
+        if not plural and determiner in {"the", "this", "that"} and head in ORGANISATION_NOUNS and mention.lower().endswith(head):
+            # "the company said", "the ministry said": the organisation of that kind named before
+            organisation = self.index.organisation_before(start, head=head.removesuffix("s"), window=2000)
+            return SpeakerRef(name=organisation or mention, kind=SourceKind.ORGANISATION, resolved=bool(organisation), mention=mention,
+                              start=start, end=end)
         if not plural:
             if who:
                 self.salience.saw_person(who)

@@ -74,10 +74,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def trim_content(text: str, start: int, end: int) -> tuple[int, int]:
-    """Content clause: no leading 'that'/punctuation, no trailing sentence punctuation."""
+def trim_content(text: str, start: int, end: int, *, complementiser: bool = True) -> tuple[int, int]:
+    """Content clause: no leading 'that' (when it is the ``complementiser``, not the pronoun of
+    "says that's not what happened") or punctuation, no trailing sentence punctuation."""
     start, end = trim(text, start, end)
-    lead = re.match(r"(that\b|,|:)\s*", text[start:end])
+    lead = re.match(r"(?:(?:that\b(?![’']s\b))\s*,?|[,:;])\s*" if complementiser else r"(?:[,:;]\s*)+", text[start:end])
     if lead:
         start += lead.end()
     while end > start:

@@ -40,6 +40,57 @@ NON_PERSON_TAIL = {
 }
 
 
+# Last (or first, before "of") words that make a capitalised run an organisation's name.
+ORGANISATION_HEADS = {
+    "corp", "corporation", "inc", "co", "company", "ltd", "llc", "plc", "group", "ministry", "department",
+    "agency", "court", "commission", "committee", "council", "bank", "university", "institute",
+    "foundation", "association", "organization", "organisation", "union", "party", "office", "service",
+    "police", "administration", "government", "board", "fund", "network", "campaign", "authority",
+    "bureau", "center", "centre", "airlines", "airways", "motors", "industries", "holdings", "partners",
+    "systems", "technologies", "federation", "alliance", "coalition", "command", "club", "society",
+    "secretariat", "parliament", "assembly", "senate", "congress", "tribunal", "regulator", "exchange",
+}
+# Lower-case nouns that stand for an organisation already named ("the company said").
+ORGANISATION_NOUNS = {
+    "company", "firm", "ministry", "department", "agency", "court", "commission", "committee", "council",
+    "bank", "university", "institute", "foundation", "association", "organization", "organisation",
+    "union", "party", "office", "campaign", "authority", "bureau", "board", "group", "network", "airline",
+    "regulator", "government", "administration", "club", "federation", "alliance", "coalition", "paper",
+    "newspaper", "broadcaster", "manufacturer", "carrier", "retailer", "insurer", "lender", "charity",
+}
+_CAP_WORD = r"[A-Z][\w&’'-]*"
+ORGANISATION_RUN = re.compile(rf"{_CAP_WORD}(?:\.(?=\s+[a-z]))?(?:\s+(?:(?:of|for|and|&)(?:\s+the)?\s+)?{_CAP_WORD})*")
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+NOT_ACRONYMS = {"US", "UK", "EU", "UN", "AM", "PM", "TV", "OK", "CEO", "GOP", "MP", "ID", "II", "III", "IV", "AP"}
+
+
+def _organisation_name(words: list[str]) -> str:
+    """The organisation a run of capitalised words (no "and" inside) names, or ""."""
+    heads = [i for i, word in enumerate(words) if word[:1].isupper() and norm(word).rstrip(".") in ORGANISATION_HEADS]
+    if not heads:
+        return ""
+    last = heads[-1]
+    if words[last + 1:last + 2] == ["of"]:
+        # "Ministry of Defence", "Bank of the West": the name runs on after "of"
+        last += 1
+        while last + 1 < len(words) and (words[last + 1][:1].isupper() or words[last + 1] == "the" and last == heads[-1] + 1):
+            last += 1
+    first = heads[-1]
+    while first > 0:
+        if words[first - 1][:1].isupper():
+            first -= 1
+        elif words[first - 1] in {"of", "the"} and any(head < first - 1 for head in heads):
+            first -= 1  # "Bank of America Corp"
+        else:
+            break  # "Smith of Apple Inc"
+    while first < last and (norm(words[first]) in NOT_NAMES or words[first] in {"of", "the", "for"}):
+        first += 1
+    name_words = words[first:last + 1]
+    if len(name_words) < 2 or name_words[-1] in {"of", "the", "for"}:
+        return ""
+    return " ".join(name_words)
+
+
 def norm(word: str) -> str:
     word = POSSESSIVE.sub("", word.strip(" ,.;:“”\"'’‘()"))
     w = word.lower()
@@ -119,6 +170,54 @@ class ArticleIndex:
                         self._role(full, title, m.start())
 
         self._genders()
+        self.organisations = self._find_organisations(skip)
+
+    def _find_organisations(self, skip) -> list[tuple[int, int, str]]:
+        """Organisation names in text order: a capitalised run with an organisation's head word
+        ("Acme Corp", "the Ministry of Defence", "Harbour Authority") or an acronym ("FBI")."""
+        found = []
+        for match in ORGANISATION_RUN.finditer(self.text):
+            if any(a <= match.start() < b for a, b in skip):
+                continue
+            segment: list[str] = []
+            for word in match.group(0).split() + ["and"]:
+                if word not in {"and", "&"}:
+                    segment.append(word)
+                    continue
+                name = _organisation_name(segment)
+                if name:
+                    start = self.text.find(name, match.start())
+                    found.append((start, start + len(name), name))
+                segment = []
+        for match in ACRONYM.finditer(self.text):
+            if match.group(0) in NOT_ACRONYMS or any(a <= match.start() < b for a, b in skip):
+                continue
+            if any(start <= match.start() < end for start, end, _ in found):
+                continue
+            found.append((match.start(), match.end(), match.group(0)))
+        found.sort()
+        return found
+
+    def organisation_before(self, pos: int, *, head: str = "", window: int = 600) -> str:
+        """The organisation named last before ``pos`` (within ``window`` characters), or one
+        whose name holds ``head`` ("the ministry" → "Ministry of Defence"), else ""."""
+        for start, end, name in reversed(self.organisations):
+            if end > pos:
+                continue
+            if pos - end > window:
+                break
+            if not head or head in {norm(word).removesuffix("s") for word in name.split()}:
+                return name
+        return ""
+
+    def organisation_at(self, pos: int) -> str:
+        """The organisation whose name covers offset ``pos``, if the index found one there."""
+        for org_start, org_end, name in self.organisations:
+            if org_start > pos:
+                break
+            if pos < org_end:
+                return name
+        return ""
 
     def _genders(self) -> None:
         """Which pronoun each person takes, from the article itself: a courtesy title, or the

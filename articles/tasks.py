@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 
 from articles import services
 from articles.models import Feed
+from factdesk.queueing import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ def fetch_url(url: str, outlet: str = "", user_id: int | None = None):
 
 @shared_task(name="articles.poll_feed", acks_late=True)
 def poll_feed(feed_id: int):
+    """Poll one registered feed and import its new entries; return how many inputs were handled."""
     feed = Feed.objects.filter(pk=feed_id, active=True).select_related("outlet").first()
     if feed is None:
         return 0
@@ -31,8 +33,6 @@ def poll_feed(feed_id: int):
 
 @shared_task(name="articles.poll_due_feeds")
 def poll_due_feeds():
-    """Run by Celery beat: queue a poll of every active feed."""
+    """Run by Celery beat: queue a poll of every active feed; return how many were queued."""
     ids = list(Feed.objects.active().values_list("pk", flat=True))
-    for feed_id in ids:
-        poll_feed.delay(feed_id)
-    return len(ids)
+    return sum(enqueue(poll_feed, feed_id) for feed_id in ids)

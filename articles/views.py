@@ -62,16 +62,10 @@ def _limits() -> dict:
 
 def _queue_fetch(url: str, outlet: str, user_id: int) -> bool:
     """Queue the fetch for the worker; False (logged) when the broker cannot be reached."""
-    from kombu.exceptions import OperationalError
-
     from articles.tasks import fetch_url
+    from factdesk.queueing import enqueue
 
-    try:
-        fetch_url.delay(url, outlet, user_id)
-    except (OperationalError, OSError):
-        logger.exception("could not queue the fetch of %s", url)
-        return False
-    return True
+    return enqueue(fetch_url, url, outlet, user_id)
 
 
 def queue_fetch_after_commit(url: str, outlet: str, user_id: int) -> dict:

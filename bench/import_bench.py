@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from bench._setup import django_on
 django_on({url!r}, {data!r})
-from django.conf import settings
-settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []
+from articles import hooks
+hooks.stop_listening()
 from articles.models import Article, Outlet
 from claims.models import Claim
 Claim.objects.all().delete(); Article.objects.all().delete(); Outlet.objects.all().delete()

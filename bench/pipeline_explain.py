@@ -52,16 +52,15 @@ def main(argv=None):
         django_on(a.postgres_url, data_dir)
         import time
 
-        from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.db import connection, transaction
         from django.test import Client
 
+        from articles import hooks
         from bench.pipeline_bench import import_all, synthesise
         from claims import services
         from claims.tasks import extract_and_store, reconcile_extraction
-
-        settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []
+        hooks.stop_listening()
         with connection.cursor() as c:
             for table in ("articles_article", "claims_candidate", "claims_claim", "claims_claimshingle", "claims_citation",
                           "claims_speaker", "claims_speakeralias", "claims_match", "claims_reviewevent"):

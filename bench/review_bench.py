@@ -208,16 +208,15 @@ def main():
 
     ensure_postgres_database(REVIEW_URL)
     django_on(REVIEW_URL, os.environ.get("FACTDESK_DATA_DIR") or tempfile.mkdtemp(prefix="review-bench-"))
-    from django.conf import settings
     from django.contrib.auth.models import Group, User
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
+    from articles import hooks
     from articles.models import Article, Outlet
     from claims.models import Claim, Speaker
-
-    settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []
+    hooks.stop_listening()
     if args.rebuild:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE claims_reviewevent, claims_match, claims_citation, claims_candidate, claims_claimshingle, "

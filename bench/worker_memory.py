@@ -53,11 +53,11 @@ def main(argv=None):
         django_on(None, data_dir)
         from django.conf import settings
 
+        from articles import hooks
         from claims.extraction import extract_many
         from claims.extraction.model import get_nlp
         from claims.matching import embed
-
-        settings.FACTDESK_ARTICLE_CHANGED_HOOKS = []  # no broker: the loop below is the worker
+        hooks.stop_listening()  # no broker: the loop below is the worker
         batch = settings.FACTDESK_EXTRACTION_BATCH_SIZE
         threshold = settings.FACTDESK_CHECKWORTHY_THRESHOLD
         articles = synthesise(corpus, a.n)

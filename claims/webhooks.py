@@ -11,8 +11,12 @@ the payload signed with the webhook's secret:
 
 A failure (network error, refused URL, any non-2xx answer, including redirects, which are
 never followed) is logged on the row and retried with exponential backoff up to
-``FACTDESK_WEBHOOK_MAX_ATTEMPTS``; ``claims.deliver_due_webhooks`` re-queues deliveries whose
-message was lost (broker down when the decision committed, worker killed).
+``FACTDESK_WEBHOOK_MAX_ATTEMPTS``. A short wait is a countdown on the next message; a longer one
+is left to ``claims.deliver_due_webhooks`` (Celery beat, every minute), which queues deliveries
+that are due, including those whose message was lost (broker down when the decision committed,
+worker killed). Redis hands a message held past its visibility timeout to a second worker, and a
+countdown message is held from the start, so a countdown never comes near that timeout.
+The tasks are in ``claims.tasks``; their bodies are ``deliver`` and ``queue_due_deliveries``.
 
 URL checks are the importer's: ``articles.fetching.check_url`` refuses private, loopback and
 link-local addresses unless ``FACTDESK_FETCH_ALLOW_PRIVATE``; on top of that only HTTPS is
@@ -28,7 +32,6 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -143,11 +146,17 @@ def create_deliveries(event: str, claim_id: int, *, occurred_at=None, details: d
     return ids
 
 
-def _enqueue(delivery_id: int, countdown: float | None = None) -> None:
-    try:
-        deliver_webhook.apply_async((delivery_id,), countdown=countdown)
-    except Exception as exc:  # broker down: the row stays due and deliver_due_webhooks sends it later
-        logger.warning("could not queue webhook delivery %s (%s); it stays pending", delivery_id, exc)
+def longest_countdown() -> float:
+    """The longest retry wait sent as a countdown: half the broker's visibility timeout (see above)."""
+    return settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600) / 2
+
+
+def _enqueue(delivery_id: int, countdown: float | None = None) -> bool:
+    """Queue one delivery; if the broker is down the row stays due and deliver_due_webhooks sends it."""
+    from claims.tasks import deliver_webhook
+    from factdesk.queueing import enqueue
+
+    return enqueue(deliver_webhook, delivery_id, countdown=countdown)
 
 
 # --------------------------------------------------------------------------- delivering
@@ -215,22 +224,22 @@ def attempt_delivery(delivery_id: int) -> WebhookDelivery | None:
     return delivery
 
 
-@shared_task(name="claims.deliver_webhook", acks_late=True)
-def deliver_webhook(delivery_id: int):
-    """POST one webhook delivery; on failure schedule the next attempt after the backoff."""
+def deliver(delivery_id: int) -> str | None:
+    """The body of ``claims.deliver_webhook``: POST once; on failure queue the retry if its wait is short."""
     delivery = attempt_delivery(delivery_id)
     if delivery is None:
         return None
     if delivery.status == DeliveryStatus.RETRYING:
-        _enqueue(delivery.pk, countdown=max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds()))
+        wait = max(0.0, (delivery.next_attempt_at - timezone.now()).total_seconds())
+        if wait <= longest_countdown():  # a longer wait is left to queue_due_deliveries
+            _enqueue(delivery.pk, countdown=wait)
     return delivery.status
 
 
-@shared_task(name="claims.deliver_due_webhooks", acks_late=True)
-def deliver_due_webhooks():
-    """Run by Celery beat: queue deliveries that are due but whose message was lost."""
-    # The grace period leaves alone retries whose own delayed message is about to run.
-    cutoff = timezone.now() - timedelta(minutes=5)
+def queue_due_deliveries() -> int:
+    """The body of ``claims.deliver_due_webhooks``: queue deliveries that are due and have no message waiting."""
+    # Leaves alone deliveries whose own (countdown or first) message should still be running.
+    cutoff = timezone.now() - timedelta(seconds=longest_countdown())
     ids = list(WebhookDelivery.objects.due(cutoff).values_list("pk", flat=True)[:1000])
     for delivery_id in ids:
         _enqueue(delivery_id)

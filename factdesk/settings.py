@@ -178,15 +178,16 @@ FACTDESK_FETCH_MAX_BYTES = env_int("FACTDESK_FETCH_MAX_BYTES", 5_000_000, minimu
 # for a loopback server; an intranet deployment may need it).
 FACTDESK_FETCH_ALLOW_PRIVATE = env_bool("FACTDESK_FETCH_ALLOW_PRIVATE", False)
 FACTDESK_FEED_POLL_SECONDS = env_int("FACTDESK_FEED_POLL_SECONDS", 900, minimum=10)
-# Called with the ids of articles whose text was created or changed, once the import commits.
-# This is how importing leads to extraction without the articles app knowing about claims.
-FACTDESK_ARTICLE_CHANGED_HOOKS = env_list(
-    "FACTDESK_ARTICLE_CHANGED_HOOKS", ["claims.tasks.queue_extraction_for_articles"]
-)
 
 # Extraction and matching.
 FACTDESK_CHECKWORTHY_THRESHOLD = env_float("FACTDESK_CHECKWORTHY_THRESHOLD", 0.6, minimum=0, maximum=1)
 FACTDESK_EXTRACTION_BATCH_SIZE = env_int("FACTDESK_EXTRACTION_BATCH_SIZE", 16, minimum=1)
+# Work per task stays far inside the Celery time limits below: a batch holds at most this many
+# characters, and a longer article is refused with the reason (README: Reliability).
+FACTDESK_EXTRACTION_BATCH_CHARS = env_int("FACTDESK_EXTRACTION_BATCH_CHARS", 200_000, minimum=1000)
+FACTDESK_EXTRACTION_MAX_CHARS = env_int("FACTDESK_EXTRACTION_MAX_CHARS", 200_000, minimum=1000)
+# An article whose runs were cut short this many times in a row (worker killed) is marked failed.
+FACTDESK_EXTRACTION_MAX_ATTEMPTS = env_int("FACTDESK_EXTRACTION_MAX_ATTEMPTS", 3, minimum=1)
 FACTDESK_MATCH_WINDOW_DAYS = env_int("FACTDESK_MATCH_WINDOW_DAYS", 30, minimum=0)
 FACTDESK_REANCHOR_MIN_SCORE = env_float("FACTDESK_REANCHOR_MIN_SCORE", 90.0, minimum=0, maximum=100)
 # Matching cut-offs. Their defaults live beside the scoring code (claims.matching.Thresholds,
@@ -221,8 +222,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
+# Time limits are the worker's own (factdesk.celery.WorkerLimitedTask): at the soft limit a task
+# is asked to stop (extraction hands its articles back), at the hard limit it is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=5)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=10)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be shorter than CELERY_TASK_TIME_LIMIT")
+# Redis and SQS give a message that a worker took and never acknowledged (the worker was killed)
+# to another worker after the visibility timeout: that is how long recovery takes. It must outlast
+# the longest run, the hard limit, or a task still running would be started a second time.
+_visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 30, minimum=11)
+if _visibility_timeout <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT")
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # Unacknowledged messages are looked for every 10 s (kombu's default: every 100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout, "unacked_restore_interval": 10, "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -230,22 +246,21 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=10)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540, minimum=5)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "articles.fetch_*": {"queue": "fetch"},
-    "articles.poll_*": {"queue": "fetch"},
-    "claims.extract_*": {"queue": "extract"},
-    "claims.match_*": {"queue": "match"},
-    "claims.propose_*": {"queue": "match"},
+    "articles.fetch_url": {"queue": "fetch"},
+    "articles.poll_feed": {"queue": "fetch"},
+    "articles.poll_due_feeds": {"queue": "fetch"},
+    "claims.extract_articles": {"queue": "extract"},
+    "claims.propose_matches": {"queue": "match"},
 }
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_500_000, minimum=100_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.poll_due_feeds", "schedule": float(FACTDESK_FEED_POLL_SECONDS)},
-    "reconcile-extraction": {"task": "claims.reconcile_extraction", "schedule": 300.0},
-    "deliver-due-webhooks": {"task": "claims.deliver_due_webhooks", "schedule": 300.0},
+    # Work whose message is missing; also queued when a worker starts (claims.tasks.prepare_worker).
+    "reconcile-extraction": {"task": "claims.reconcile_extraction", "schedule": 60.0},
+    "deliver-due-webhooks": {"task": "claims.deliver_due_webhooks", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -146,13 +145,11 @@ class ArticleViewSet(ConditionalRetrieveMixin, mixins.CreateModelMixin, viewsets
 
     def _queue_fetch(self, request, data):
         from articles.tasks import fetch_url
+        from factdesk.queueing import enqueue_on_commit
 
         url, outlet, user_id = data["source_url"], data.get("outlet", ""), request.user.pk
-        try:
-            # Queued after the surrounding transaction (if any) commits, as every task is.
-            transaction.on_commit(lambda: fetch_url.delay(url, outlet, user_id))
-        except Exception as exc:  # broker unreachable: say so instead of failing with a 500
-            logger.warning("could not queue fetch of %s: %s", url, exc)
+        # Queued after the surrounding transaction (if any) commits, as every task is.
+        if enqueue_on_commit(fetch_url, url, outlet, user_id).failed:  # broker unreachable: say so, not a 500
             return Response(
                 {"detail": "The import queue is unavailable; try again shortly."}, status=status.HTTP_503_SERVICE_UNAVAILABLE
             )

@@ -13,6 +13,8 @@ from tqdm import tqdm
 
 from articles import services
 from articles.models import SourceFormat
+from articles.tasks import fetch_url
+from factdesk.queueing import enqueue
 
 FORMATS = [c for c, _ in SourceFormat.choices if c != "url"]
 SUFFIXES = {".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom"}
@@ -49,11 +51,11 @@ class Command(BaseCommand):
         for url in urls:
             if now:
                 outcomes.extend(services.fetch_and_import(url, outlet=outlet, user=importer))
-            else:
-                from articles.tasks import fetch_url
-
-                fetch_url.delay(url, outlet, importer.pk if importer else None)
+            elif enqueue(fetch_url, url, outlet, importer.pk if importer else None):
                 queued += 1
+            else:
+                reason = "the task queue is unreachable, so it was not queued; try again later, or fetch it here with --now"
+                outcomes.append(services.ImportOutcome(url, services.FAILED, reason=reason))
         self._report(outcomes, queued)
         if any(o.failed for o in outcomes):
             raise CommandError(f"{sum(o.failed for o in outcomes)} input(s) failed; see above.")

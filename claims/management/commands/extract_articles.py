@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from articles.models import Article
 from claims import services, tasks
-from claims.services import extraction_is_current
+from claims.services import extraction_is_current, processing
 
 
 class Command(BaseCommand):
@@ -43,13 +43,15 @@ class Command(BaseCommand):
 
             current = {a.pk for a in Article.objects.filter(pk__in=ids).only("pk", "content_hash") if extraction_is_current(a, EXTRACTOR_VERSION)}
             ids = [i for i in ids if i not in current]
-        size = 16
-        batches = [ids[i:i + size] for i in range(0, len(ids), size)]
+        batches = processing.extraction_batches(ids)
         for batch in tqdm(batches, desc="Extracting" if now else "Queueing", unit="batch", disable=verbosity < 1 or not batches):
             if now:
                 services.mark_extraction_queued(batch)
-                new_ids = tasks.extract_and_store(batch, force=force)
+                new_ids = processing.extract_and_store(batch, force=force)
                 services.propose_matches(candidate_ids=new_ids)
-            else:
-                tasks.queue_extraction_for_articles(batch, force=force)
+            elif not tasks.queue_extraction_for_articles(batch, force=force):
+                raise CommandError(
+                    "The task queue is unreachable. The articles are marked queued and are picked up when it is back "
+                    "(or run this again with --now)."
+                )
         self.stdout.write(f"{len(ids)} article(s) {'extracted' if now else 'queued for extraction'}.")

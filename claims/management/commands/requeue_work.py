@@ -9,7 +9,10 @@ class Command(BaseCommand):
     help = "Re-queue stuck or missing extraction and matching work."
 
     def add_arguments(self, parser):
-        parser.add_argument("--stale-minutes", type=int, default=15, help="Work queued or running longer than this is stuck.")
+        parser.add_argument(
+            "--stale-minutes", type=float, default=None,
+            help="Work queued or running longer than this is stuck (default: the worker's hard time limit and 30 s).",
+        )
 
     def handle(self, *args, stale_minutes, **options):
         count = reconcile_extraction.run(stale_minutes=stale_minutes)

@@ -421,6 +421,17 @@ def test_every_way_in_reads_the_same_bytes_the_same_way(text, encoding, uncertai
 
 
 @pytest.mark.django_db
+def test_the_admin_upload_page_shows_the_warning(client, desk_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text, encoding, _ = AMBIGUOUS[0]
+    client.force_login(desk_admin)
+    page = client.post("/admin/articles/article/upload/", {"files": [SimpleUploadedFile("story.txt", text.encode(encoding))]})
+    assert page.status_code == 200 and "1 created" in page.content.decode()
+    assert "import-warning" in page.content.decode() and "not declared and is uncertain" in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_clean_reimport_clears_the_warning(tmp_path):
     text, encoding, _ = AMBIGUOUS[0]
     path = tmp_path / "story.txt"

@@ -5,13 +5,16 @@ and matching run, and the editor sees Hegseth's quotes highlighted in both artic
 one, accepts (or finds already accepted) the cross-outlet match, reads both citations with the
 diff on the claim page, merges and undoes, cites a selected passage, and works the queue from
 the keyboard. A viewer then sees no action buttons and is refused a POST. Screenshots of each
-screen go to docs/screenshots/ for the README.
+screen go to var/screenshots/; `FACTDESK_UPDATE_SCREENSHOTS=1` copies them to docs/screenshots/
+for the README.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -21,13 +24,17 @@ from articles.models import Article
 from claims import services
 from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimStatus, Match, MatchState, ReviewEvent
 from claims.tasks import extract_and_store
+from factdesk.env import env_bool
 
 pytestmark = [pytest.mark.browser, pytest.mark.needs_shared, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# Every run shoots into the ignored var/screenshots/; the README's copies in docs/screenshots/
+# are refreshed only on request (FACTDESK_UPDATE_SCREENSHOTS=1) and only by a passing run.
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 PASSWORD = "desk-pass-123"
 QUOTE = "There is no betrayal"
 
@@ -74,6 +81,11 @@ def sign_in(page, base, user, *, screenshot=None):
     page.wait_for_url(f"{base}/")
 
 
+def screenshot_files(folder):
+    """Each PNG in the folder with its modification time and size: any rewrite shows."""
+    return {path.name: (path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(folder.glob("*.png"))}
+
+
 def shoot(page, name, full_page=False):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
@@ -97,6 +109,8 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     base = live_server.url
     errors: list[str] = []
     page = new_page(chromium, errors)
+    tracked_screenshots = screenshot_files(DOCS_SCREENSHOTS)
+    started_ns = time.time_ns()
 
     # Sign in as an editor, then import both samples through the Import screen.
     sign_in(page, base, editor, screenshot="login")
@@ -268,3 +282,11 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     assert status == 403
     assert Candidate.objects.get(pk=candidate_b.pk).status != CandidateStatus.REJECTED
     viewer_page.context.close()
+
+    # The README's screenshots in docs/ change only when asked for; a test run leaves the checkout clean.
+    assert screenshot_files(DOCS_SCREENSHOTS) == tracked_screenshots
+    fresh = {name for name, (modified_ns, _) in screenshot_files(SCREENSHOTS).items() if modified_ns >= started_ns}
+    assert fresh >= set(tracked_screenshots), "every screenshot the README shows is taken again"
+    if env_bool("FACTDESK_UPDATE_SCREENSHOTS"):
+        for name in sorted(fresh):
+            shutil.copyfile(SCREENSHOTS / name, DOCS_SCREENSHOTS / name)

@@ -178,8 +178,8 @@ _WESTERN_ALPHABETS = [
 ]
 _NEUTRAL_LETTERS = set("ªºµ")  # ordinal indicators and the micro sign belong to no alphabet
 # A Latin-1 symbol between two letters ("rz¹d", "by³a") is a letter of another code page; the
-# middle dot (Catalan "l·l") and the soft hyphen are the symbols that do sit inside words.
-_SYMBOL_INSIDE_WORD = re.compile(r"[^\W\d_][\u00a1-\u00a9\u00ab\u00ac\u00ae-\u00b4\u00b6\u00b8\u00b9\u00bb-\u00bf\u00d7\u00f7][^\W\d_]")
+# middle dot (Catalan "l·l"), the soft hyphen and guillemets are the ones that may touch letters.
+_SYMBOL_INSIDE_WORD = re.compile(r"[^\W\d_][\u00a1-\u00a9\u00ac\u00ae-\u00b4\u00b6\u00b8\u00b9\u00bc-\u00bf\u00d7\u00f7][^\W\d_]")
 # How much less garbled (charset-normalizer's "chaos") another reading must be to beat Windows-1252
 # outright; closer than this, the two readings are both plausible and the choice is a doubt.
 _CLEARLY_LESS_GARBLED = 0.1

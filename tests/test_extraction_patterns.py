@@ -166,3 +166,82 @@ def test_a_contraction_before_a_quoted_word_stays_whole(text, content):
 def test_unquoted_content_before_an_inverted_cue_is_reported_speech(text, content, speaker):
     statement = only(text)
     assert (statement.kind, text[statement.start:statement.end], statement.speaker) == ("indirect", content, speaker)
+
+
+# ----------------------------------------------------------------------------- infinitive and noun-phrase reports
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The mayor urged residents to leave before the storm.", "residents to leave before the storm"),
+        ("The governor announced plans to cut taxes for small firms.", "plans to cut taxes for small firms"),
+        ("The minister warned of a recession next year.", "a recession next year"),
+        ("Ruth Adler promised to lower taxes for families.", "to lower taxes for families"),
+        ("The senator threatened to block the nomination.", "to block the nomination"),
+        ("The union called on the government to raise wages.", "the government to raise wages"),
+    ],
+)
+def test_an_infinitive_or_noun_phrase_report_is_the_statement(text, content):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, "asserted")
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The company declined to comment.", "to comment"),
+        ("A spokesman for the ministry declined to comment on the report.", "to comment on the report"),
+        ("Omar Haddad refused to say whether he would run again.", "to say whether he would run again"),
+        ("The White House did not respond to a request for comment.", "to a request for comment"),
+    ],
+)
+def test_declining_to_comment_is_an_attribution_marked_as_declined(text, content):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, "declined")
+
+
+def test_declining_what_is_no_speech_is_no_attribution():
+    assert found("The company declined to build the plant in Ohio.") == []
+
+
+# ----------------------------------------------------------------------------- polarity and beliefs
+
+
+@pytest.mark.parametrize(
+    "text, content, stance",
+    [
+        ("Hegseth rejected suggestions that Washington had sold out Kyiv.", "suggestions that Washington had sold out Kyiv", "denied"),
+        ("The minister denied that the army had crossed the border.", "the army had crossed the border", "denied"),
+        ("Ruth Adler disputed claims that the hospital was closing.", "claims that the hospital was closing", "denied"),
+        ("He won't say whether he will run.", "whether he will run", "unasserted"),
+        ("She did not claim that the vote was rigged.", "the vote was rigged", "unasserted"),
+        ("Omar Haddad never said the plant would close.", "the plant would close", "unasserted"),
+        ("If the court rules that the law is void, the city will appeal.", "the law is void", "unasserted"),
+        ("He said the plan had failed.", "the plan had failed", "asserted"),
+    ],
+)
+def test_a_denied_negated_or_supposed_statement_is_never_marked_as_asserted(text, content, stance):
+    statement = [x for x in attributed(text) if text[x.start:x.end] == content][0]
+    assert statement.stance == stance
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He hoped that the talks would succeed.", "the talks would succeed"),
+        ("Officials feared the bridge would collapse.", "the bridge would collapse"),
+        ("Ruth Adler believes the reform will cut waiting lists.", "the reform will cut waiting lists"),
+        ("Many voters thought the debate was rigged.", "the debate was rigged"),
+    ],
+)
+def test_a_thought_hope_or_fear_is_marked_as_a_belief_not_speech(text, content):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, "belief")
+
+
+def test_a_belief_inside_a_reported_statement_stays_part_of_it():
+    text = "Boris Kahn said Europe must be at the table, particularly if Washington expects its allies to keep the peace."
+    assert found(text) == [
+        ("Europe must be at the table, particularly if Washington expects its allies to keep the peace", "Boris Kahn")
+    ]

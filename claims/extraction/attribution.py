@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .candidates import Attribution, SpeakerRef, StatementKind, confidence_for
+from .candidates import Attribution, SpeakerRef, Stance, StatementKind, confidence_for
 from .content import cue_content
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
-from .lexicon import PHRASAL, STRONG, WEAK
+from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, PHRASAL, STRONG, WEAK
 from .resolution import SpeakerResolver
+from .stance import cue_stance, declined_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
 from .text import Quote, Unit
 
@@ -85,9 +86,18 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
                 continue
             used_quotes.add(quote.start)
             speaker_of_quote[quote.start] = speaker
-            found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.95), token.i, None))
+            found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.95, stance=cue_stance(token, lemma)), token.i, None))
             continue
         if speaker is None:
+            continue
+        refused = declined_content(token, lemma)
+        if refused is not None or lemma in DECLINE:
+            # "declined to comment": no claim, but an attribution editors want to see
+            attribution = _content_attribution(text, unit, doc, refused, speaker=speaker, cue=cue, lemma=lemma, standalone=[],
+                                               used_quotes=used_quotes) if refused is not None else None
+            if attribution is not None:
+                attribution.stance = Stance.DECLINED
+                found.append(CueFinding(attribution, token.i, refused))
             continue
         # 2. a content clause or object
         span = cue_content(doc, unit, token, lemma, particle, subject)
@@ -95,7 +105,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             led = _colon_led(layout, unit, token, used_quotes)
             if led is not None:
                 used_quotes.add(led.start)
-                found.append(CueFinding(_direct(led, speaker=speaker, cue=cue, base=0.9), token.i, None))
+                found.append(CueFinding(_direct(led, speaker=speaker, cue=cue, base=0.9, stance=cue_stance(token, lemma)), token.i, None))
             continue
         if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children):
             continue  # a thing as subject reports only a clause ("the study found that ...")
@@ -104,6 +114,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         if attribution is not None:
             if attribution.kind == StatementKind.DIRECT:
                 speaker_of_quote[attribution.start] = speaker
+            attribution.stance = cue_stance(token, lemma)
             found.append(CueFinding(attribution, token.i, span))
     for quote, colon in _colon_quotes(layout, unit, standalone, used_quotes):
         # 'Trump went even further: “…”', 'She addressed the supporters again: “…”': a colon
@@ -124,9 +135,9 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
     return _nest(text, unit, doc, found, standalone)
 
 
-def _direct(quote: Quote, *, speaker: SpeakerRef, cue: Cue, base: float) -> Attribution:
+def _direct(quote: Quote, *, speaker: SpeakerRef, cue: Cue, base: float, stance: Stance = Stance.ASSERTED) -> Attribution:
     return Attribution(kind=StatementKind.DIRECT, start=quote.start, end=quote.end, speaker=speaker, verb=cue.verb,
-                       verb_start=cue.start, verb_end=cue.end, confidence=confidence_for(speaker, base))
+                       verb_start=cue.start, verb_end=cue.end, confidence=confidence_for(speaker, base), stance=stance)
 
 
 def _speaker_between(doc, unit: Unit, resolver: SpeakerResolver, *, quote: Quote, cue_token, cue: Cue) -> SpeakerRef | None:
@@ -206,6 +217,9 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
             if inner_no == outer_no or not (content_start <= inner.cue_index <= content_end):
                 continue
             cue = doc[inner.cue_index]
+            if is_supposed(cue) or FORM_TO_LEMMA.get(cue.lower_) in COGNITION:
+                drop.add(inner_no)  # "…, particularly if Trump expects X": part of the statement
+                continue
             commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
             tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
             # "said he would order a review and warned against hackers": a second report joined by "and"

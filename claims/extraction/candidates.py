@@ -25,6 +25,21 @@ class SourceKind(StrEnum):
     THING = ""
 
 
+class Stance(StrEnum):
+    """How the speaker stands to the content: whether it is what they asserted.
+
+    ``DENIED``: they rejected, denied or disputed it ("rejected suggestions that X"); ``DECLINED``:
+    they would not say ("declined to comment", "did not respond to requests for comment");
+    ``UNASSERTED``: speech reported as not made or only supposed ("did not claim that X", "won't
+    say whether X"); ``BELIEF``: a thought, hope or fear, not speech ("feared that X")."""
+
+    ASSERTED = "asserted"
+    DENIED = "denied"
+    DECLINED = "declined"
+    UNASSERTED = "unasserted"
+    BELIEF = "belief"
+
+
 @dataclass(frozen=True)
 class Extracted:
     """One candidate. Offsets are ``str`` indices into the article text (``text[start:end]`` is
@@ -34,7 +49,8 @@ class Extracted:
     and its offsets are the words near the cue ("he", "the US Defence Secretary");
     ``speaker_aliases``/``speaker_roles`` are the other names and the titles the article gives
     that speaker. ``verb`` is the cue as written (None offsets when a quote has no cue).
-    ``floating``: a quoted paragraph attributed to the speaker of the one before it."""
+    ``floating``: a quoted paragraph attributed to the speaker of the one before it.
+    ``stance``: whether the speaker asserted the content (a ``Stance`` value)."""
 
     kind: str
     start: int
@@ -53,6 +69,7 @@ class Extracted:
     confidence: float = 0.5
     checkworthiness: float = 0.0
     floating: bool = False
+    stance: str = Stance.ASSERTED.value
 
 
 @dataclass(kw_only=True)
@@ -84,6 +101,7 @@ class Attribution:
     verb_end: int | None = None
     confidence: float
     floating: bool = False
+    stance: Stance = Stance.ASSERTED
 
 
 def confidence_for(speaker: SpeakerRef, base: float) -> float:

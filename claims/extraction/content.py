@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import FORM_TO_LEMMA, OBJECT, SAY, WEAK
+from .lexicon import DENIAL, FORM_TO_LEMMA, OBJECT, SAY, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -12,6 +12,9 @@ OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "ccom
 # Prepositions that set the scene of a statement (when, where, at what event) rather than say what
 # it was about.
 SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
+
+# Verbs whose infinitive is what was promised, demanded or proposed ("promised to lower taxes").
+COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guarantee"}
 
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
@@ -66,8 +69,9 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
             if child.dep_ == "xcomp" and child.i > cue.i and child.right_edge.i - child.left_edge.i >= 3:
                 if any(inner.dep_ in {"ccomp", "nsubj"} for inner in child.subtree if inner is not child):
                     return clause_span(doc, child, cue.i + 1)
-    if lemma in SAY:
-        # "claimed in an interview that he ...": a that-clause the parser hung elsewhere
+    if lemma in SAY and lemma not in DENIAL:
+        # "claimed in an interview that he ...": a that-clause the parser hung elsewhere (what a
+        # denial rejects is its object: "disputed claims that …")
         for token in doc[cue.i + 1:min(len(doc), cue.i + 14)]:
             verb = token.tag_.startswith("VB") and token.dep_ not in {"amod", "compound"}  # "an e-mailed statement"
             if verb or token.text in {",", ";", ":"} or in_quote(unit, token_start(unit, token)):
@@ -104,7 +108,7 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
     # object content for verbs that report their object
     if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)):
         return _object_content(doc, unit, cue, lemma, particle, subject)
-    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"}:
+    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"} | COMMISSIVE:
         for child in cue.children:
             if child.dep_ in {"xcomp"} and child.i > cue.i:
                 # "told his advisers to figure out …": who was asked is part of the request

@@ -2,7 +2,7 @@
 units a lexicon prefilter sends to spaCy (a reporting cue or a quote mark outside quotes)."""
 from __future__ import annotations
 
-from .lexicon import ACCORDING, CUE_WORD_RE, INVERTED_CUE_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE
+from .lexicon import ACCORDING, CUE_WORD_RE, DECLINED_RE, INVERTED_CUE_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_heading, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
@@ -31,6 +31,7 @@ class ArticleLayout:
                 or outside.rstrip().endswith(":")
                 or (WEAK_CUE_WORD_RE.search(outside) and REPORTED_CONTENT.search(chunk))
                 or INVERTED_CUE_RE.search(outside)
+                or DECLINED_RE.search(outside)
             ):
                 self.to_parse.append(unit_number)
         self.docs: dict[int, object] = {}

@@ -56,7 +56,7 @@ WEAK = {
     "post", "call", "ask", "agree", "promise", "demand", "propose", "predict", "fear", "estimate", "tell", "add", "remind", "inform", "think", "believe", "hope", "fear",
     "worry", "reason", "assess", "challenge", "knock", "lash", "rip", "trash", "bash", "pan",
     "pointed", "recall", "mention", "note", "join", "imply", "threaten", "guarantee", "project",
-    "attack", "encourage", "reference", "rule", "refer",
+    "attack", "encourage", "reference", "rule", "refer", "decline", "refuse",
     "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
@@ -68,7 +68,24 @@ STRONG = {
     "note", "add", "warn", "claim", "according to",
 }
 
-CUE_LEMMAS = SAY | OBJECT
+# How the speaker stands to what a cue reports (candidates.Stance).
+DENIAL = {"deny", "reject", "refute", "dismiss", "dispute", "contradict", "rebut", "disavow", "repudiate", "debunk"}
+COGNITION = {"believe", "think", "fear", "worry", "hope", "expect", "feel", "doubt", "suspect", "assume", "imagine", "reckon"}
+# "declined to comment", "refused to say whether …": an attribution of silence, when what was
+# declined is a speech act.
+DECLINE = {"decline", "refuse"}
+SPEECH_ACTS = {
+    "comment", "say", "discuss", "elaborate", "answer", "confirm", "deny", "speculate", "respond", "specify",
+    "disclose", "identify", "name", "reveal", "address", "explain", "detail", "talk", "apologize", "apologise", "rule",
+}
+# Replies that, negated and about a comment, are a refusal ("did not respond to requests for comment").
+REPLY = {"respond", "reply", "return"}
+
+OBJECT |= DENIAL
+SAY |= COGNITION
+WEAK |= COGNITION
+
+CUE_LEMMAS = SAY | OBJECT | DECLINE
 
 # Particles and prepositions that belong to a cue ("pointed out", "called for", "warned against").
 PHRASAL = {
@@ -85,7 +102,7 @@ IRREGULAR = {
     "lay": ["laid", "lays", "laying"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
     "fire": ["fired", "fires", "firing"], "slam": ["slammed", "slams", "slamming"], "pan": ["panned", "pans", "panning"],
     "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred", "refers", "referring"],
-    "pointed": [], "echo": ["echoed", "echoes", "echoing"], "plead": ["pleaded", "pled", "pleads", "pleading"],
+    "feel": ["felt", "feels", "feeling"], "pointed": [], "echo": ["echoed", "echoes", "echoing"], "plead": ["pleaded", "pled", "pleads", "pleading"],
 }
 
 
@@ -118,7 +135,7 @@ ACCORDING = re.compile(r"\b(according to|as reported by|in the words of)\b", re.
 # "public support"): those forms alone do not make a sentence worth parsing.
 NOUNY = {
     "state", "tweet", "support", "point", "back", "call", "post", "question", "attack", "remark",
-    "comment", "claim", "report", "raise", "mention", "find", "speak", "believe", "think", "continue",
+    "comment", "claim", "report", "raise", "mention", "find", "speak", "continue",
     "fear", "hope", "worry", "estimate", "charge", "demand", "promise", "pledge", "vow", "note", "reply",
     "respond", "signal", "hint", "quip", "joke", "boast", "lament", "dispute", "challenge", "credit",
     "thank", "hit", "blast", "slam", "rip", "trash", "bash", "pan", "knock", "project", "detail",
@@ -140,6 +157,7 @@ NEEDS_CONTENT = {
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
     "attack", "reference", "refer", "herald", "chant", "rule",
+    "expect", "feel", "doubt", "suspect", "assume", "imagine", "decline", "refuse",
 }
 
 
@@ -161,6 +179,12 @@ REPORTED_CONTENT = re.compile(r"\bthat\b|[“”\":]|''")
 INVERTED_CUE_RE = re.compile(
     r"[,—–]\s*(?:" + "|".join(sorted((re.escape(f) for f, lemma in FORM_TO_LEMMA.items() if lemma in SAY and _nouny_form(f, lemma)),
                                     key=len, reverse=True)) + r")\s+(?:the\s+|a\s+|an\s+)?[A-Za-z]",
+    re.I,
+)
+
+# "declined to comment", "refused to say whether", "did not respond to requests for comment".
+DECLINED_RE = re.compile(
+    r"\b(?:declin|refus)\w*\s+to\s+(?:" + "|".join(sorted(SPEECH_ACTS)) + r")\b|\b(?:respond|repl|return)\w*\b[^.]{0,60}\bcomment",
     re.I,
 )
 

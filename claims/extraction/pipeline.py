@@ -17,7 +17,7 @@ import bisect
 
 from . import checkworthy
 from .attribution import attributions_in_unit
-from .candidates import Attribution, Extracted, StatementKind
+from .candidates import Attribution, Extracted, Stance, StatementKind
 from .layout import ArticleLayout
 from .model import get_nlp
 from .resolution import SpeakerResolver
@@ -137,4 +137,5 @@ def _to_extracted(attribution: Attribution, text: str) -> Extracted:
         speaker_roles=tuple(role for role in speaker.roles if role), verb=attribution.verb, verb_start=attribution.verb_start,
         verb_end=attribution.verb_end, confidence=attribution.confidence,
         checkworthiness=checkworthy.score_span(text[attribution.start:attribution.end]), floating=attribution.floating,
+        stance=Stance(attribution.stance).value,
     )

@@ -48,7 +48,7 @@ ORGANISATION_HEADS = {
     "police", "administration", "government", "board", "fund", "network", "campaign", "authority",
     "bureau", "center", "centre", "airlines", "airways", "motors", "industries", "holdings", "partners",
     "systems", "technologies", "federation", "alliance", "coalition", "command", "club", "society",
-    "secretariat", "parliament", "assembly", "senate", "congress", "tribunal", "regulator", "exchange",
+    "secretariat", "parliament", "assembly", "senate", "congress", "tribunal", "regulator", "exchange", "house",
 }
 # Lower-case nouns that stand for an organisation already named ("the company said").
 ORGANISATION_NOUNS = {

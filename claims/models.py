@@ -63,9 +63,18 @@ class Speaker(models.Model):
 
 
 class SpeakerAlias(models.Model):
+    """A name a speaker is known by, with the keys it is looked up by.
+
+    ``normalized`` is the name folded (case, accents, punctuation); ``variant`` is, for a person,
+    given name + surname + suffix with middle names, initials and titles left out ("Donald J.
+    Trump" and "Donald Trump" share "donald trump"), for an organisation the name without a
+    leading "the" — so every variant of a name is found through an index, never by a scan.
+    """
+
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=300)
     normalized = models.CharField(max_length=300, db_index=True)
+    variant = models.CharField(max_length=300, blank=True, db_index=True)
 
     class Meta:
         ordering = ["alias"]
@@ -74,6 +83,21 @@ class SpeakerAlias(models.Model):
 
     def __str__(self):
         return self.alias
+
+    @staticmethod
+    def variant_for(alias: str, kind: str) -> str:
+        from claims.extraction.names import organisation_key, variant_key
+
+        if kind == SpeakerKind.PERSON:
+            return variant_key(alias)
+        return organisation_key(alias)
+
+    def save(self, *args, **kwargs):
+        if not self.normalized:
+            self.normalized = normalise_name(self.alias)
+        if not self.variant:
+            self.variant = self.variant_for(self.alias, self.speaker.kind)
+        super().save(*args, **kwargs)
 
 
 class SpeakerRole(models.Model):

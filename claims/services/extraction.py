@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article
 from claims.models import ArticleExtraction, Candidate, CandidateStatus, Claim, ClaimStatus, ExtractionStatus, Speaker, SpeakerKind
 from claims.services._common import _article_date
-from claims.services.speakers import link_speaker
+from claims.services.speakers import article_words, link_speaker
 
 
 def mark_extraction_queued(article_ids: Sequence[int]) -> None:
@@ -68,12 +68,13 @@ def store_extraction(*, article_id: int, content_hash: str, extracted: Sequence,
         ).delete()
         new_rows = []
         speakers: dict[tuple, Speaker | None] = {}  # one lookup per distinct speaker in the article
+        names = article_words(article.text, wanted.values())  # completes "Bob" to the article's Bob Smith
         for key, item in wanted.items():
             if key in keep:
                 continue
             who = (item.speaker, item.speaker_kind, item.speaker_resolved, tuple(item.speaker_aliases), tuple(item.speaker_roles))
             if who not in speakers:
-                speakers[who] = link_speaker(item, seen_on=seen_on)
+                speakers[who] = link_speaker(item, seen_on=seen_on, article=names)
             speaker = speakers[who]
             new_rows.append(
                 Candidate(

@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 # handed to a second worker.
 DATABASE_GLITCHES = (db.OperationalError, db.InterfaceError)
 RETRY_ON_DATABASE_GLITCHES = {"autoretry_for": DATABASE_GLITCHES, "max_retries": 8, "retry_backoff": 2, "retry_backoff_max": 60}
+# Candidates per matching task: a few seconds of work, far inside the time limit even when
+# every candidate writes many matches.
+MATCH_BATCH_SIZE = 250
 
 
 @worker_ready.connect
@@ -84,8 +87,8 @@ def extract_articles(self, article_ids, force: bool = False):
         run = processing.ExtractionRun(run_alone=processing.extraction_overran(article_ids=article_ids))
     if run.run_alone:
         queue_extraction_for_articles(run.run_alone, force=force, alone=True)
-    if run.candidate_ids:
-        enqueue_on_commit(propose_matches, run.candidate_ids)
+    for offset in range(0, len(run.candidate_ids), MATCH_BATCH_SIZE):
+        enqueue_on_commit(propose_matches, run.candidate_ids[offset:offset + MATCH_BATCH_SIZE])
     return len(run.candidate_ids)
 
 
@@ -116,6 +119,7 @@ def reconcile_extraction(stale_minutes: float | None = None):
         stale_after=None if stale_minutes is None else timedelta(minutes=stale_minutes),
         extract_queue_empty=depths["extract"] == 0,
         match_queue_empty=depths["match"] == 0,
+        match_batch_size=MATCH_BATCH_SIZE,
     )
     queue_extraction_for_articles(work.in_batches)
     queue_extraction_for_articles(work.run_alone, alone=True)

@@ -228,3 +228,16 @@ def test_a_webhook_retry_longer_than_the_visibility_timeout_allows_is_sent_by_be
     assert deliver_due_webhooks.run() == 1
     assert queue_length("default") == 1
     purge("default")
+
+
+def test_every_route_and_beat_entry_names_a_task_that_exists():
+    from fnmatch import fnmatch
+
+    from django.conf import settings
+
+    app.loader.import_default_modules()
+    tasks = {name for name in app.tasks if not name.startswith("celery.")}
+    for pattern in settings.CELERY_TASK_ROUTES:
+        assert any(fnmatch(name, pattern) for name in tasks), f"route {pattern!r} matches no task"
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in tasks, f"beat runs {entry['task']!r}, which is no task"

@@ -1,9 +1,14 @@
-"""Django admin for outlets, articles (read-mostly, with their versions), feeds, and an upload page.
+"""Django admin for outlets, articles (read-only, with their versions), feeds, and an upload page.
 
 Article text and everything the import produced are read-only here: text only changes through
 ``articles.services`` (which keeps versions). The upload page and the "poll now" action call
 the same services and tasks as the Import screen and Celery beat. ``ArticleAdmin`` is meant to
 be subclassed (claims/admin.py adds candidate inlines), so keep it importable by that name.
+
+Articles are never deleted here (their citations would go with them), and their metadata is
+read-only in this app: a corrected title, byline or publication time is an audited decision
+that moves "first reported" of claims, so the ``claims`` admin's subclass makes those fields
+editable and saves them through its service (``articles`` does not import ``claims``).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from articles.fetching import FetchRefused, check_url
 from articles.forms import ImportForm
 from articles.models import Article, ArticleVersion, Feed, Outlet
 from articles.views import FileResult, _limits, queue_fetch_after_commit
+from factdesk.admin_policy import KeptRecordAdmin
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +70,9 @@ class ArticleVersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    instead_of_delete = ("articles are kept with every version, so the claims citing them stay valid; import a "
+                         "corrected version instead.")
     change_list_template = "articles/admin_change_list.html"
     list_display = ("display_title", "outlet", "published_at", "language", "source_format", "version", "imported_at")
     list_filter = ("outlet", "source_format", "published_at", "language")
@@ -73,14 +81,20 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [ArticleVersionInline]
     # What the import produced; text never changes here (a change would move every citation).
-    readonly_fields = (
+    import_fields = (
         "outlet", "url", "external_id", "text", "content_hash", "version", "source_format",
         "imported_at", "updated_at", "imported_by",
     )
-    fields = ("title", "byline", "published_at", "language") + readonly_fields
+    # Editable only where the edit is audited (the claims admin's subclass).
+    metadata_fields = ("title", "byline", "published_at", "language")
+    readonly_fields = metadata_fields + import_fields
+    fields = metadata_fields + import_fields
 
     def has_add_permission(self, request):
         return False  # articles come in through the upload page, the Import screen or the command
+
+    def save_model(self, request, obj, form, change):
+        pass  # nothing is editable here (see the module docstring)
 
     def get_urls(self):
         upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_article_upload")

@@ -1,11 +1,14 @@
-"""Django admin for claims: the review models, declarative; actions call claims.services.
+"""Django admin for claims: the review models, declarative; actions and saves call claims.services.
 
 What the pipeline produced (offsets, texts, scores, evidence, hashes) is read-only here; every
 change of state goes through the same service functions as the review screens, and each
-action reports what it did and what was refused. Changelists select their related rows up
-front (``list_select_related`` and annotated counts), so a page costs the same number of
-queries whatever its length. The article admin gets the article's candidates and extraction
-state as inlines by extending the articles app's own ``ArticleAdmin``.
+action reports what it did and what was refused. Saving a form calls a service too (a claim's
+rating, a speaker with its aliases and roles, an article's metadata), so admin edits are
+audited and undoable like any decision; editorial records have no delete (``KeptRecordAdmin``
+says what to do instead). Changelists select their related rows up front
+(``list_select_related`` and annotated counts), so a page costs the same number of queries
+whatever its length. The article admin gets the article's candidates and extraction state as
+inlines, and its metadata edits, by extending the articles app's own ``ArticleAdmin``.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from claims.models import (
     SpeakerAlias,
     SpeakerRole,
 )
+from factdesk.admin_policy import KeptRecordAdmin
 from factdesk.auth import ThrottledAdminAuthenticationForm
 
 SHORT = 90
@@ -90,6 +94,8 @@ def requeue_extraction(modeladmin, request, article_ids):
 
 
 class SpeakerAliasInline(admin.TabularInline):
+    """Saved by ``SpeakerAdmin.save_related`` through ``services.edit_speaker``, never by the formset."""
+
     model = SpeakerAlias
     fields = ["alias", "normalized"]
     readonly_fields = ["normalized"]
@@ -97,15 +103,31 @@ class SpeakerAliasInline(admin.TabularInline):
 
 
 class SpeakerRoleInline(admin.TabularInline):
+    """Saved by ``SpeakerAdmin.save_related`` through ``services.edit_speaker``, never by the formset."""
+
     model = SpeakerRole
     fields = ["role", "first_seen", "last_seen"]
-    readonly_fields = ["role", "first_seen", "last_seen"]
+    readonly_fields = ["first_seen", "last_seen"]
     extra = 0
-    can_delete = False
+
+
+def _inline_edits(formset, field):
+    """(added, removed) values of ``field`` in an inline formset: a changed row is one removed and one added."""
+    added, removed = [], []
+    for form in formset.forms:
+        if not form.has_changed() and form not in formset.deleted_forms:
+            continue
+        existing = form.instance.pk is not None and form in formset.initial_forms
+        if existing:
+            removed.append(form.initial.get(field, ""))
+        if form not in formset.deleted_forms and form.cleaned_data.get(field):
+            added.append(form.cleaned_data[field])
+    return added, removed
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    instead_of_delete = "merge it into the speaker it duplicates with the \"Merge selected speakers\" action instead."
     list_display = ["name", "kind", "claim_count", "merged_into", "created_at"]
     list_filter = ["kind", ("merged_into", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["name", "aliases__alias"]
@@ -118,6 +140,33 @@ class SpeakerAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("claims", distinct=True))
 
+    def has_add_permission(self, request):
+        return False  # speakers come from extraction, or from an editor naming one on a candidate or claim
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its aliases and roles in save_related: one audited decision
+
+    def save_formset(self, request, form, formset, change):
+        # The inlines' rows are written by services.edit_speaker in save_related; the admin's
+        # history message reads these lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        edits = {name: form.cleaned_data[name] for name in ("name", "kind") if name in form.changed_data}
+        for formset in formsets:
+            if formset.model is SpeakerAlias:
+                edits["add_aliases"], edits["remove_aliases"] = _inline_edits(formset, "alias")
+            elif formset.model is SpeakerRole:
+                edits["add_roles"], edits["remove_roles"] = _inline_edits(formset, "role")
+        if not any(edits.values()):
+            return
+        try:
+            services.edit_speaker(speaker_id=form.instance.pk, actor=request.user, **edits)
+        except services.DecisionError as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+
     @admin.display(description="claims", ordering="claim_total")
     def claim_count(self, obj):
         return obj.claim_total
@@ -128,31 +177,46 @@ class SpeakerAdmin(admin.ModelAdmin):
                           lambda source, target: services.merge_speakers(source_id=source, target_id=target, actor=request.user))
 
 
+class EditedOnTheSpeakerPage(KeptRecordAdmin):
+    """Aliases and roles are looked at here and edited on their speaker's page (one audited decision)."""
+
+    instead_of_delete = "remove it on the speaker's page instead, where the change is audited and undoable."
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="to change it")
+    def where_to_edit(self, obj):
+        return f"Aliases and roles are edited on the speaker's page ({obj.speaker}), where each change is audited and undoable."
+
+
 @admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(admin.ModelAdmin):
+class SpeakerAliasAdmin(EditedOnTheSpeakerPage, admin.ModelAdmin):
     list_display = ["alias", "speaker", "normalized"]
     search_fields = ["alias", "normalized", "speaker__name"]
     list_filter = ["speaker__kind"]
     list_select_related = ["speaker"]
-    raw_id_fields = ["speaker"]
-    readonly_fields = ["normalized"]
+    fields = ["alias", "speaker", "normalized", "where_to_edit"]
 
 
 @admin.register(SpeakerRole)
-class SpeakerRoleAdmin(admin.ModelAdmin):
+class SpeakerRoleAdmin(EditedOnTheSpeakerPage, admin.ModelAdmin):
     list_display = ["role", "speaker", "first_seen", "last_seen"]
     search_fields = ["role", "speaker__name"]
     list_filter = ["last_seen", "first_seen"]
     list_select_related = ["speaker"]
-    raw_id_fields = ["speaker"]
-    readonly_fields = ["normalized"]
+    fields = ["role", "speaker", "normalized", "first_seen", "last_seen", "where_to_edit"]
 
 
 # --------------------------------------------------------------------------- extraction
 
 
 @admin.register(ArticleExtraction)
-class ArticleExtractionAdmin(admin.ModelAdmin):
+class ArticleExtractionAdmin(KeptRecordAdmin, admin.ModelAdmin):
+    instead_of_delete = "re-run the extraction with the \"Re-run extraction\" action instead."
     list_display = ["article_title", "outlet", "status", "candidate_count", "attempts", "extractor_version",
                     "finished_at", "short_error"]
     list_filter = ["status", "article__outlet", "extractor_version", "finished_at"]
@@ -220,8 +284,9 @@ class ArticleExtractionInline(admin.StackedInline):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(KeptRecordAdmin, admin.ModelAdmin):
     Media = DeskAdminMedia
+    instead_of_delete = "reject it with the \"Reject selected candidates\" action instead (audited, undoable)."
     list_display = ["short_text", "kind", "status", "speaker_name", "outlet", "confidence", "claim", "created_at"]
     list_filter = ["status", "kind", "article__outlet", ("speaker", admin.RelatedOnlyFieldListFilter), "speaker_resolved",
                    "created_at"]
@@ -239,6 +304,9 @@ class CandidateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # candidates come from extraction
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is what extraction produced; decisions are the actions (and the review screens)
 
     @admin.display(description="text", ordering="text")
     def short_text(self, obj):
@@ -306,8 +374,10 @@ class ReviewEventInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(KeptRecordAdmin, admin.ModelAdmin):
     Media = DeskAdminMedia
+    instead_of_delete = ("reject it, or merge it into the claim it repeats, with the claim list's actions instead "
+                         "(audited, undoable).")
     list_display = ["pk", "short_text", "speaker", "kind", "status", "first_outlet", "first_reported_at", "citation_total",
                     "rating"]
     list_display_links = ["pk", "short_text"]
@@ -371,9 +441,10 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimShingle)
-class ClaimShingleAdmin(admin.ModelAdmin):
+class ClaimShingleAdmin(KeptRecordAdmin, admin.ModelAdmin):
     """The retrieval index of matching: inspectable, never edited by hand."""
 
+    instead_of_delete = "it is matching's index of its claim, and goes with the claim."
     list_display = ["claim_id", "value"]
     search_fields = ["=claim__id", "=value"]
     readonly_fields = ["claim", "value"]
@@ -386,8 +457,10 @@ class ClaimShingleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(KeptRecordAdmin, admin.ModelAdmin):
     Media = DeskAdminMedia
+    instead_of_delete = ("split it off into a claim of its own, reject its candidate, or undo the decision that made it "
+                         "in the audit log instead.")
     list_display = ["pk", "claim_link", "outlet", "short_quote", "anchor_state", "article_version", "created_by", "created_at"]
     list_filter = ["anchor_state", "article__outlet", "created_at"]
     search_fields = ["quote", "claim__text"]
@@ -402,6 +475,9 @@ class CitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: citations change through decisions (split, cite, undo)
 
     @admin.display(description="claim", ordering="claim_id")
     def claim_link(self, obj):
@@ -423,8 +499,9 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(KeptRecordAdmin, admin.ModelAdmin):
     Media = DeskAdminMedia
+    instead_of_delete = "reject it with the \"Reject selected matches\" action instead (audited, undoable)."
     list_display = ["pk", "candidate_text", "candidate_outlet", "claim_text", "relation", "score", "state", "automatic",
                     "created_at"]
     list_filter = ["state", "relation", "automatic", "candidate__article__outlet", "candidate__kind", "created_at"]
@@ -440,6 +517,9 @@ class MatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # matches are proposed by matching
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: matches are accepted or rejected with the actions
 
     @admin.display(description="reported wording")
     def candidate_text(self, obj):
@@ -465,10 +545,11 @@ class MatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(KeptRecordAdmin, admin.ModelAdmin):
     """The audit log: read-only; undo is the one thing done with it."""
 
     Media = DeskAdminMedia
+    instead_of_delete = "the audit log is kept; undo the decision with the \"Undo selected decisions\" action instead."
 
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "claim_id", "short_summary", "undone_at"]
     list_filter = ["action", "target_type", "created_at", ("undone_at", admin.EmptyFieldListFilter)]
@@ -479,9 +560,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
     actions = ["undo"]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -504,10 +582,24 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
 
 class ArticleWithClaimsAdmin(ArticleAdmin):
-    """The articles app's admin plus what claims knows about an article: extraction state and candidates."""
+    """The articles app's admin plus what claims knows about an article: extraction state and candidates.
+
+    Its metadata (title, byline, publication time, language) is editable here, and saved through
+    ``services.edit_article``: audited, undoable, and "first reported" follows a new date.
+    """
 
     inlines = [*ArticleAdmin.inlines, ArticleExtractionInline, CandidateInline]
     actions = [*(ArticleAdmin.actions or []), "rerun_extraction"]
+    readonly_fields = ArticleAdmin.import_fields
+
+    def save_model(self, request, obj, form, change):
+        edits = {name: form.cleaned_data[name] for name in ArticleAdmin.metadata_fields if name in form.changed_data}
+        if not edits:
+            return
+        try:
+            services.edit_article(article_id=obj.pk, actor=request.user, **edits)
+        except services.DecisionError as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
 
     @admin.action(description="Re-run extraction for the selected articles")
     def rerun_extraction(self, request, queryset):

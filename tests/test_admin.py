@@ -225,3 +225,187 @@ def test_viewer_and_editor_cannot_open_the_admin(client, viewer, editor):
         client.force_login(user)
         response = client.get(reverse("admin:claims_claim_changelist"))
         assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+# --------------------------------------------------------------------------- one door: no raw delete, edits through services
+
+
+def change_form_data(response):
+    """What the browser would post back unchanged: the change form's fields and every inline's management data."""
+    from django.forms import MultiWidget
+
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            value = form[name].value()
+            html_name = form.add_prefix(name)
+            if isinstance(field.widget, MultiWidget):
+                for i, part in enumerate(field.widget.decompress(value)):
+                    data[f"{html_name}_{i}"] = "" if part is None else str(part)
+            elif isinstance(value, bool):
+                if value:
+                    data[html_name] = "on"
+            else:
+                data[html_name] = "" if value is None else str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name, value in formset.management_form.initial.items():
+            data[formset.management_form.add_prefix(name)] = str(value)
+        for form in formset.initial_forms:
+            add(form)
+    return data
+
+
+def editorial_rows():
+    """One of each editorial record, linked as the pipeline links them, with an audit event."""
+    _, candidate, claim = fill(2)[0]
+    services.confirm_candidate(candidate_id=candidate.pk, actor=None)
+    return {
+        Article: candidate.article,
+        Candidate: candidate,
+        Claim: claim,
+        Citation: claim.citations.get(),
+        Match: Match.objects.first(),
+        ReviewEvent: ReviewEvent.objects.get(action="confirm_candidate"),
+        Speaker: claim.speaker,
+    }
+
+
+def test_the_admin_offers_no_raw_delete_and_says_what_to_do_instead(client, desk_admin):
+    client.force_login(desk_admin)
+    rows = editorial_rows()
+    counts = {model: model.objects.count() for model in rows}
+    for model, obj in rows.items():
+        opts = model._meta
+        delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        for response in (client.get(delete_url), client.post(delete_url, {"post": "yes"})):
+            assert response.status_code == 403, model
+            said = response.content.decode()
+            assert "cannot be deleted" in said and "instead" in said and f'href="{change_url}"' in said, (model, said)
+        assert model.objects.filter(pk=obj.pk).exists(), model
+        page = client.get(change_url).content.decode()
+        assert delete_url not in page and "deletelink" not in page, model
+        changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert "delete_selected" not in changelist.content.decode(), model
+        client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+                    {"action": "delete_selected", "_selected_action": [str(obj.pk)], "post": "yes"})
+        assert model.objects.filter(pk=obj.pk).exists(), model
+    assert {model: model.objects.count() for model in rows} == counts
+    candidate = Candidate.objects.get(pk=rows[Candidate].pk)
+    assert candidate.claim_id == rows[Claim].pk and candidate.claim.citations.exists()
+
+
+def test_the_alias_inline_cannot_delete_an_alias_around_the_service(client, desk_admin):
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory(name="Noor Haddad")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    data = change_form_data(client.get(url))
+    data["aliases-0-DELETE"] = "on"
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert not speaker.aliases.exists()
+    event = ReviewEvent.objects.get(action="edit_speaker", target_id=speaker.pk)
+    assert event.actor == desk_admin
+    services.undo(event_id=event.pk, actor=desk_admin)
+    assert list(speaker.aliases.values_list("alias", flat=True)) == ["Noor Haddad"]
+
+
+def test_aliases_added_in_the_speaker_admin_are_found_by_lookup_audited_and_undoable(client, desk_admin):
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory(name="Margarethe Vestager-Holm")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    data = change_form_data(client.get(url))
+    existing = int(data["aliases-TOTAL_FORMS"])
+    for i, alias in enumerate(["Commissioner Vestager-Holm", "M. Vestager-Holm"], start=existing):
+        data.update({f"aliases-{i}-alias": alias, f"aliases-{i}-id": "", f"aliases-{i}-speaker": str(speaker.pk)})
+    data["aliases-TOTAL_FORMS"] = str(existing + 2)
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and not response.context.get("errors"), _messages(response)
+    assert speaker.aliases.count() == existing + 2 and not speaker.aliases.filter(normalized="").exists()
+    assert services.speaker_by_name("commissioner vestager-holm") == speaker
+    assert services.speaker_by_name("M. Vestager-Holm") == speaker
+    event = ReviewEvent.objects.get(action="edit_speaker", target_id=speaker.pk)
+    assert event.actor == desk_admin
+    services.undo(event_id=event.pk, actor=desk_admin)
+    assert speaker.aliases.count() == existing
+
+
+def test_speaker_name_kind_and_role_edits_in_the_admin_are_audited_and_undoable(client, desk_admin):
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory(name="Tomas Lindqvist")
+    SpeakerRole.objects.create(speaker=speaker, role="Finance Minister", normalized="finance minister")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    data = change_form_data(client.get(url))
+    data["name"] = "Tomas Lindqvist-Berg"
+    data["roles-0-DELETE"] = "on"
+    total = int(data["roles-TOTAL_FORMS"])
+    data.update({f"roles-{total}-role": "Prime Minister", f"roles-{total}-id": "", f"roles-{total}-speaker": str(speaker.pk)})
+    data["roles-TOTAL_FORMS"] = str(total + 1)
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and not response.context.get("errors"), _messages(response)
+    speaker.refresh_from_db()
+    assert speaker.name == "Tomas Lindqvist-Berg"
+    assert list(speaker.roles.values_list("role", "normalized")) == [("Prime Minister", "prime minister")]
+    event = ReviewEvent.objects.get(action="edit_speaker", target_id=speaker.pk)
+    assert event.actor == desk_admin
+    services.undo(event_id=event.pk, actor=desk_admin)
+    speaker.refresh_from_db()
+    assert speaker.name == "Tomas Lindqvist"
+    assert list(speaker.roles.values_list("role", flat=True)) == ["Finance Minister"]
+
+
+def test_the_alias_and_role_admins_are_read_only_so_edits_go_through_the_speaker_page(client, desk_admin):
+    from claims.models import SpeakerAlias
+
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory(name="Ines Carvalho")
+    alias = speaker.aliases.get()
+    role = SpeakerRole.objects.create(speaker=speaker, role="Mayor", normalized="mayor")
+    for model, obj, edit in ((SpeakerAlias, alias, {"alias": "Someone Else"}), (SpeakerRole, role, {"role": "Governor"})):
+        opts = model._meta
+        assert client.get(reverse(f"admin:claims_{opts.model_name}_add")).status_code == 403
+        url = reverse(f"admin:claims_{opts.model_name}_change", args=[obj.pk])
+        page = client.get(url)
+        assert page.status_code == 200 and "edited on the speaker" in page.content.decode()
+        assert client.post(url, {**edit, "speaker": str(speaker.pk)}).status_code == 403
+    assert SpeakerAlias.objects.get(pk=alias.pk).alias == "Ines Carvalho"
+    assert SpeakerRole.objects.get(pk=role.pk).role == "Mayor"
+
+
+def test_article_metadata_edits_are_audited_undoable_and_move_first_reported(client, desk_admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory()
+    now = timezone.now().replace(microsecond=0, second=0)
+    earlier = ArticleFactory(published_at=now - timedelta(days=10))
+    later = ArticleFactory(published_at=now - timedelta(days=2))
+    _, claim = claimed_candidate(earlier, speaker)
+    CitationFactory(claim=claim, article=later)
+    assert claim.first_article == earlier
+
+    url = reverse("admin:articles_article_change", args=[later.pk])
+    data = change_form_data(client.get(url))
+    moved = timezone.localtime(now - timedelta(days=30))
+    data.update({"title": "Corrected headline", "byline": "A. Reporter",
+                 "published_at_0": moved.date().isoformat(), "published_at_1": moved.time().isoformat()})
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200 and not response.context.get("errors"), _messages(response)
+    later.refresh_from_db()
+    claim.refresh_from_db()
+    assert (later.title, later.byline, later.published_at) == ("Corrected headline", "A. Reporter", moved)
+    assert claim.first_article == later and claim.first_reported_at == moved
+    event = ReviewEvent.objects.get(action="edit_article", target_id=later.pk)
+    assert event.actor == desk_admin and "published" in event.summary
+
+    services.undo(event_id=event.pk, actor=desk_admin)
+    later.refresh_from_db()
+    claim.refresh_from_db()
+    assert later.title != "Corrected headline" and later.published_at == now - timedelta(days=2)
+    assert claim.first_article == earlier and claim.first_reported_at == earlier.published_at

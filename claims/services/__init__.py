@@ -6,6 +6,8 @@
 - ``matching``: turning new candidates into claims, citations and match suggestions
 - ``reanchoring``: moving citations to a new version of their article's text
 - ``undo``: reverting a recorded decision, or refusing with the reason
+- ``article_metadata``: correcting an article's title, byline, publication time or language
+- ``audit``: the one writer of ``ReviewEvent`` rows, for all of the above
 
 Each change runs in a transaction, locks the rows it changes, and records a ``ReviewEvent``
 with the rows' values before and after (what ``undo`` restores). Admin actions, screens, the
@@ -13,6 +15,7 @@ API and tasks all call these functions; import them from here (``services.confir
 Retrieval SQL, which only reads, is ``claims.selectors``.
 """
 from claims.services._common import Conflict, DecisionError
+from claims.services.article_metadata import edit_article
 from claims.services.decisions import (
     accept_match,
     cite_span,
@@ -46,6 +49,7 @@ __all__ = [
     "confirm_candidate",
     "confirm_claim",
     "edit_candidate",
+    "edit_article",
     "edit_claim",
     "edit_speaker",
     "extraction_is_current",

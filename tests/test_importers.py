@@ -343,6 +343,14 @@ def test_a_page_that_declares_latin1_keeps_its_curly_quotes():
     assert plain.text == NEWS_TEXT["English"]
 
 
+@pytest.mark.parametrize("declared", ["text/html; charset=ISO-8859-1", "text/html; charset=us-ascii", "text/html; charset=windows-1252"])
+def test_utf8_served_under_a_western_label_is_read_as_utf8(declared):
+    # Servers that label every page Latin-1 by default send UTF-8 pages under that label.
+    body = f"<html><body><article><p>{NEWS_TEXT['French']}</p></article></body></html>"
+    [article] = parse_any(body.encode("utf-8"), name="page.html", content_type=declared)
+    assert "déclaré" in article.text and "« dès que possible »" in article.text and article.warning == ""
+
+
 @pytest.mark.parametrize("text, encoding", [
     ("Президент заявил во вторник, что реформа будет представлена парламенту «как можно скорее». "
      "Оппозиция раскритиковала планы правительства.", "cp1251"),

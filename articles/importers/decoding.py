@@ -2,7 +2,7 @@
 
 Order: a byte-order mark, then the charset the input declares (HTTP header, XML declaration,
 HTML meta; a declared Latin-1 or ASCII is read as Windows-1252, as browsers do, so its curly
-quotes survive), then strict UTF-8. Bytes that are neither (unless they hold real UTF-8 sequences
+quotes survive, unless the bytes are valid UTF-8, the usual mislabel), then strict UTF-8. Bytes that are neither (unless they hold real UTF-8 sequences
 next to invalid ones: damaged or mixed-encoding text, refused) are read in the legacy encodings
 news text really uses, Western European (Windows-1252, a superset of Latin-1) first:
 
@@ -124,7 +124,10 @@ def _decode(data: bytes, content_type: str) -> DecodedText:
     head = data[:2048]
     declared += [m.group(1).decode("ascii") for pattern in _DECLARED for m in [pattern.search(head)] if m]
     for name in filter(None, (_known(d) for d in declared)):
-        for encoding in (name, "latin-1") if name == _WESTERN else (name,):
+        # A server that labels everything Latin-1 (a common default) often sends UTF-8: bytes that
+        # are valid UTF-8 beyond ASCII are next to never Windows-1252 text ("Ã©" is not news).
+        candidates = ("utf-8", name, "latin-1") if name == _WESTERN and not data.isascii() else (name,)
+        for encoding in candidates:
             try:
                 return DecodedText(data.decode(encoding), encoding)
             except UnicodeDecodeError:

@@ -9,17 +9,18 @@ says what to do instead). Changelists select their related rows up front
 (``list_select_related`` and annotated counts), so a page costs the same number of queries
 whatever its length. The article admin gets the article's candidates and extraction state as
 inlines, and its metadata edits, by extending the articles app's own ``ArticleAdmin``.
+Shared action helpers are in ``admin_actions``; speakers have their own module, ``admin_speakers``.
 """
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils.text import Truncator
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from claims import admin_webhooks  # noqa: F401  (registers the webhook admin)
+from claims import admin_speakers, admin_webhooks  # noqa: F401  (register the speaker and webhook admins)
 from claims import services
+from claims.admin_actions import DeskAdminMedia, merge_into_oldest, requeue_extraction, run_decisions, selected_ids, short
 from claims.models import (
     ArticleExtraction,
     Candidate,
@@ -28,187 +29,9 @@ from claims.models import (
     ClaimShingle,
     Match,
     ReviewEvent,
-    Speaker,
-    SpeakerAlias,
-    SpeakerRole,
 )
 from factdesk.admin_policy import KeptRecordAdmin
 from factdesk.auth import ThrottledAdminAuthenticationForm
-
-SHORT = 90
-
-
-class DeskAdminMedia:
-    css = {"all": ["factdesk/admin.css"]}
-
-
-def short(text, length=SHORT):
-    return Truncator(text or "").chars(length)
-
-
-def run_decisions(modeladmin, request, ids, decide, done_message):
-    """Call ``decide(pk)`` for each id; report how many went through and why the rest did not."""
-    done, refused = 0, []
-    for pk in ids:
-        try:
-            decide(pk)
-            done += 1
-        except services.DecisionError as exc:
-            refused.append(f"#{pk}: {exc}")
-    if done:
-        modeladmin.message_user(request, done_message.format(n=done), messages.SUCCESS)
-    if refused:
-        listed = "; ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
-        modeladmin.message_user(request, f"{len(refused)} refused — {listed}", messages.WARNING)
-    if not done and not refused:
-        modeladmin.message_user(request, "Nothing was selected.", messages.INFO)
-    return done, refused
-
-
-def merge_into_oldest(modeladmin, request, queryset, noun, merge):
-    """Merge every selected row into the oldest one with ``merge(source_id, target_id)``, and report."""
-    ids = list(queryset.order_by("created_at", "pk").values_list("pk", flat=True))
-    if len(ids) < 2:
-        modeladmin.message_user(request, f"Select at least two {noun}s to merge.", messages.WARNING)
-        return
-    target, sources = ids[0], ids[1:]
-    run_decisions(modeladmin, request, sources, lambda pk: merge(pk, target), f"Merged {{n}} {noun}(s) into {noun} {target}.")
-
-
-def _ids(queryset):
-    return list(queryset.order_by("pk").values_list("pk", flat=True))
-
-
-def requeue_extraction(modeladmin, request, article_ids):
-    from claims.tasks import queue_extraction_for_articles
-
-    ids = list(article_ids)
-    queue_extraction_for_articles(ids, force=True)
-    modeladmin.message_user(
-        request, f"Queued {len(ids)} article{'s' if len(ids) != 1 else ''} for extraction again "
-        "(the worker replaces unreviewed candidates; reviewed ones stay).", messages.SUCCESS
-    )
-
-
-# --------------------------------------------------------------------------- speakers
-
-
-class SpeakerAliasInline(admin.TabularInline):
-    """Saved by ``SpeakerAdmin.save_related`` through ``services.edit_speaker``, never by the formset."""
-
-    model = SpeakerAlias
-    fields = ["alias", "normalized"]
-    readonly_fields = ["normalized"]
-    extra = 0
-
-
-class SpeakerRoleInline(admin.TabularInline):
-    """Saved by ``SpeakerAdmin.save_related`` through ``services.edit_speaker``, never by the formset."""
-
-    model = SpeakerRole
-    fields = ["role", "first_seen", "last_seen"]
-    readonly_fields = ["first_seen", "last_seen"]
-    extra = 0
-
-
-def _inline_edits(formset, field):
-    """(added, removed) values of ``field`` in an inline formset: a changed row is one removed and one added."""
-    added, removed = [], []
-    for form in formset.forms:
-        if not form.has_changed() and form not in formset.deleted_forms:
-            continue
-        existing = form.instance.pk is not None and form in formset.initial_forms
-        if existing:
-            removed.append(form.initial.get(field, ""))
-        if form not in formset.deleted_forms and form.cleaned_data.get(field):
-            added.append(form.cleaned_data[field])
-    return added, removed
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(KeptRecordAdmin, admin.ModelAdmin):
-    instead_of_delete = "merge it into the speaker it duplicates with the \"Merge selected speakers\" action instead."
-    list_display = ["name", "kind", "claim_count", "merged_into", "created_at"]
-    list_filter = ["kind", ("merged_into", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["name", "aliases__alias"]
-    list_select_related = ["merged_into"]
-    readonly_fields = ["merged_into", "created_at"]
-    fields = ["name", "kind", "merged_into", "created_at"]
-    inlines = [SpeakerAliasInline, SpeakerRoleInline]
-    actions = ["merge_into_oldest"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_total=Count("claims", distinct=True))
-
-    def has_add_permission(self, request):
-        return False  # speakers come from extraction, or from an editor naming one on a candidate or claim
-
-    def save_model(self, request, obj, form, change):
-        pass  # saved with its aliases and roles in save_related: one audited decision
-
-    def save_formset(self, request, form, formset, change):
-        # The inlines' rows are written by services.edit_speaker in save_related; the admin's
-        # history message reads these lists.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-    def save_related(self, request, form, formsets, change):
-        for formset in formsets:
-            self.save_formset(request, form, formset, change)
-        edits = {name: form.cleaned_data[name] for name in ("name", "kind") if name in form.changed_data}
-        for formset in formsets:
-            if formset.model is SpeakerAlias:
-                edits["add_aliases"], edits["remove_aliases"] = _inline_edits(formset, "alias")
-            elif formset.model is SpeakerRole:
-                edits["add_roles"], edits["remove_roles"] = _inline_edits(formset, "role")
-        if not any(edits.values()):
-            return
-        try:
-            services.edit_speaker(speaker_id=form.instance.pk, actor=request.user, **edits)
-        except services.DecisionError as exc:
-            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
-
-    @admin.display(description="claims", ordering="claim_total")
-    def claim_count(self, obj):
-        return obj.claim_total
-
-    @admin.action(description="Merge selected speakers into the oldest (one person)")
-    def merge_into_oldest(self, request, queryset):
-        merge_into_oldest(self, request, queryset, "speaker",
-                          lambda source, target: services.merge_speakers(source_id=source, target_id=target, actor=request.user))
-
-
-class EditedOnTheSpeakerPage(KeptRecordAdmin):
-    """Aliases and roles are looked at here and edited on their speaker's page (one audited decision)."""
-
-    instead_of_delete = "remove it on the speaker's page instead, where the change is audited and undoable."
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="to change it")
-    def where_to_edit(self, obj):
-        return f"Aliases and roles are edited on the speaker's page ({obj.speaker}), where each change is audited and undoable."
-
-
-@admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(EditedOnTheSpeakerPage, admin.ModelAdmin):
-    list_display = ["alias", "speaker", "normalized"]
-    search_fields = ["alias", "normalized", "speaker__name"]
-    list_filter = ["speaker__kind"]
-    list_select_related = ["speaker"]
-    fields = ["alias", "speaker", "normalized", "where_to_edit"]
-
-
-@admin.register(SpeakerRole)
-class SpeakerRoleAdmin(EditedOnTheSpeakerPage, admin.ModelAdmin):
-    list_display = ["role", "speaker", "first_seen", "last_seen"]
-    search_fields = ["role", "speaker__name"]
-    list_filter = ["last_seen", "first_seen"]
-    list_select_related = ["speaker"]
-    fields = ["role", "speaker", "normalized", "first_seen", "last_seen", "where_to_edit"]
 
 
 # --------------------------------------------------------------------------- extraction
@@ -322,13 +145,13 @@ class CandidateAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
     @admin.action(description="Confirm selected candidates")
     def confirm(self, request, queryset):
-        run_decisions(self, request, _ids(queryset),
+        run_decisions(self, request, selected_ids(queryset),
                       lambda pk: services.confirm_candidate(candidate_id=pk, actor=request.user),
                       "Confirmed {n} candidate(s).")
 
     @admin.action(description="Reject selected candidates")
     def reject(self, request, queryset):
-        run_decisions(self, request, _ids(queryset),
+        run_decisions(self, request, selected_ids(queryset),
                       lambda pk: services.reject_candidate(candidate_id=pk, actor=request.user),
                       "Rejected {n} candidate(s).")
 
@@ -426,12 +249,12 @@ class ClaimAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
     @admin.action(description="Confirm selected claims")
     def confirm(self, request, queryset):
-        run_decisions(self, request, _ids(queryset), lambda pk: services.confirm_claim(claim_id=pk, actor=request.user),
+        run_decisions(self, request, selected_ids(queryset), lambda pk: services.confirm_claim(claim_id=pk, actor=request.user),
                       "Confirmed {n} claim(s).")
 
     @admin.action(description="Reject selected claims")
     def reject(self, request, queryset):
-        run_decisions(self, request, _ids(queryset), lambda pk: services.reject_claim(claim_id=pk, actor=request.user),
+        run_decisions(self, request, selected_ids(queryset), lambda pk: services.reject_claim(claim_id=pk, actor=request.user),
                       "Rejected {n} claim(s).")
 
     @admin.action(description="Merge selected claims into the oldest")
@@ -493,7 +316,7 @@ class CitationAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
     @admin.action(description="Split selected citations off into claims of their own")
     def split_off(self, request, queryset):
-        run_decisions(self, request, _ids(queryset),
+        run_decisions(self, request, selected_ids(queryset),
                       lambda pk: services.split_citation(citation_id=pk, actor=request.user),
                       "Split {n} citation(s) off into new claims.")
 
@@ -535,12 +358,12 @@ class MatchAdmin(KeptRecordAdmin, admin.ModelAdmin):
 
     @admin.action(description="Accept selected matches")
     def accept(self, request, queryset):
-        run_decisions(self, request, _ids(queryset), lambda pk: services.accept_match(match_id=pk, actor=request.user),
+        run_decisions(self, request, selected_ids(queryset), lambda pk: services.accept_match(match_id=pk, actor=request.user),
                       "Accepted {n} match(es).")
 
     @admin.action(description="Reject selected matches")
     def reject(self, request, queryset):
-        run_decisions(self, request, _ids(queryset), lambda pk: services.reject_match(match_id=pk, actor=request.user),
+        run_decisions(self, request, selected_ids(queryset), lambda pk: services.reject_match(match_id=pk, actor=request.user),
                       "Rejected {n} match(es).")
 
 
@@ -603,7 +426,7 @@ class ArticleWithClaimsAdmin(ArticleAdmin):
 
     @admin.action(description="Re-run extraction for the selected articles")
     def rerun_extraction(self, request, queryset):
-        requeue_extraction(self, request, _ids(queryset))
+        requeue_extraction(self, request, selected_ids(queryset))
 
 
 # The admin's own sign-in is throttled like the desk's.

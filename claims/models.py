@@ -5,6 +5,9 @@ extractor; a *claim* is what a speaker said wherever it was reported; a *citatio
 to a place in one version of an article; a *match* proposes that a candidate is the same
 statement as an existing claim. Every editorial change goes through ``claims.services`` and
 leaves a ``ReviewEvent``.
+
+Over 500 lines on purpose: one module of models with their choices, querysets and constraints,
+the vocabulary the whole app shares (Django's convention; the webhooks' models included).
 """
 import re
 import unicodedata

@@ -247,3 +247,36 @@ def test_an_undo_cannot_be_undone_and_undo_twice_is_a_conflict(editor):
         services.undo(event_id=event.pk, actor=editor)
     with pytest.raises(services.DecisionError, match="cannot itself be undone"):
         services.undo(event_id=undo_event.pk, actor=editor)
+
+
+def test_edit_speaker_roles_are_matched_by_their_normalized_form_and_undoable(editor):
+    speaker = SpeakerFactory(name="Ana Brnabic")
+    services.edit_speaker(speaker_id=speaker.pk, actor=editor, add_roles=["Prime  Minister", "prime minister"])
+    assert list(speaker.roles.values_list("role", "normalized")) == [("Prime Minister", "prime minister")]
+    services.edit_speaker(speaker_id=speaker.pk, actor=editor, remove_roles=["PRIME MINISTER"])
+    assert not speaker.roles.exists()
+    services.undo(event_id=ReviewEvent.objects.filter(action="edit_speaker").first().pk, actor=editor)
+    assert list(speaker.roles.values_list("role", flat=True)) == ["Prime Minister"]
+
+
+def test_edit_article_refuses_what_it_cannot_store_with_a_reason(editor):
+    article = ArticleFactory()
+    with pytest.raises(services.DecisionError, match="Nothing to change"):
+        services.edit_article(article_id=article.pk, actor=editor, title=article.title)
+    with pytest.raises(services.DecisionError, match="language is a code"):
+        services.edit_article(article_id=article.pk, actor=editor, language="")
+    with pytest.raises(services.DecisionError, match="date and time"):
+        services.edit_article(article_id=article.pk, actor=editor, published_at="yesterday")
+    with pytest.raises(services.DecisionError, match="does not exist"):
+        services.edit_article(article_id=article.pk + 1000, actor=editor, title="x")
+    assert not ReviewEvent.objects.exists()
+
+
+def test_clearing_an_articles_date_falls_back_to_its_import_time_for_first_reported(editor):
+    candidate, claim = claimed_candidate()
+    article = candidate.article
+    services.edit_article(article_id=article.pk, actor=editor, published_at=None)
+    claim.refresh_from_db()
+    article.refresh_from_db()
+    assert article.published_at is None and claim.first_article == article
+    assert claim.first_reported_at == article.imported_at

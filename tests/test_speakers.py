@@ -1,19 +1,25 @@
 """One speaker record per real person: names resolved by their variants through the alias index,
 lone given names completed within the article, non-entities and non-roles kept out, and old
 databases cleaned by ``merge_speaker_variants``. Names and sentences here are invented."""
+import re
+
 import pytest
 from django.core.management import call_command
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from claims import services
 from claims.extraction.names import (
     ArticleWords,
     clean_person_name,
     clean_role,
+    edge_windows,
+    is_full_name,
     is_named_entity,
     middles_agree,
+    organisation_key,
     variant_key,
 )
-from claims.extraction.pipeline import Extracted
+from claims.extraction import Extracted
 from claims.models import Candidate, ReviewEvent, Speaker, SpeakerAlias, SpeakerKind, SpeakerRole
 from tests.factories import ArticleFactory
 
@@ -296,3 +302,67 @@ def test_merge_speaker_variants_merges_through_the_audited_undoable_service(caps
     assert Speaker.objects.get(name="Now Marta Velling").merged_into_id is None
     call_command("merge_speaker_variants", "--dry-run")
     assert "would merge 'Now Marta Velling'" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_merge_speaker_variants_renames_a_record_that_carries_a_description(capsys):
+    reporter = old_style_speaker("Journalist Lena Marsh")
+    call_command("merge_speaker_variants")
+    reporter.refresh_from_db()
+    assert reporter.name == "Lena Marsh"
+    assert ReviewEvent.objects.filter(action="edit_speaker", target_id=reporter.pk).exists()
+
+
+# --------------------------------------------------------------------------- the corpus, end to end
+
+
+def same_person(a: dict, b: dict) -> bool:
+    if SpeakerKind.PERSON not in (a["kind"], b["kind"]):
+        return a["kind"] == b["kind"] and organisation_key(a["name"]) == organisation_key(b["name"])
+    if a["kind"] != b["kind"]:
+        return False
+    if variant_key(a["name"]) == variant_key(b["name"]) and middles_agree(a["name"], b["name"]):
+        return True
+    # one name sitting at the edge of the other: "Hillary Clinton Speaks" and "Hillary Clinton"
+    return any(variant_key(w) == variant_key(b["name"]) for w in edge_windows(a["name"]) if is_full_name(w)) or any(
+        variant_key(w) == variant_key(a["name"]) for w in edge_windows(b["name"]) if is_full_name(w))
+
+
+def non_entity_reason(row: dict) -> str:
+    name = row["name"]
+    words = name.split()
+    if any(ch.isdigit() for ch in name) or "percent" in name.casefold():
+        return "a number or share"
+    if row["kind"] == SpeakerKind.PERSON:
+        if not is_full_name(name):
+            return "no full name (a lone given name, surname or initial)"
+        if words[0].casefold() in STOP_WORDS:
+            return "starts with an ordinary word"
+        if re.fullmatch(r"[A-Z]\.", words[0]) and len(words) >= 3 and not re.fullmatch(r"[A-Z]\.", words[1]):
+            return "a stray initial before a full name"
+        if clean_person_name(name) != name:
+            return f"carries more than the name ({clean_person_name(name)!r})"
+        if any(w[:1].islower() and w not in {"de", "van", "von", "der", "da", "di", "du", "la", "le"} for w in words):
+            return "a lower-case word"
+    elif not is_named_entity(name):
+        return "names nobody"
+    return ""
+
+
+@pytest.mark.needs_shared
+@pytest.mark.django_db
+def test_the_corpus_top_100_speakers_are_distinct_people_and_entities(shared_dir):
+    from bench.speaker_table import load_corpus, print_table, top_speakers, unattributed_by_kind
+
+    load_corpus(shared_dir / "corpus" / "polnear-articles.jsonl")
+    rows = top_speakers(100)
+    unattributed = unattributed_by_kind()
+    print_table(rows, unattributed)  # shown with -s, and on failure
+    assert len(rows) == 100
+    duplicates = [(a["name"], b["name"]) for i, a in enumerate(rows) for b in rows[i + 1:] if same_person(a, b)]
+    assert duplicates == []
+    non_entities = [(row["name"], reason) for row in rows if (reason := non_entity_reason(row))]
+    assert non_entities == []
+    junk_roles = [(row["name"], role) for row in rows for role in row["roles"] if clean_role(role) != role]
+    assert junk_roles == []
+    assert set(unattributed) >= {"direct", "indirect", "mixed"}

@@ -155,6 +155,12 @@ def _person_by_surname(name: str, roles: Iterable[str] = ()) -> Speaker | None:
     return people[ranked[0]] if first >= 10 and first >= 5 * rest else None
 
 
+def _is_known_given_name(word: str) -> bool:
+    """Whether a registered person has this given name ("Sterling Brown": not a headline word)."""
+    given = variant_key(f"{word} x").split(" ")[0]
+    return SpeakerAlias.objects.filter(variant__startswith=f"{given} ", speaker__kind=SpeakerKind.PERSON).exists()
+
+
 def _find_person(name: str, *, suffix_distinguishes: bool) -> tuple[Speaker | None, str]:
     """A registered person for a full name, and the name that matched: the name itself, or a
     shorter name at its edge when the rest is a headline's or description's words ("Fox News
@@ -169,9 +175,7 @@ def _find_person(name: str, *, suffix_distinguishes: bool) -> tuple[Speaker | No
             if speaker is not None:
                 return speaker, window
     parts = split_name(name)
-    given = variant_key(parts.given + " x").split(" ")[0]
-    known_given = SpeakerAlias.objects.filter(variant__startswith=f"{given} ", speaker__kind=SpeakerKind.PERSON).exists()
-    if headline_shaped(parts.given) and not known_given:
+    if headline_shaped(parts.given) and not _is_known_given_name(parts.given):
         speaker = _person_by_surname(parts.surname)
         if speaker is not None:
             return speaker, speaker.name

@@ -79,6 +79,24 @@ def test_every_write_in_the_services_goes_through_a_recorded_change_set():
     assert _change_sets_never_recorded() == []
 
 
+EDITORIAL_MODELS = {"Candidate", "Claim", "Citation", "Match", "ReviewEvent", "Speaker", "SpeakerAlias", "SpeakerRole"}
+
+
+def test_no_view_api_admin_task_or_command_writes_an_editorial_row_around_the_services():
+    """Outside ``claims/services`` and the change-set engine, editorial rows are only read."""
+    claims_app = SERVICES.parent
+    found = []
+    for path in sorted(claims_app.rglob("*.py")):
+        relative = path.relative_to(claims_app)
+        if relative.parts[0] in ("services", "migrations") or relative.name == "changes.py":
+            continue
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            if isinstance(call.func, ast.Attribute) and call.func.attr in WRITES and _root(call.func.value) in EDITORIAL_MODELS:
+                found.append(f"{relative}:{call.lineno} {ast.unparse(call.func)}(...)")
+    assert found == []
+
+
 def test_the_guard_catches_a_raw_write_of_an_editorial_row(tmp_path, monkeypatch):
     (tmp_path / "shortcut.py").write_text(
         "def withdraw_claim(claim):\n    claim.status = 'rejected'\n    claim.save()\n"

@@ -245,3 +245,119 @@ def test_a_belief_inside_a_reported_statement_stays_part_of_it():
     assert found(text) == [
         ("Europe must be at the table, particularly if Washington expects its allies to keep the peace", "Boris Kahn")
     ]
+
+
+# ----------------------------------------------------------------------------- headlines
+
+
+@pytest.mark.parametrize(
+    "text, statement, speaker, kind",
+    [
+        ('Trump: "We will build the wall"\nDonald Trump spoke in Phoenix on Monday about the border.',
+         '"We will build the wall"', "Donald Trump", "direct"),
+        ("Clinton says she will not drop out\nHillary Clinton told supporters in Ohio that the race was far from over.",
+         "she will not drop out", "Hillary Clinton", "indirect"),
+        ("Taxes Must Rise Next Year, Lindsey Graham Says\nSenator Lindsey Graham spoke to reporters in Columbia.",
+         "Taxes Must Rise Next Year", "Lindsey Graham", "indirect"),
+        ("Sanders: Clinton Needs To Talk About ‘Jobs, Jobs, Jobs’\nBernie Sanders offered advice to Hillary Clinton on Friday.",
+         "Clinton Needs To Talk About ‘Jobs, Jobs, Jobs’", "Bernie Sanders", "mixed"),
+        ("Acme Corp: Plant Will Stay Open\nAcme Corp said on Friday it had found a buyer.", "Plant Will Stay Open", "Acme Corp",
+         "indirect"),
+    ],
+)
+def test_a_headline_with_an_attribution_is_a_statement_of_the_person_the_article_names(text, statement, speaker, kind):
+    item = [x for x in attributed(text) if text[x.start:x.end] == statement][0]
+    assert (item.speaker, item.kind) == (speaker, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Poll: Wealthy Voters Abandon The Party\nWealthy voters are moving away from the party.",
+        "The Latest: Trump Visits Ohio\nDonald Trump visited Ohio on Monday.",
+        "Railing Against Trump, Crowds Gather In Ohio\nProtesters gathered in Columbus on Saturday.",
+        "Germany Says Talks Must Include Kyiv\nEuropean ministers met in Brussels.",
+        "Bob: We Need A Bigger Boat\nThe crew went out at dawn.",
+    ],
+)
+def test_a_headline_label_place_or_unknown_name_is_no_speaker(text):
+    headline_end = text.index("\n")
+    assert [x for x in attributed(text) if x.start < headline_end] == []
+
+
+def test_names_in_a_headline_do_not_join_the_names_of_the_next_line():
+    text = "Sanders Talks About Jobs\nBernie Sanders said the plant would reopen."
+    assert found(text) == [("Talks About Jobs", "Bernie Sanders"), ("the plant would reopen", "Bernie Sanders")] or \
+        found(text)[-1] == ("the plant would reopen", "Bernie Sanders")
+
+
+# ----------------------------------------------------------------------------- boilerplate
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Article Continued Below",
+        "Photo: Jane Roe/Reuters",
+        "PHOTO: Protesters march in London. (Tom Baker/AP)",
+        "Sign up for our daily newsletter: “The Briefing” lands at 6 a.m.",
+        "Read more: Why the budget matters",
+        "ADVERTISEMENT",
+        "Follow us on Twitter: @newsdesk",
+        "Getty Images",
+        "Jane Roe For Reuters",
+        "Credit Jane Roe",
+    ],
+)
+def test_page_furniture_is_never_a_statement_or_a_speaker(furniture):
+    text = f"“We will not back down,” Omar Haddad said on Tuesday.\n“The talks are over.”\n{furniture}\nThe talks ended at noon."
+    statements = attributed(text)
+    furniture_start = text.index(furniture)
+    assert not any(furniture_start <= x.start < furniture_start + len(furniture) for x in statements)
+    assert {x.speaker for x in statements} == {"Omar Haddad"}
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("WASHINGTON (AFP) — The defence minister said on Tuesday that the army would withdraw.", "The defence minister"),
+        ("LONDON, March 3 (Reuters) - Finance minister Ann Lee said the budget was balanced.", "Ann Lee"),
+        ("FLINT, Mich., Oct. 4 (UPI) — Former President Tom Baker said the law was a mess.", "Tom Baker"),
+        ("HEMPSTEAD, N.Y. ― Officials said the venue was safe.", "Officials"),
+    ],
+)
+def test_a_dateline_is_never_part_of_the_speaker_or_the_statement(text, speaker):
+    statement = only(text)
+    assert statement.speaker == speaker
+    assert text[statement.start:statement.end].split()[0].islower() or statement.start > text.index(" ")
+
+
+# ----------------------------------------------------------------------------- quote layouts
+
+
+@pytest.mark.parametrize(
+    "text, quote, speaker",
+    [
+        ("“Everybody should be listening.” Trump said.", "“Everybody should be listening.”", "Trump"),
+        ("McConnell told reporters: \"We have the votes.\"", "\"We have the votes.\"", "McConnell"),
+        ("Ann Lee wrote in a letter to staff: “The office will close in June.”", "“The office will close in June.”", "Ann Lee"),
+        ("Asked about the vote, Tom Reyes was prompted to say, ''We will win the state.''", "''We will win the state.''",
+         "Tom Reyes"),
+        ("Senator Ann Lee was asked about the cuts and was quick to reply, ''Nobody will lose a job.''",
+         "''Nobody will lose a job.''", "Ann Lee"),
+        ("Ann Lee — “we will not resign” — left the hall on Monday.", "“we will not resign”", "Ann Lee"),
+    ],
+)
+def test_quote_layouts_seen_in_news(text, quote, speaker):
+    item = [x for x in attributed(text) if text[x.start:x.end] == quote][0]
+    assert (item.kind, item.speaker) == ("direct", speaker)
+
+
+def test_a_quote_set_off_by_dashes_goes_to_its_own_cue_not_to_the_verb_before_it():
+    text = "The crowd chanted as Mayor Ann Lee — “this city will rebuild,” she said — took the stage."
+    item = [x for x in attributed(text) if text[x.start:x.end] == "“this city will rebuild,”"][0]
+    assert (item.speaker, item.verb) == ("Ann Lee", "said")
+
+
+def test_a_slogan_set_off_by_dashes_after_a_common_noun_is_no_statement():
+    assert found("The slogan — “Make the city great” — was printed on every poster.") == []

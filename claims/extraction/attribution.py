@@ -74,7 +74,9 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = adjacent_quote(text, unit, token, standalone, used_quotes)
         if quote is not None and quote.end <= cue.start and any(
-            child.dep_ in {"ccomp", "xcomp"} and child.i > token.i and not in_quote(unit, token_start(unit, child)) for child in token.children
+            child.dep_ in {"ccomp", "xcomp"} and child.i > token.i and not in_quote(unit, token_start(unit, child))
+            and not any(between.text in {"—", "–", "--"} for between in doc[token.i + 1:child.left_edge.i + 1])
+            for child in token.children
         ):
             quote = None  # 'In his book, “Title,” McKinley suggested looking at …': the cue has its own content
         if quote is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .lexicon import FORM_TO_LEMMA, SPEAKER_NOUNS
+from .lexicon import FORM_TO_LEMMA, SAY, SPEAKER_NOUNS
 from .spans import in_quote, token_end, token_start
 from .text import Quote, Unit
 
@@ -37,8 +37,8 @@ def cue_lemma(token, unit: Unit) -> str | None:
         start = token_start(unit, token)
         if not any(0 <= start - quote.end <= 2 for quote in unit.quotes):
             return None
-    if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children):
-        return None  # "to endorse Trump": an intention, not a statement
+    if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children) and not _introduces_quote(token, unit):
+        return None  # "to endorse Trump": an intention, not a statement ("was prompted to say, ''…''" is one)
     if token.dep_ == "relcl" and not any(child.dep_ in {"ccomp", "xcomp"} for child in token.children) and token.head.i < token.i:
         if not any(child.dep_ in SUBJECT_DEPS and child.lower_ in RELATIVE for child in token.children):
             return None  # "everything Trump says": the statement is the head noun, not a clause
@@ -47,9 +47,20 @@ def cue_lemma(token, unit: Unit) -> str | None:
     return lemma
 
 
+def _introduces_quote(token, unit: Unit) -> bool:
+    """Whether a whole quote follows the verb right after a comma or colon ("to say, “…”")."""
+    doc_text = token.doc.text
+    end = token.idx + len(token.text)
+    return any(
+        0 <= quote.start - unit.start - end <= 3 and doc_text[end:quote.start - unit.start].strip() in {",", ":", ""}
+        for quote in unit.quotes
+    )
+
+
 def cue_subject(cue, unit: Unit) -> CueSubject:
     """The subject of a cue: its own, or that of the verb it hangs from (participles, conjuncts)."""
     current = cue
+    via_infinitive = False
     for _ in range(6):
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
@@ -58,12 +69,13 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
                     if head.tag_ in {"NNP", "NNPS"} or head.lower_ in SPEAKER_NOUNS:
                         return CueSubject(head, None)
                     return NO_SUBJECT  # "a passion that suggested ...": not a source
-                if child.dep_ == "nsubjpass":
-                    continue
+                if child.dep_ == "nsubjpass" and not via_infinitive:
+                    continue  # ("he was prompted to say": the one prompted is the one saying)
                 return CueSubject(child, None)
         if current is not cue and current.dep_ == "ROOT" and current.tag_.startswith("NN"):
             return CueSubject(current, None)  # a fragment parse: "A senior diplomat called ..." as a noun phrase
-        if current.dep_ in {"advcl", "xcomp", "conj", "acl", "pcomp", "dobj", "pobj", "prep", "ccomp", "relcl"} and current.head is not current:
+        if current.dep_ in {"advcl", "xcomp", "conj", "acl", "pcomp", "dobj", "pobj", "prep", "ccomp", "relcl", "acomp"} \
+                and current.head is not current:
             if current.dep_ == "relcl" and not current.head.tag_.startswith("VB"):
                 return CueSubject(current.head, None)
             if current.dep_ == "ccomp" and current.head.i > current.i:
@@ -72,6 +84,7 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
                 current.head.dep_ == "ROOT" or cue.tag_ == "VBG" and current.head.tag_ in {"NNP", "NNPS"}
             ):
                 return CueSubject(current.head, None)
+            via_infinitive = via_infinitive or current.dep_ == "xcomp" and current is cue
             head = current.head
             pos = token_start(unit, head)
             for quote in unit.quotes:
@@ -105,6 +118,13 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
 # Only a speaker between a quote and its cue ('"… listening." Trump said.'): no clause of its own.
 SPEAKER_ONLY = re.compile(r"\s*[\w’'.-]+(?:\s+[\w’'.-]+)*(?:\s+\([^()]{1,20}\))?\s*")
 
+_SAY_FORMS = sorted((form for form, lemma in FORM_TO_LEMMA.items() if lemma in SAY and not form.endswith("ing")), key=len, reverse=True)
+# Right after a quote: its own attribution ('“…,” she said', '“…,” said Ann Lee').
+OWN_CUE_AFTER = re.compile(
+    r"\s*(?:(?:he|she|they|we|I|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s+(?:" + "|".join(_SAY_FORMS) + r")\b|(?:"
+    + "|".join(_SAY_FORMS) + r")\s+(?:he|she|they|[A-Z]))"
+)
+
 ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|Prof|Rev|Del|No|Inc|Corp|Co|Ltd|[A-Z]))$")
 
 
@@ -136,6 +156,8 @@ def adjacent_quote(text: str, unit: Unit, cue, standalone: list[Quote], used: se
             ):
                 best = quote  # the nearest quote before
         elif quote.start >= verb_end and best is None:
+            if OWN_CUE_AFTER.match(text, quote.end):
+                continue  # 'as the mayor — “this city will rebuild,” she said — took the stage': the quote's own cue
             between = text[verb_end:quote.start]
             if len(between.split()) <= 8 and re.search(r"[,:—–]\s*$", between) and not re.search(r"\bthat\s*$", between):
                 return quote

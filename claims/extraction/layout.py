@@ -3,7 +3,7 @@ units a lexicon prefilter sends to spaCy (a reporting cue or a quote mark outsid
 from __future__ import annotations
 
 from .lexicon import ACCORDING, CUE_WORD_RE, DECLINED_RE, INVERTED_CUE_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE
-from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_heading, paragraphs, units
+from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
 
@@ -17,7 +17,12 @@ class ArticleLayout:
         self.paras = paragraphs(text)
         self.quotes = find_quotes(text, self.paras)
         self.units = units(text, self.paras, self.quotes)
-        self.headings = {number for number, para in enumerate(self.paras) if is_heading(text, para) and not self._opens_in_quote(para)}
+        self.boilerplate = {number for number, para in enumerate(self.paras) if is_boilerplate(text, para)}
+        # headings: headlines, sub-headings, link lines, page furniture, and a title-cased first line
+        self.headings = self.boilerplate | {
+            number for number, para in enumerate(self.paras)
+            if (is_heading(text, para) or number == 0 and len(self.paras) > 1 and is_title(text, para)) and not self._opens_in_quote(para)
+        }
         self.to_parse: list[int] = []
         for unit_number, unit in enumerate(self.units):
             if unit.paragraph in self.headings or unit.end - unit.start > MAX_PARSE_CHARS:

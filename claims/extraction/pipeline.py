@@ -18,6 +18,7 @@ import bisect
 from . import checkworthy
 from .attribution import attributions_in_unit
 from .candidates import Attribution, Extracted, Stance, StatementKind
+from .headlines import headline_attributions
 from .layout import ArticleLayout
 from .model import get_nlp
 from .resolution import SpeakerResolver
@@ -69,6 +70,7 @@ def _extract_article(layout: ArticleLayout, *, checkworthy_threshold: float) -> 
             resolver.read_plain_unit(unit, doc)
     found.extend(unattributed_quotes(layout, resolver, quote_owner, found))
     found.extend(transcript_turns(layout, resolver, {attribution.start for attribution in found}))
+    found.extend(headline_attributions(layout, resolver))
     found = _dedupe(found)
     out = [_to_extracted(attribution, text) for attribution in found]
     out.extend(_checkworthy_sentences(layout, found, threshold=checkworthy_threshold))

@@ -13,7 +13,7 @@ from .lexicon import GENERIC_ANAPHORS, PERSONAL, PLURAL_PRONOUNS, TITLE_WORDS
 
 _CAP = r"(?:(?:O[’']|D[’'])?[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)*(?:[-’'][A-Z]?[a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)*)*|[A-Z]\.|[A-Z]{2,}(?=\s+[A-Z][a-z]))"
 _PARTICLE = r"(?:de|da|del|della|van|von|der|den|bin|al|el|le|la|di|du)"
-NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP})*")
+NAME_RUN = re.compile(rf"{_CAP}(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?{_CAP})*")  # names never run over a line break
 POSSESSIVE = re.compile(r"[’']s$")
 
 NOT_NAMES = {
@@ -59,7 +59,7 @@ ORGANISATION_NOUNS = {
     "newspaper", "broadcaster", "manufacturer", "carrier", "retailer", "insurer", "lender", "charity",
 }
 _CAP_WORD = r"[A-Z][\w&’'-]*"
-ORGANISATION_RUN = re.compile(rf"{_CAP_WORD}(?:\.(?=\s+[a-z]))?(?:\s+(?:(?:of|for|and|&)(?:\s+the)?\s+)?{_CAP_WORD})*")
+ORGANISATION_RUN = re.compile(rf"{_CAP_WORD}(?:\.(?=[ \t]+[a-z]))?(?:[ \t]+(?:(?:of|for|and|&)(?:[ \t]+the)?[ \t]+)?{_CAP_WORD})*")
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 NOT_ACRONYMS = {"US", "UK", "EU", "UN", "AM", "PM", "TV", "OK", "CEO", "GOP", "MP", "ID", "II", "III", "IV", "AP"}
 

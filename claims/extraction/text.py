@@ -182,7 +182,7 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
     qi = 0
     starts = [q.start for q in quotes]
     for pi, para in enumerate(paras):
-        start = para.start
+        start = dateline_end(text, para) if pi <= 3 else para.start
         segment = text[para.start:para.end]
         cuts = []
         for m in _END.finditer(segment):
@@ -236,6 +236,50 @@ def _inside_quote(quotes: list[Quote], starts: list[int], pos: int) -> bool:
     """Whether ``pos`` falls strictly inside a quotation (quotes sorted, never overlapping)."""
     k = bisect.bisect_left(starts, pos) - 1
     return k >= 0 and quotes[k].inside(pos)
+
+
+BOILERPLATE = re.compile(
+    r"""(?ix)^\s*(?:
+        (?:article|story)\s+continue[sd]?\s+(?:below|after|on) | continued\s+(?:below|on|from)
+      | advertisement\b | advertising\b | sponsored\b | promoted\b
+      | (?:photo|image|picture|video|graphic|illustration|photograph|credit)s?(?:\s+(?:credit|by|courtesy))?\s*[:|/]
+      | \(?(?:photo|image|picture|video)s?\s+(?:by|courtesy|credit)\b
+      | (?:sign\s+up|subscribe|follow\s+us|like\s+us|download\s+(?:our|the)|read\s+(?:also|more)|see\s+also|related\b
+         |watch\b|listen\b|click\s+here|share\s+(?:this|on)|tap\s+here|more\s+from\b|get\s+(?:our|the)\b.{0,40}newsletter)
+      | copyright\b | © | all\s+rights\s+reserved
+    )"""
+)
+CREDIT_END = re.compile(r"(?:^|/|\(|\b(?:via|for)\s+)(?:Reuters|AP|AFP|Getty(?:\s+Images)?|EPA|Bloomberg|Shutterstock|Alamy|PA)(?:\s+Photo)?\)?\.?\s*$")
+# "WASHINGTON (AFP) —", "LONDON, March 3 (Reuters) -", "FLINT, Mich., Oct. 4 (UPI) —": where the
+# story was filed, not part of its first sentence.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.’'-]+(?:\s+[A-Z][A-Z.’'-]+)*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z]?[\w.]+){0,3})*\s*(?:\([A-Za-z .&]+\))?\s*(?:—|–|―|--|-)\s+"
+)
+
+
+def is_boilerplate(text: str, para: Paragraph) -> bool:
+    """Page furniture, never a statement or a speaker: "Article Continued Below", photo credits,
+    newsletter and promotion blocks, copyright lines."""
+    line = text[para.start:para.end]
+    if BOILERPLATE.match(line):
+        return True
+    words = line.split()
+    if len(words) <= 8 and re.match(r"(?i)(?:photo|image|picture)?\s*credits?\b", line):
+        return True  # "Credit Jane Roe"
+    return len(words) <= 15 and CREDIT_END.search(line) is not None or len(words) <= 30 and "newsletter" in line.lower()
+
+
+def dateline_end(text: str, para: Paragraph) -> int:
+    """Where a paragraph's first sentence starts after a dateline (its start when it has none)."""
+    match = DATELINE.match(text, para.start, para.end)
+    return match.end() if match and match.end() < para.end else para.start
+
+
+def is_title(text: str, para: Paragraph) -> bool:
+    """A title line: short, with most of its longer words capitalised ("Trump Says He Will Win")."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", text[para.start:para.end])
+    long_words = [word for word in words if len(word) > 3]
+    return 0 < len(words) <= 25 and len(long_words) >= 3 and sum(word[0].isupper() for word in long_words) >= 0.9 * len(long_words)
 
 
 def is_heading(text: str, para: Paragraph) -> bool:

@@ -16,13 +16,14 @@ NAME_LINE = re.compile(r"^[—–-]?\s*(?:[A-Z][\w’'.-]*\s*){1,5}$")
 CUE_AND_NAME_LEAD = re.compile(r"\s*([A-Z][a-z]+)\s+((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*[:,]\s*")
 NAME_LEAD = re.compile(r"\s*()((?:[A-Z][\w’'.-]*\s+){0,5}[A-Z][\w’'-]*)\s*:\s*")
 DASH_NAME_TAIL = re.compile(r"[―—–-]+\s*((?:[A-Z][\w’'.-]*\s*){1,5})\.?$")
+DASHED_ASIDE_LEAD = re.compile(r"(?:^|[\s,(])(?P<name>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'-]*)\s*[—–]\s*$")
 TURN = re.compile(r"[\"“]?([A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,2}):\s+(?=\S)")
 NOT_TURN_LABELS = {"UPDATE", "NOTE", "EDITOR", "WATCH", "READ", "PHOTO", "VIDEO"}
 
 
 def name_line(layout: ArticleLayout, para_number: int, *, knows_person=None) -> str:
     """The name on a line that holds only a speaker's name, right after a quoted paragraph."""
-    if para_number == 0:
+    if para_number == 0 or para_number in layout.boilerplate:
         return ""
     para = layout.paras[para_number]
     line = layout.text[para.start:para.end]
@@ -87,6 +88,15 @@ def unattributed_quotes(layout: ArticleLayout, resolver: SpeakerResolver, owner:
                 attribution = Attribution(kind=StatementKind.DIRECT, start=quote.start, end=quote.end, speaker=speaker, verb=cue_word,
                                           verb_start=verb_start, verb_end=verb_start + len(cue_word) if cue_word else None,
                                           confidence=0.85)
+        aside = DASHED_ASIDE_LEAD.search(lead) if attribution is None and re.match(r"\s*[—–]", tail) else None
+        if aside:
+            # "Ann Lee — “we will not resign” — left the hall": a quote set off by dashes after a name
+            bare = split_title(aside.group("name"))[1]
+            if looks_like_person(bare) and (len(bare.split()) >= 2 or index.person(index.full_name(bare))):
+                name_start = quote.start - len(lead) + aside.start("name")
+                speaker = resolver.named(index.full_name(bare), mention=aside.group("name"), start=name_start,
+                                         end=name_start + len(aside.group("name")))
+                attribution = Attribution(kind=StatementKind.DIRECT, start=quote.start, end=quote.end, speaker=speaker, confidence=0.7)
         dash = DASH_NAME_TAIL.match(tail) if attribution is None else None
         if dash:
             # "…” ― Carla Sanchez": a name after a dash, closing the quote's paragraph

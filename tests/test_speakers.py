@@ -70,6 +70,8 @@ def test_middle_names_and_initials_tell_namesakes_apart(a, b, same):
     ("Pierre de Vaux", "Pierre de Vaux"),
     ("De Vaux", "De Vaux"),
     ("Anne Marie Solberg", "Anne Marie Solberg"),
+    ("Lena A. Marsh", "Lena A. Marsh"),
+    ("Nordvik Radio's Ivo Brandt", "Ivo Brandt"),
 ])
 def test_words_around_a_name_are_dropped(written, name):
     assert clean_person_name(written) == name

@@ -90,6 +90,8 @@ def _glue(word: str, *, ordinary: frozenset[str], leading: bool, named: frozense
     bare = _bare(word)
     if not bare or _is_number(word):
         return True
+    if word.endswith(".") and _is_initial(word):
+        return False  # "William A. Ackman": an initial, not the article "a"
     if (word.casefold().rstrip(".,") in _STOP or bare in _STOP) and bare not in named or bare in ordinary:
         return True
     if leading and (_is_title(word) or bare in SPEAKER_NOUNS or bare.removesuffix("s") in SPEAKER_NOUNS):
@@ -114,6 +116,8 @@ def clean_person_name(raw: str, *, ordinary: frozenset[str] = frozenset(), named
     ``ordinary``/``named``: what the article shows its words to be (see ``ArticleWords``).
     """
     words = [w for w in re.split(r"\s+", (raw or "").strip(" \t\n,;:()[]“”\"'‘’—–-")) if w]
+    owner = max((i for i, w in enumerate(words[:-1]) if w.endswith(("’s", "'s"))), default=-1)
+    words = words[owner + 1:]  # "Fox's Chris Wallace": the owner is not part of the name
     words = [_POSSESSIVE.sub("", w) if w.endswith(("’s", "'s", "s’", "s'")) else w for w in words]
     words = [w for w in words if w]
     if not words or any(_is_number(w) for w in words):
@@ -135,6 +139,8 @@ def clean_person_name(raw: str, *, ordinary: frozenset[str] = frozenset(), named
         words = words[1:]
     for i, word in enumerate(words):
         if 0 < i < len(words) - 1 and word.casefold() in PARTICLES:
+            continue
+        if word.endswith(".") and _is_initial(word):
             continue
         if not word[:1].isupper() or _bare(word) in _STOP and _bare(word) not in named or _is_number(word):
             return ""

@@ -272,5 +272,6 @@ def test_a_slow_article_fails_alone_under_the_workers_own_time_limit_and_the_res
     assert "longer than the worker's 5 s limit" in slow.error
     for article_id in ids:
         if article_id != slow_id:
-            assert ArticleExtraction.objects.get(article_id=article_id).status == ExtractionStatus.DONE
+            extraction = ArticleExtraction.objects.get(article_id=article_id)
+            assert extraction.status == ExtractionStatus.DONE, extraction.error
             assert Candidate.objects.filter(article_id=article_id, kind="direct").exists()

@@ -117,18 +117,16 @@ def run_extraction(*, article_ids: Sequence[int], force: bool = False, retrying:
 
     rows = {
         row.article_id: row
-        for row in ArticleExtraction.objects.filter(article_id__in=article_ids).only("article_id", "status", "attempts",
-                                                                                     "extractor_version", "content_hash")
+        for row in ArticleExtraction.objects.filter(article_id__in=article_ids).only(
+            "article_id", "status", "attempts", "extractor_version", "content_hash"
+        )
     }
+    # The articles' lengths, not their texts: a text is loaded only once it is known to be run.
     heads = list(
         Article.objects.filter(pk__in=article_ids).annotate(length=Length("text")).only("id", "content_hash").order_by("pk")
     )
     if not force:
-        heads = [
-            a for a in heads
-            if not ((row := rows.get(a.pk)) and row.status == ExtractionStatus.DONE
-                    and row.extractor_version == EXTRACTOR_VERSION and row.content_hash == a.content_hash)
-        ]
+        heads = [a for a in heads if not _is_current(rows.get(a.pk), content_hash=a.content_hash, version=EXTRACTOR_VERSION)]
     cut_short = [a.pk for a in heads if a.pk in rows and rows[a.pk].status == ExtractionStatus.RUNNING]
     if cut_short and not retrying:
         if len(heads) > 1:
@@ -148,6 +146,13 @@ def run_extraction(*, article_ids: Sequence[int], force: bool = False, retrying:
     _mark_running([a.pk for a in heads], continuing=set(cut_short))
     articles = list(Article.objects.filter(pk__in=[a.pk for a in heads]).only("id", "text", "content_hash").order_by("pk"))
     return ExtractionRun(candidate_ids=_extract_and_store_texts(articles, version=EXTRACTOR_VERSION))
+
+
+def _is_current(row: ArticleExtraction | None, *, content_hash: str, version: str) -> bool:
+    return (
+        row is not None and row.status == ExtractionStatus.DONE and row.extractor_version == version
+        and row.content_hash == content_hash
+    )
 
 
 def _mark_running(article_ids: list[int], *, continuing: set[int]) -> None:

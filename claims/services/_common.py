@@ -1,6 +1,7 @@
-"""Helpers the services share: errors, row locks, the audit record, citations and new claims.
+"""Helpers the services share: errors, row locks, revisions, citations and new claims.
 
-Private to ``claims.services``: callers outside the package use the services themselves.
+Private to ``claims.services``: callers outside the package use the services themselves. The
+audit record is written by ``claims.services.audit``.
 """
 from __future__ import annotations
 

@@ -145,7 +145,9 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
     Then a fixed number of statements whatever the number of candidates: new claims, their
     shingles, citations, matches and audit events are bulk inserts, candidates one bulk update.
     Each candidate still gets its own audit event ("propose_claim", or "auto_accept_match" and
-    "propose_matches"), so each is undone on its own, exactly as if it had been decided alone.
+    "propose_matches"), so each is undone on its own, exactly as if it had been decided alone:
+    the bulk writes go through ``ChangeSet.bulk_create``/``bulk_update``, which record each row
+    in its own decision's change set, and the events through the one audit writer.
     """
     from claims.matching import RELATION_OTHER_SPEAKER, SAME_CLAIM_RELATIONS, shingles
 

@@ -275,3 +275,12 @@ def test_a_slow_article_fails_alone_under_the_workers_own_time_limit_and_the_res
             extraction = ArticleExtraction.objects.get(article_id=article_id)
             assert extraction.status == ExtractionStatus.DONE, extraction.error
             assert Candidate.objects.filter(article_id=article_id, kind="direct").exists()
+
+
+@pytest.mark.django_db
+def test_requeue_work_says_when_the_broker_is_down(private_redis):
+    from django.core.management import CommandError, call_command
+
+    private_redis.stop()
+    with broker(private_redis.url), pytest.raises(CommandError, match="task queue is unreachable"):
+        call_command("requeue_work")

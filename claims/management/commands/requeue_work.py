@@ -1,7 +1,8 @@
 """manage.py requeue_work [--stale-minutes N]: re-queue extraction that is missing, stale or stuck,
 and matching for candidates never matched — what the periodic reconcile task does, on demand."""
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from claims.ops import queue_depths
 from claims.tasks import reconcile_extraction
 
 
@@ -15,5 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, stale_minutes, **options):
+        if queue_depths()["extract"] is None:
+            raise CommandError("The task queue is unreachable (CELERY_BROKER_URL): nothing can be re-queued until it is back.")
         count = reconcile_extraction.run(stale_minutes=stale_minutes)
         self.stdout.write(f"{count} article(s) re-queued for extraction.")

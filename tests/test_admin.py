@@ -409,3 +409,14 @@ def test_article_metadata_edits_are_audited_undoable_and_move_first_reported(cli
     claim.refresh_from_db()
     assert later.title != "Corrected headline" and later.published_at == now - timedelta(days=2)
     assert claim.first_article == earlier and claim.first_reported_at == earlier.published_at
+
+
+def test_respelling_an_alias_in_the_speaker_admin_keeps_it(client, desk_admin):
+    client.force_login(desk_admin)
+    speaker = SpeakerFactory(name="Noor Haddad")
+    url = reverse("admin:claims_speaker_change", args=[speaker.pk])
+    data = change_form_data(client.get(url))
+    data["aliases-0-alias"] = "NOOR HADDAD"
+    assert client.post(url, data, follow=True).status_code == 200
+    assert list(speaker.aliases.values_list("alias", flat=True)) == ["NOOR HADDAD"]
+    assert services.speaker_by_name("Noor Haddad") == speaker

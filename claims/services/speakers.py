@@ -314,14 +314,15 @@ def edit_speaker(*, speaker_id: int, actor, name: str | None = None, add_aliases
     if values:
         changes.update(speaker, **values)
     known = {a.normalized: a for a in speaker.aliases.all()}
-    for alias in add_aliases:
-        key = normalise_name(alias)
-        if key and key not in known:
-            known[key] = changes.create(SpeakerAlias, speaker=speaker, alias=alias.strip()[:300], normalized=key)
+    # Removals first, so removing one spelling and adding another with the same key respells it.
     for alias in remove_aliases:
         obj = known.pop(normalise_name(alias), None)
         if obj is not None:
             changes.delete(obj)
+    for alias in add_aliases:
+        key = normalise_name(alias)
+        if key and key not in known:
+            known[key] = changes.create(SpeakerAlias, speaker=speaker, alias=alias.strip()[:300], normalized=key)
     roles = {r.normalized: r for r in speaker.roles.all()}
     for role in remove_roles:
         obj = roles.pop(normalise_name(role), None)

@@ -198,6 +198,53 @@ def test_a_feed_that_redirects_inside_is_refused_and_recorded():
         assert [o.status for o in article_services.poll_feed(feed)] == ["created"]
 
 
+def api_import_url(client, url):
+    """POST ``url`` to the API's import; return the response and how many fetches it queued."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        response = client.post("/api/v1/articles/", {"source_url": url}, content_type="application/json")
+    return response, len(queued)
+
+
+@pytest.mark.django_db
+@override_settings(FACTDESK_FETCH_ALLOW_PRIVATE=False)
+@pytest.mark.parametrize("template,reason", INTERNAL, ids=[t for t, _ in INTERNAL])
+def test_the_api_refuses_internal_addresses_before_queueing(loopback, editor_client, template, reason):
+    response, queued = api_import_url(editor_client, template.format(port=loopback.server_address[1]))
+    assert response.status_code == 400 and queued == 0
+    # The Import screen's check says why; a URL Django cannot even parse is refused as invalid first.
+    [message] = response.json()["source_url"]
+    assert reason in message or message == "Enter a valid URL.", message
+    assert loopback.hits == []
+
+
+@pytest.mark.django_db
+def test_the_api_honours_fetch_allow_private(loopback, editor_client):
+    url = f"{loopback.base}/article"
+    with override_settings(FACTDESK_FETCH_ALLOW_PRIVATE=["10.1.0.0/16"]):
+        response, queued = api_import_url(editor_client, url)
+        assert response.status_code == 400 and queued == 0
+        assert api_import_url(editor_client, "http://10.1.2.3/news")[0].status_code == 202
+    with override_settings(FACTDESK_FETCH_ALLOW_PRIVATE=True):
+        response, queued = api_import_url(editor_client, url)
+    assert response.status_code == 202 and queued == 1
+    assert loopback.hits == []  # queued for the worker, not fetched by the web request
+
+
+@pytest.mark.django_db
+@override_settings(FACTDESK_FETCH_ALLOW_PRIVATE=True)
+def test_url_credentials_are_refused_by_the_api_and_never_logged(loopback, editor_client, caplog):
+    url = f"http://desk:s3cret-pass@127.0.0.1:{loopback.server_address[1]}/article"
+    with caplog.at_level("DEBUG"):
+        response, queued = api_import_url(editor_client, url)
+    assert response.status_code == 400 and queued == 0
+    assert "user name or password" in response.json()["source_url"][0]
+    assert "s3cret-pass" not in response.content.decode()
+    assert "s3cret-pass" not in caplog.text
+    assert loopback.hits == []
+
+
 # --------------------------------------------------------------------------- XSS
 
 

@@ -1,8 +1,10 @@
 """Serializers for outlets and articles: explicit fields; lists leave the text out."""
 import datetime as dt
 
+from django.conf import settings
 from rest_framework import serializers
 
+from articles.fetching import FetchRefused, check_url
 from articles.models import Article, ArticleVersion, Outlet
 
 
@@ -59,6 +61,15 @@ class ArticleImportSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None, default_timezone=dt.timezone.utc)
     language = serializers.CharField(required=False, max_length=20, default="en")
     external_id = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+    def validate_source_url(self, url):
+        # The Import screen's check, before anything is queued: the worker would refuse the same
+        # URL later, where only its log would say so. It checks again on every hop.
+        try:
+            check_url(url, allow_private=settings.FACTDESK_FETCH_ALLOW_PRIVATE)
+        except FetchRefused as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return url
 
     def validate(self, attrs):
         has_text = bool((attrs.get("text") or "").strip())

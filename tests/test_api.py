@@ -321,7 +321,7 @@ def test_importing_text_uses_the_import_service(as_role, editor, django_capture_
     [
         ({}, "non_field_errors"),
         ({"text": "   "}, "non_field_errors"),
-        ({"text": "Some text.", "source_url": "https://city.example/x"}, "non_field_errors"),
+        ({"text": "Some text.", "source_url": "https://93.184.216.34/x"}, "non_field_errors"),
         ({"text": "Some text.", "published_at": "last tuesday"}, "published_at"),
         ({"source_url": "not a url"}, "source_url"),
     ],
@@ -333,14 +333,16 @@ def test_bad_import_bodies_are_400(as_role, body, field):
     assert Article.objects.count() == 0
 
 
-def test_a_source_url_is_queued_for_the_worker(as_role, django_capture_on_commit_callbacks):
+def test_a_source_url_is_queued_for_the_worker(as_role, settings, django_capture_on_commit_callbacks):
     from factdesk.celery import app
+
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True  # only tests may name loopback; a public name needs DNS
 
     with app.connection_for_write() as conn:
         conn.default_channel.queue_declare(queue="fetch", durable=True, auto_delete=False)
         conn.default_channel.queue_purge("fetch")
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_role("editor").post("/api/v1/articles/", {"source_url": "https://city.example/bridge"}, format="json")
+        response = as_role("editor").post("/api/v1/articles/", {"source_url": "http://127.0.0.1:9/bridge"}, format="json")
     assert response.status_code == 202
     assert response.json()["status"] == "queued"
     with app.connection_for_write() as conn:
@@ -557,3 +559,132 @@ def test_far_offsets_are_stored_in_utc(as_role):
     response = as_role("editor").post("/api/v1/articles/", body, format="json")
     assert response.status_code == 201
     assert Article.objects.get().published_at.isoformat() == "2024-05-02T13:30:00+00:00"
+
+
+# --------------------------------------------------------------------------- hostile input: a 4xx with the reason
+
+
+DEEP_JSON = "[" * 1000 + "]" * 1000
+JSON_BODY_POSTS = ["claims/{claims}/confirm/", "claims/{claims}/reject/", "claims/{claims}/merge/",
+                   "candidates/{candidates}/confirm/", "candidates/{candidates}/reject/", "articles/"]
+
+
+@pytest.mark.parametrize("path", JSON_BODY_POSTS)
+@pytest.mark.parametrize("body", [DEEP_JSON, '{"a":' * 1000 + "1" + "}" * 1000])
+def test_deeply_nested_json_is_a_400_with_the_reason(as_role, world, path, body):
+    response = as_role("editor").post(f"/api/v1/{path.format(**world)}", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested" in response.json()["detail"]
+    assert Claim.objects.get(pk=world["claims"]).status == ClaimStatus.PROPOSED
+
+
+def _cursor(position: str) -> str:
+    import base64
+    from urllib.parse import urlencode
+
+    return base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "endpoint,ordering,position",
+    [
+        *[(endpoint, "", position) for endpoint in ENDPOINTS for position in ["abc", "1.5", "99999999999999999999999"]],
+        ("claims", "created_at", "2024-13-45T00:00:00Z"),
+        ("claims", "-updated_at", "yesterday"),
+        ("claims", "created_at", "2024-05-03 08:00:00"),  # no offset: not a position the API gives out
+        ("claims", "created_at", "0001-01-01 00:00:00+01:00"),  # before year 1 in UTC
+        ("articles", "imported_at", "abc"),
+        ("matches", "score", "nan"),
+        ("matches", "-score", "1e999"),
+        ("candidates", "confidence", "inf"),
+        ("speakers", "name", "a\x00b"),
+        ("outlets", "-name", "\x00"),
+    ],
+)
+def test_a_cursor_with_a_bad_position_is_a_404_with_the_reason(as_role, world, endpoint, ordering, position):
+    params = {"cursor": _cursor(position), **({"ordering": ordering} if ordering else {})}
+    response = as_role("viewer").get(f"/api/v1/{endpoint}/", params)
+    assert response.status_code == 404, response.content
+    assert "cursor" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_forged_cursor_never_breaks_a_list(as_role, world, endpoint):
+    """Any position, with any ordering the list offers: a page or a 404, never a server error."""
+    client = as_role("viewer")
+    offered = client.get(f"/api/v1/{endpoint}/", {"ordering": "nonsense"}).json()["ordering"][0]
+    orderings = offered.split("; use ")[1].split(", each with")[0].split(", ")
+    for ordering in orderings:
+        for position in ["abc", "-1", "1e999", "nan", "2024-05-03 08:00:00+00:00", "\x00", "\u00e9t\u00e9", ""]:
+            response = client.get(f"/api/v1/{endpoint}/", {"cursor": _cursor(position), "ordering": f"-{ordering}"})
+            assert response.status_code in (200, 404), (ordering, position, response.content)
+
+
+def test_the_cursor_from_the_issue_is_a_404_on_every_list(as_role, world):
+    for endpoint in ["claims", "articles", "candidates", "matches"]:
+        response = as_role("viewer").get(f"/api/v1/{endpoint}/?cursor=cD1hYmM=")
+        assert response.status_code == 404
+        assert "cursor" in response.json()["detail"]
+
+
+def test_cursors_keep_working_for_every_ordering(as_role):
+    claims = [ClaimFactory() for _ in range(5)]
+    client = as_role("viewer")
+    for ordering in ["id", "-id", "created_at", "-updated_at"]:
+        seen, url = [], f"/api/v1/claims/?page_size=2&ordering={ordering}"
+        while url:
+            body = client.get(url).json()
+            seen.extend(row["id"] for row in body["results"])
+            url = body["next"]
+        assert sorted(seen) == sorted(c.pk for c in claims), ordering
+
+
+@pytest.mark.parametrize(
+    "url,parameter",
+    [
+        ("/api/v1/claims/?ordering=password", "ordering"),
+        ("/api/v1/claims/?ordering=speaker__name", "ordering"),
+        ("/api/v1/claims/?ordering=id,nonsense", "ordering"),
+        ("/api/v1/articles/?ordering=text", "ordering"),
+        ("/api/v1/claims/?page=2", "page"),
+        ("/api/v1/claims/?limit=10", "limit"),
+        ("/api/v1/matches/?offset=10", "offset"),
+        ("/api/v1/outlets/?per_page=5", "per_page"),
+        ("/api/v1/claims/?statuss=confirmed", "statuss"),
+        ("/api/v1/exports/claims.json?page=2", "page"),
+    ],
+)
+def test_unknown_ordering_and_parameters_are_400_naming_them(as_role, world, url, parameter):
+    response = as_role("viewer").get(url)
+    assert response.status_code == 400, response.content
+    assert parameter in response.json()
+
+
+def test_known_parameters_still_work_together(as_role, world):
+    rejected = ClaimFactory(status=ClaimStatus.REJECTED)
+    response = as_role("viewer").get(
+        "/api/v1/claims/", {"status": "proposed", "ordering": "created_at,-id", "page_size": 5, "format": "json"}
+    )
+    assert response.status_code == 200
+    ids = [row["id"] for row in response.json()["results"]]
+    assert ids[0] == world["claims"] and len(ids) == 2 and rejected.pk not in ids
+
+
+def test_a_body_over_the_limit_is_a_json_413(as_role, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = {**ARTICLE_BODY, "text": "Words. " * 5_000}
+    response = as_role("editor").post("/api/v1/articles/", body, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "10" in response.json()["detail"]
+    assert Article.objects.count() == 0
+
+
+def test_the_article_size_limit_counts_bytes_like_every_importer(as_role, settings):
+    settings.FACTDESK_MAX_ARTICLE_BYTES = 5_000
+    client = as_role("editor")
+    too_big = client.post("/api/v1/articles/", {**ARTICLE_BODY, "text": "Été " * 1_000}, format="json")  # 4,000 characters, 6,000 bytes
+    assert too_big.status_code == 400
+    assert "5,000 bytes" in too_big.json()["text"][0]
+    fits = client.post("/api/v1/articles/", {**ARTICLE_BODY, "text": "Été " * 800}, format="json")
+    assert fits.status_code == 201

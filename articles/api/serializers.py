@@ -26,8 +26,14 @@ class ArticleVersionSerializer(serializers.ModelSerializer):
         fields = ["number", "title", "content_hash", "created_at"]
 
 
+def article_url_field():
+    """An article's address as stored: a URL, or empty when the import had none (so not ``format: uri``)."""
+    return serializers.CharField(read_only=True, help_text="The article's address; empty when it has none.")
+
+
 class ArticleListSerializer(serializers.ModelSerializer):
     outlet = OutletBriefSerializer(read_only=True)
+    url = article_url_field()
 
     class Meta:
         model = Article
@@ -75,8 +81,9 @@ class ArticleImportSerializer(serializers.Serializer):
         has_text = bool((attrs.get("text") or "").strip())
         if bool(attrs.get("source_url")) == has_text:
             raise serializers.ValidationError("Send either 'text' (with its metadata) or 'source_url', not both or neither.")
-        if len(attrs.get("text") or "") > self.context.get("max_bytes", 5_000_000):
-            raise serializers.ValidationError({"text": "The text is longer than the import limit."})
+        max_bytes = self.context.get("max_bytes", settings.FACTDESK_MAX_ARTICLE_BYTES)
+        if len((attrs.get("text") or "").encode("utf-8", "surrogatepass")) > max_bytes:
+            raise serializers.ValidationError({"text": f"The text is longer than the import limit of {max_bytes:,} bytes (UTF-8)."})
         return attrs
 
 

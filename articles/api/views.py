@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from articles.api.serializers import (
@@ -18,7 +17,17 @@ from articles.api.serializers import (
     OutletSerializer,
 )
 from articles.models import Article, ArticleVersion, Outlet, SourceFormat
-from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, ConditionalRetrieveMixin, DateTimeFilter, DeskAutoSchema, IdFilter, StrictFilterSet, TextFilter
+from factdesk.api_base import (
+    API_AUTHENTICATION,
+    ID_PATTERN,
+    ConditionalRetrieveMixin,
+    DateTimeFilter,
+    DeskAPIMixin,
+    DeskAutoSchema,
+    IdFilter,
+    StrictFilterSet,
+    TextFilter,
+)
 from factdesk.permissions import CanImportArticles, DeskRolePermission
 
 logger = logging.getLogger(__name__)
@@ -50,7 +59,7 @@ class ArticleFilter(StrictFilterSet):
     list=extend_schema(summary="List outlets", description="Every outlet articles were imported from."),
     retrieve=extend_schema(summary="One outlet", description="Answers 304 to If-None-Match with the current ETag."),
 )
-class OutletViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class OutletViewSet(DeskAPIMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OutletSerializer
     authentication_classes = API_AUTHENTICATION
     schema = DeskAutoSchema()
@@ -80,12 +89,11 @@ ARTICLE_EXAMPLE = {
         description="Citations' offsets point into ``text``. Answers 304 to If-None-Match with the current ETag.",
     ),
 )
-class ArticleViewSet(ConditionalRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ArticleViewSet(DeskAPIMixin, ConditionalRetrieveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes = API_AUTHENTICATION
     schema = DeskAutoSchema()
     lookup_value_regex = ID_PATTERN
     filterset_class = ArticleFilter
-    parser_classes = [JSONParser]
     ordering_fields = ["id", "imported_at"]
 
     def get_permissions(self):

@@ -6,7 +6,7 @@ relation is loaded by the viewset's ``get_queryset`` (select/prefetch), never pe
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.api.serializers import OutletBriefSerializer
+from articles.api.serializers import OutletBriefSerializer, article_url_field
 from articles.models import Article
 from claims.models import (
     AnchorState,
@@ -23,6 +23,7 @@ from claims.models import (
     SpeakerKind,
     SpeakerRole,
 )
+from factdesk.api_base import MAX_ID
 
 
 def _enum_field(choices, component_name: str):
@@ -75,6 +76,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
 class ArticleBriefSerializer(serializers.ModelSerializer):
     outlet = OutletBriefSerializer(read_only=True)
+    url = article_url_field()
 
     class Meta:
         model = Article
@@ -174,12 +176,12 @@ class MatchSerializer(serializers.ModelSerializer):
 
 class RevisionSerializer(serializers.Serializer):
     expected_revision = serializers.IntegerField(
-        required=False, min_value=1, help_text="The revision you saw; a newer one answers 409 instead of overwriting."
+        required=False, min_value=1, max_value=MAX_ID, help_text="The revision you saw; a newer one answers 409 instead of overwriting."
     )
 
 
 class MergeSerializer(serializers.Serializer):
-    target = serializers.IntegerField(min_value=1, help_text="The claim this one is merged into.")
+    target = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The claim this one is merged into.")
     allow_other_speaker = serializers.BooleanField(default=False)
 
 

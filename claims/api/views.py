@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +39,16 @@ from claims.api.serializers import (
     SpeakerSerializer,
 )
 from claims.models import Candidate, Citation, Claim, ClaimKind, Match, Speaker
-from factdesk.api_base import API_AUTHENTICATION, ID_PATTERN, MAX_ID, ConditionalRetrieveMixin, DeskAutoSchema
+from factdesk.api_base import (
+    API_AUTHENTICATION,
+    ID_PATTERN,
+    MAX_ID,
+    ConditionalRetrieveMixin,
+    DeskAPIMixin,
+    DeskAutoSchema,
+    known_parameters,
+    refuse_unknown_parameters,
+)
 from factdesk.permissions import DeskRolePermission
 
 ARTICLE_BRIEF = ("article", "article__outlet")
@@ -88,11 +96,10 @@ CONFLICT_EXAMPLE = OpenApiExample(
 REVISION_EXAMPLE = OpenApiExample("With the revision you saw", value={"expected_revision": 3}, request_only=True)
 
 
-class DeskViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class DeskViewSet(DeskAPIMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     authentication_classes = API_AUTHENTICATION
     schema = DeskAutoSchema()
     lookup_value_regex = ID_PATTERN
-    parser_classes = [JSONParser]  # actions take JSON bodies; anything else is a clear 415
     permission_classes = [DeskRolePermission]
 
 
@@ -361,7 +368,7 @@ EXPORT_EXAMPLES = [
 ]
 
 
-class ExportClaimsView(APIView):
+class ExportClaimsView(DeskAPIMixin, APIView):
     """Confirmed claims with all their citations, streamed; the format from ``?format=`` (default JSON)."""
 
     authentication_classes = API_AUTHENTICATION
@@ -369,6 +376,7 @@ class ExportClaimsView(APIView):
     lookup_value_regex = ID_PATTERN
     permission_classes = [DeskRolePermission]
     renderer_classes = [JSONRenderer]  # for errors; exports themselves are streamed as they are
+    filter_backends = []  # the claim list's filters are applied in export(), documented as EXPORT_FILTERS
 
     def perform_content_negotiation(self, request, force=False):
         # ``?format=csv`` names the export format here, not a DRF renderer: errors stay JSON.
@@ -392,6 +400,7 @@ class ExportClaimsView(APIView):
         fmt = fmt.lower()
         if fmt not in exports.FORMATS:
             raise NotFound(f"Unknown export format {fmt!r}; choose one of {', '.join(exports.FORMATS)}.")
+        refuse_unknown_parameters(request.query_params, known_parameters(self, filterset_class=ClaimFilter))
         params = request.query_params.copy()
         params.pop("format", None)
         params.pop("status", None)  # exports are of confirmed claims only

@@ -284,3 +284,27 @@ def test_requeue_work_says_when_the_broker_is_down(private_redis):
     private_redis.stop()
     with broker(private_redis.url), pytest.raises(CommandError, match="task queue is unreachable"):
         call_command("requeue_work")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_way_of_queueing_a_fetch_says_so_when_the_broker_is_down(private_redis, editor, settings):
+    """The Import screen, the API and the command queue through one helper: a broker outage is a
+    clear message (a page, a 503, a failed input with the reason), never a 500 or a traceback."""
+    from django.core.management import CommandError, call_command
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    settings.FACTDESK_FETCH_ALLOW_PRIVATE = True  # the URL is checked before it is queued
+    url = "http://127.0.0.1:9/news/bridge"
+    private_redis.stop()
+    with broker(private_redis.url):
+        screen = Client()
+        screen.force_login(editor)
+        page = screen.post("/import/", {"url": url, "outlet": "Loopback News"})
+        assert page.status_code == 200 and "could not be queued: the task queue is unreachable" in page.content.decode()
+        api = APIClient()
+        api.force_authenticate(editor)
+        response = api.post("/api/v1/articles/", {"source_url": url}, format="json")
+        assert response.status_code == 503 and "unavailable" in response.json()["detail"]
+        with pytest.raises(CommandError, match="1 input"):
+            call_command("import_articles", url)

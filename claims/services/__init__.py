@@ -8,6 +8,8 @@
 - ``undo``: reverting a recorded decision, or refusing with the reason
 - ``article_metadata``: correcting an article's title, byline, publication time or language
 - ``audit``: the one writer of ``ReviewEvent`` rows, for all of the above
+- ``processing``: running extraction over articles, bounded per article and per batch (the
+  bodies of the extraction and reconcile tasks; import it as ``claims.services.processing``)
 
 Each change runs in a transaction, locks the rows it changes, and records a ``ReviewEvent``
 with the rows' values before and after (what ``undo`` restores). Admin actions, screens, the

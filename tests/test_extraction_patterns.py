@@ -361,3 +361,51 @@ def test_a_quote_set_off_by_dashes_goes_to_its_own_cue_not_to_the_verb_before_it
 
 def test_a_slogan_set_off_by_dashes_after_a_common_noun_is_no_statement():
     assert found("The slogan — “Make the city great” — was printed on every poster.") == []
+
+
+# ----------------------------------------------------------------------------- pronouns and honorifics
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Hillary Clinton spoke first in Ohio, and her speech was short. Bill Clinton followed, and his speech was long.\n"
+         "Mrs. Clinton said the plan would create jobs.", "Hillary Clinton"),
+        ("Bill Clinton spoke first in Ohio, and his speech was long. Hillary Clinton followed, and her speech was short.\n"
+         "“We need jobs,” Mr. Clinton said.", "Bill Clinton"),
+        ("Maria Lopez opened the meeting, and her report was brief. Tom Lopez, her brother, spoke after her, and he was angry.\n"
+         "Ms. Lopez said the budget was balanced.", "Maria Lopez"),
+        ("Former President Bill Clinton campaigned in Ohio for his wife.\nHillary Clinton was in Florida. She said the economy "
+         "was improving.", "Hillary Clinton"),
+    ],
+)
+def test_a_courtesy_title_or_a_pronoun_never_resolves_to_a_namesake_of_the_other_gender(text, speaker):
+    assert only(text).speaker == speaker
+
+
+def test_a_surname_alone_is_the_namesake_named_last_before_it():
+    text = ("Bill Clinton spoke in Ohio on Monday. Later, Hillary Clinton took the stage in Florida.\n"
+            "Clinton said the plan would create jobs.")
+    assert only(text).speaker == "Hillary Clinton"
+
+
+def test_the_former_president_is_the_person_given_that_role_not_the_speaker_before():
+    text = ("Hillary Clinton spoke in Ohio on Monday.\nBill Clinton, the former president, joined her later.\n"
+            "The former president said the economy was improving.")
+    assert only(text).speaker == "Bill Clinton"
+    alone = "Hillary Clinton spoke in Ohio on Monday.\nThe former president said the economy was improving."
+    assert only(alone).speaker == "The former president" and not only(alone).speaker_resolved
+
+
+@pytest.mark.parametrize(
+    "text, answerer",
+    [
+        ("Senator Ann Lee sat down with Jake Tapper on Sunday.\n“Will you run again?” Tapper asked.\n“No,” she said.", "Ann Lee"),
+        ("CNN host Jake Tapper interviewed Senator Tom Reyes on Sunday.\n“Will you run again?” Tapper asked.\n"
+         "“Not this time,” he said.", "Tom Reyes"),
+        ("Radio host Ed Burns spoke to Mayor Omar Haddad.\nBurns asked whether the tolls would rise.\n"
+         "He said they would not.", "Omar Haddad"),
+    ],
+)
+def test_the_he_or_she_answering_an_interviewers_question_is_not_the_interviewer(text, answerer):
+    assert attributed(text)[-1].speaker == answerer

@@ -66,6 +66,7 @@ def _extract_article(layout: ArticleLayout, *, checkworthy_threshold: float) -> 
                     if attribution.start <= quote.start and quote.end <= attribution.end:
                         quote_owner.setdefault(quote.start, attribution)
             found.extend(unit_found)
+            _note_questions(resolver, unit_found, text)
         if not unit_found:
             resolver.read_plain_unit(unit, doc)
     found.extend(unattributed_quotes(layout, resolver, quote_owner, found))
@@ -76,6 +77,17 @@ def _extract_article(layout: ArticleLayout, *, checkworthy_threshold: float) -> 
     out.extend(_checkworthy_sentences(layout, found, threshold=checkworthy_threshold))
     out.sort(key=lambda extracted: (extracted.start, extracted.end, extracted.kind))
     return out
+
+
+def _note_questions(resolver: SpeakerResolver, attributions: list[Attribution], text: str) -> None:
+    """After an interviewer's question ("“Will you run?” Tapper asked"), the "he" or "she" who
+    answers is not the interviewer; any other statement ends that."""
+    for attribution in attributions:
+        asked = text[attribution.start:attribution.end].rstrip(" ”\"'’").endswith("?") or attribution.verb.lower().startswith("ask")
+        if asked and attribution.speaker.resolved and attribution.speaker.kind == "person":
+            resolver.salience.questioner = attribution.speaker.name
+        elif attribution.speaker.name != resolver.salience.questioner:
+            resolver.salience.questioner = ""
 
 
 def _checkworthy_sentences(layout: ArticleLayout, found: list[Attribution], *, threshold: float) -> list[Extracted]:

@@ -7,7 +7,7 @@ import re
 
 from .candidates import SourceKind, SpeakerRef
 from .lexicon import PERSONAL, PLURAL_PRONOUNS, SPEAKER_NOUNS, TITLE_WORDS, is_speaker_noun
-from .speakers import NAME_RUN, ORGANISATION_NOUNS, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
+from .speakers import COURTESY, NAME_RUN, ORGANISATION_NOUNS, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
 from .spans import subtree_span, token_at, token_end, token_start
 from .text import Unit
 
@@ -94,7 +94,9 @@ class SpeakerResolver:
                 name = candidate
         if name:
             name = POSSESSIVE_END.sub("", name.strip())
-            full = index.full_name(name)
+            at = mention_start + max(0, mention.find(name))
+            courtesy = COURTESY.search(text, max(0, at - 6), at)
+            full = index.full_name(f"{courtesy.group(1)}. {name}" if courtesy else name, at=at)
             self.salience.saw_person(full)
             speaker = self.named(full, mention=mention, start=mention_start, end=mention_end)
             title = role_phrase(mention[: mention.find(name)].strip(" ,")) if name in mention else ""
@@ -241,12 +243,20 @@ class SpeakerResolver:
 
     def read_plain_unit(self, unit: Unit, doc) -> None:
         """A sentence that attributes nothing still sets who 'he' is: its first named person
-        when the sentence starts with them (the subject, in news prose)."""
+        when the sentence starts with them (the subject, in news prose). The other people it
+        names become possible referents too, below the subject ("Tapper interviewed Senator
+        Tom Reyes. … he said" after Tapper's question is Reyes)."""
+        for start, _end, full in self.index.mentions:
+            if start >= unit.end:
+                break
+            if start >= unit.start and not any(quote.start <= start < quote.end for quote in unit.quotes):
+                if full not in self.salience.persons:
+                    self.salience.persons.insert(0, full)
         if doc is not None:
             for token in doc:
                 if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
                     if token.ent_type_ == "PERSON" or token.tag_ == "NNP":
-                        name = self.index.full_name(proper_run(doc, token))
+                        name = self.index.full_name(proper_run(doc, token), at=token_start(unit, token))
                         if self.index.person(name):
                             self.salience.saw_person(name)
                     elif token.tag_ == "NNS":

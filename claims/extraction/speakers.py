@@ -6,6 +6,7 @@ in a sentence that was never parsed still resolves a later surname or role.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,10 @@ _CAP_WORD = r"[A-Z][\w&’'-]*"
 ORGANISATION_RUN = re.compile(rf"{_CAP_WORD}(?:\.(?=[ \t]+[a-z]))?(?:[ \t]+(?:(?:of|for|and|&)(?:[ \t]+the)?[ \t]+)?{_CAP_WORD})*")
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 NOT_ACRONYMS = {"US", "UK", "EU", "UN", "AM", "PM", "TV", "OK", "CEO", "GOP", "MP", "ID", "II", "III", "IV", "AP"}
+
+
+# A courtesy title right before a name ("Mrs. Clinton"): it tells which person of that surname.
+COURTESY = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$")
 
 
 def _organisation_name(words: list[str]) -> str:
@@ -145,7 +150,9 @@ class ArticleIndex:
         self.text = text
         self.people: dict[str, Person] = {}  # full name -> person
         self.by_surname: dict[str, str] = {}
+        self.surname_people: dict[str, list[str]] = {}  # every person of a surname, in order of first mention
         self.mentions: list[tuple[int, int, str]] = []  # (start, end, full name) in text order
+        surnames_alone: list[tuple[int, int, str, str, int]] = []  # (start, end, surname, title, run start)
         for m in NAME_RUN.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
@@ -163,12 +170,18 @@ class ArticleIndex:
                 self._role_around(full, m.start(), start, end)
                 self.mentions.append((start, end, full))
             else:
-                full = self.by_surname.get(norm(words[0]))
-                if full:
-                    self.mentions.append((start, end, full))
-                    if title:
-                        self._role(full, title, m.start())
-
+                courtesy = COURTESY.search(text, max(0, m.start() - 6), m.start())
+                surnames_alone.append((start, end, words[0], title or (courtesy.group(1) if courtesy else ""), m.start()))
+        # A surname alone ("Clinton", "Mrs. Clinton") is one of the people of that surname: the
+        # one its courtesy title fits, else the one named last before it. Genders from the full
+        # names first, then again with every mention.
+        self._genders()
+        for start, end, surname, title, run_start in surnames_alone:
+            full = self._pick(surname, title=title, at=start)
+            if full:
+                bisect.insort(self.mentions, (start, end, full))
+                if title:
+                    self._role(full, title, run_start)
         self._genders()
         self.organisations = self._find_organisations(skip)
 
@@ -230,9 +243,15 @@ class ArticleIndex:
             if title:
                 v[0 if title.group(1) == "Mr" else 1] += 3
             limit = min(starts[k + 1] if k + 1 < len(starts) else len(self.text), e + 160)
-            m = re.search(r"\b(he|him|his|himself|she|her|hers|herself)\b", self.text[e:limit], re.I)
+            turn = re.search(r"[.!?…][”\"’]?\s+[“\"]", self.text[e:limit])
+            if turn:
+                limit = e + turn.start()  # a sentence opening with a quote: "she said" after it may be someone else
+            # a subject pronoun first ("Tom Lopez, her brother, … he was"), else a possessive; never
+            # "him": "followed him" is about someone else
+            window = self.text[e:limit]
+            m = re.search(r"\b(he|himself|she|herself)\b", window, re.I) or re.search(r"\b(his|her|hers)\b", window, re.I)
             if m:
-                v[0 if m.group(1).lower() in {"he", "him", "his", "himself"} else 1] += 1
+                v[0 if m.group(1).lower() in {"he", "his", "himself"} else 1] += 1
         for full, (male, female) in votes.items():
             if full in self.people and male != female:
                 self.people[full].gender = "m" if male > female else "f"
@@ -242,11 +261,36 @@ class ArticleIndex:
         existing = self.by_surname.get(surname)
         if existing and (existing.split()[0] == name.split()[0] or len(name.split()) == 2 and name.split()[0].endswith(".")):
             return existing
+        namesake = next((full for full in self.surname_people.get(surname, ()) if full.split()[0] == name.split()[0]), None)
+        if namesake:
+            return namesake
         if name not in self.people:
             self.people[name] = Person(name)
             self.people[name].aliases.add(name.split()[-1])
+            self.surname_people.setdefault(surname, []).append(name)
         self.by_surname.setdefault(surname, name)
         return name
+
+    def _pick(self, surname: str, *, title: str = "", at: int | None = None) -> str:
+        """Which person of that surname a surname alone means: the one its courtesy title fits
+        ("Mrs. Clinton" is never Bill Clinton), then the one named last before ``at``, else the
+        one the article names most."""
+        candidates = self.surname_people.get(norm(surname), [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else ""
+        courtesy = norm(title.split()[-1]).rstrip(".") if title else ""
+        gender = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}.get(courtesy, "")
+        if gender:
+            fitting = [full for full in candidates if self.people[full].gender == gender] or [
+                full for full in candidates if not self.people[full].gender
+            ]
+            candidates = fitting or candidates
+        if at is not None:
+            for start, _end, full in reversed(self.mentions):
+                if start < at and full in candidates:
+                    return full
+        counts = {full: sum(1 for mention in self.mentions if mention[2] == full) for full in candidates}
+        return max(candidates, key=lambda full: counts[full])
 
     def _role(self, full: str, role: str, at: int) -> None:
         role = role.strip(" ,")
@@ -280,8 +324,9 @@ class ArticleIndex:
                     self.people[full].roles.append(phrase)
 
     # ------------------------------------------------------------------ look-ups
-    def full_name(self, name: str) -> str:
-        """A surname or partial name -> the full name the article used, else the name itself."""
+    def full_name(self, name: str, *, at: int | None = None) -> str:
+        """A surname or partial name -> the full name the article used, else the name itself;
+        ``at``: where the name is written, to tell people of the same surname apart."""
         name = POSSESSIVE.sub("", name.strip())
         words = name.split()
         if not words:
@@ -292,10 +337,10 @@ class ArticleIndex:
         bare_words = bare.split()
         if not bare_words:
             return name
-        full = self.by_surname.get(norm(bare_words[-1]))
-        if full and (len(bare_words) == 1 or bare_words[0] == full.split()[0]):
-            return full
-        return bare
+        if len(bare_words) == 1:
+            return self._pick(bare_words[0], title=title, at=at) or bare
+        full = next((full for full in self.surname_people.get(norm(bare_words[-1]), ()) if bare_words[0] == full.split()[0]), None)
+        return full or bare
 
     def person(self, full: str) -> Person | None:
         return self.people.get(full)
@@ -348,6 +393,7 @@ class Salience:
     persons: list[str] = field(default_factory=list)  # most recent last
     last_group: str = ""
     last_unnamed: str = ""  # "A senior European diplomat"
+    questioner: str = ""  # who asked the last question: the "he" or "she" answering it is someone else
 
     def saw_person(self, name: str) -> None:
         if not name:
@@ -362,6 +408,8 @@ class Salience:
         if w in PERSONAL or w in {"him", "her", "his"}:
             gender = "m" if w in {"he", "him", "his"} else "f"
             for name in reversed(self.persons):
+                if name == self.questioner:
+                    continue
                 person = index.person(name)
                 if person is None or not person.gender or person.gender == gender:
                     return name

@@ -98,6 +98,11 @@ def test_a_headline_word_is_told_from_a_given_name_by_the_article_itself():
     assert article.person("Will Brandt") == "Will Brandt"
 
 
+def test_a_compound_surname_written_alone_is_the_articles_person():
+    article = ArticleWords("Lena Moreno Vidal spoke. Moreno Vidal said no.", ["Lena Moreno Vidal"])
+    assert article.person("Moreno Vidal") == "Lena Moreno Vidal"
+
+
 @pytest.mark.parametrize("phrase", [
     "more Republicans", "some Democrats", "46 percent of voters", "Six in 10 Republicans", "a Vermont Democrat",
     "another Ohio Republican", "public", "Only 24 percent",
@@ -144,7 +149,9 @@ def test_every_variant_of_a_name_is_one_speaker():
         assert link(written) == first, written
     assert link("Velling") == first  # a surname alone: the one person of that surname
     assert link("President Velling", kind="organisation") == first  # a title makes a person of it
-    assert Speaker.objects.count() == 1
+    marshal = link("Ada Marshal")
+    assert link("Mr. Marshal", kind="organisation") == marshal  # after "Mr." even a title word is a surname
+    assert Speaker.objects.count() == 2
 
 
 @pytest.mark.django_db

@@ -122,6 +122,8 @@ def clean_person_name(raw: str, *, ordinary: frozenset[str] = frozenset(), named
     words = [w for w in words if w]
     if not words or any(_is_number(w) for w in words):
         return ""
+    # after a courtesy title even a title word is a surname ("Mr. King", "Ms. Judge")
+    courtesy = len(words) == 2 and _bare(words[0]) in HONORIFICS
     # A name has no ordinary word inside it: what stands before one is a headline or sentence
     # around the name ("Railing Against Trump"), what follows the last word is dropped below.
     for i in range(len(words) - 2, 0, -1):
@@ -144,7 +146,7 @@ def clean_person_name(raw: str, *, ordinary: frozenset[str] = frozenset(), named
             continue
         if not word[:1].isupper() or _bare(word) in _STOP and _bare(word) not in named or _is_number(word):
             return ""
-    if len(words) == 1 and (_is_initial(words[0]) or _is_title(words[0]) or _bare(words[0]) in SPEAKER_NOUNS):
+    if len(words) == 1 and not courtesy and (_is_initial(words[0]) or _is_title(words[0]) or _bare(words[0]) in SPEAKER_NOUNS):
         return ""
     return " ".join(words)
 
@@ -219,6 +221,8 @@ def organisation_key(name: str) -> str:
 def person_behind_title(name: str) -> str:
     """'President Obama', 'Mr. King' -> the name after a courtesy title or role, else ""."""
     words = (name or "").split()
+    if len(words) == 2 and _bare(words[0]) in HONORIFICS:
+        return clean_person_name(name)  # "Mr. King"
     cut = 0
     while cut < len(words) - 1 and _is_title(words[cut]):
         cut += 1
@@ -411,6 +415,10 @@ class ArticleWords:
         key = variant_key(name)
         if key in self._keys:
             return self._reduce(self._keys[key]) if self._keys[key] != name else self._reduce(name)
+        # a compound surname written alone ("Wasserman Schultz" for "Debbie Wasserman Schultz")
+        ending = {p for p in self.people if len(p.split()) > len(name.split()) and p.endswith(" " + name)}
+        if len(ending) == 1:
+            return ending.pop()
         return self._reduce(name)
 
 

@@ -267,10 +267,11 @@ def link_speaker(extracted, *, seen_on: date | None, article: ArticleWords | Non
     if not extracted.speaker_resolved:
         return _speaker_by_role(name, seen_on)
     if kind == "organisation":
+        name = name.strip(" ,;:()[]")  # "AP)" from "(AP)"
         behind = person_behind_title(name)  # "President Obama", "Mr. King" are people
         if not behind:
             return _link_organisation(name, seen_on) if is_named_entity(name) else None
-        name = behind
+        # the person is read from the whole name: its courtesy title tells a surname from a title
     return _link_person(name, extracted, seen_on, article or ArticleWords())
 
 

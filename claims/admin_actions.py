@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.utils.text import Truncator
 
-from claims import services
+from claims.bulk import decide_each
 
 
 SHORT = 90
@@ -25,13 +25,7 @@ def short(text, length=SHORT):
 
 def run_decisions(modeladmin, request, ids, decide, done_message):
     """Call ``decide(pk)`` for each id; report how many went through and why the rest did not."""
-    done, refused = 0, []
-    for pk in ids:
-        try:
-            decide(pk)
-            done += 1
-        except services.DecisionError as exc:
-            refused.append(f"#{pk}: {exc}")
+    done, refused = decide_each(ids, decide)
     if done:
         modeladmin.message_user(request, done_message.format(n=done), messages.SUCCESS)
     if refused:

@@ -6,48 +6,57 @@ from django import forms
 from articles.models import Outlet
 from claims.models import ClaimKind, MatchRelation, SpeakerKind
 
-QUEUE_SORTS = {
-    "-confidence": ("-confidence", "-id"),
-    "confidence": ("confidence", "id"),
-    "-published": ("-article__published_at", "-id"),
-    "published": ("article__published_at", "id"),
-    "outlet": ("article__outlet__name", "-confidence", "-id"),
-    "speaker": ("speaker__name", "-confidence", "-id"),
+# The queue's orderings, per tab: key -> (label, order_by fields). The first is the default.
+CANDIDATE_SORTS = {
+    "-confidence": ("Most confident first", ("-confidence", "-id")),
+    "confidence": ("Least confident first", ("confidence", "id")),
+    "-published": ("Newest first", ("-article__published_at", "-id")),
+    "published": ("Oldest first", ("article__published_at", "id")),
+    "outlet": ("Outlet", ("article__outlet__name", "-confidence", "-id")),
+    "speaker": ("Speaker", ("speaker__name", "-confidence", "-id")),
 }
 MATCH_SORTS = {
-    "-score": ("-score", "-id"),
-    "score": ("score", "id"),
-    "-published": ("-candidate__article__published_at", "-id"),
-    "outlet": ("candidate__article__outlet__name", "-score", "-id"),
+    "-score": ("Best match first", ("-score", "-id")),
+    "score": ("Weakest match first", ("score", "id")),
+    "-published": ("Newest first", ("-candidate__article__published_at", "-id")),
+    "outlet": ("Outlet", ("candidate__article__outlet__name", "-score", "-id")),
 }
 
 
-class QueueFilterForm(forms.Form):
-    """Filters of the review queue. Every field is optional; bad values are ignored, not fatal."""
+class QueueSortForm(forms.Form):
+    """The queue's order; an unknown ``sort`` falls back to the tab's default."""
 
-    tab = forms.ChoiceField(choices=[("candidates", "Candidates"), ("matches", "Suggested matches")], required=False)
-    outlet = forms.ModelChoiceField(queryset=Outlet.objects.order_by("name"), required=False, empty_label="All outlets")
-    speaker = forms.CharField(required=False, max_length=200, label="Speaker",
-                              widget=forms.TextInput(attrs={"placeholder": "name or alias"}))
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *ClaimKind.choices], required=False)
-    relation = forms.ChoiceField(choices=[("", "All relations"), *MatchRelation.choices], required=False)
-    min_confidence = forms.FloatField(required=False, min_value=0, max_value=1, label="Min. confidence",
-                                      widget=forms.NumberInput(attrs={"step": "0.05", "placeholder": "0.0"}))
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("-confidence", "Most confident first"),
-            ("confidence", "Least confident first"),
-            ("-published", "Newest first"),
-            ("published", "Oldest first"),
-            ("outlet", "Outlet"),
-            ("speaker", "Speaker"),
-            ("-score", "Best match first"),
-            ("score", "Weakest match first"),
-        ],
+    sort = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, sorts: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sorts = sorts
+        self.fields["sort"].choices = [(key, label) for key, (label, _) in sorts.items()]
+
+    def ordering(self) -> tuple[str, ...]:
+        key = (self.cleaned_data.get("sort") if self.is_valid() else "") or next(iter(self.sorts))
+        return self.sorts[key][1]
+
+
+def dress_queue_filters(form):
+    """The API's filter form (claims.api.filters), given the queue screen's widgets and labels.
+
+    The fields, their validation and what they filter stay the API's; only how they look changes.
+    """
+    fields = form.fields
+    fields["outlet"].widget = forms.Select(
+        choices=[("", "All outlets"), *Outlet.objects.order_by("name").values_list("pk", "name")]
     )
+    fields["kind"].choices = [("", "All kinds"), *ClaimKind.choices]
+    if "relation" in fields:
+        fields["relation"].choices = [("", "All relations"), *MatchRelation.choices]
+    fields["speaker_name"].widget = forms.TextInput(attrs={"placeholder": "name or alias"})
+    for name in ("min_confidence", "min_score"):
+        if name in fields:
+            fields[name].widget = forms.NumberInput(attrs={"step": "0.05", "placeholder": "0.0"})
+    for name in ("published_after", "published_before"):
+        fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    return form
 
 
 class DecisionForm(forms.Form):

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
+from articles.models import Article
 from claims import services
 from claims.models import (
     ArticleExtraction,
@@ -23,7 +25,7 @@ from claims.models import (
     Speaker,
     SpeakerRole,
 )
-from claims.views import segment_text
+from claims.views.article import segment_text
 from tests.factories import (
     ArticleFactory,
     CandidateFactory,
@@ -235,12 +237,54 @@ def test_queue_filters_by_outlet_kind_confidence_and_speaker(editor_client, desk
     assert f"cand-row-{desk.cand_b.pk}" in html and f"cand-row-{desk.cand_a.pk}" not in html
     html = editor_client.get(url, {"min_confidence": "0.5"}).content.decode()
     assert f"cand-row-{desk.cand_a.pk}" in html and f"cand-row-{desk.cand_b.pk}" not in html
-    html = editor_client.get(url, {"speaker": "nobody"}).content.decode()
+    html = editor_client.get(url, {"speaker_name": "nobody"}).content.decode()
     assert "Nothing to review" in html
     html = editor_client.get(url, {"sort": "confidence"}).content.decode()
     assert html.index(f"cand-row-{desk.cand_b.pk}") < html.index(f"cand-row-{desk.cand_a.pk}")
     # Nonsense filters are ignored, not an error.
-    assert editor_client.get(url, {"min_confidence": "lots", "date_from": "yesterday", "page": "x"}).status_code == 200
+    assert editor_client.get(url, {"min_confidence": "lots", "published_after": "yesterday", "page": "x"}).status_code == 200
+
+
+def rows_on_screen(html, prefix):
+    return {int(pk) for pk in re.findall(rf'id="{prefix}-(\d+)"', html)}
+
+
+def test_queue_filters_are_the_apis(editor_client, desk):
+    """The queue's filters are the API's FilterSets: each query lists the same rows on both."""
+    Article.objects.filter(pk=desk.b.pk).update(published_at=datetime(2024, 3, 1, 12, tzinfo=timezone.utc))
+    candidate_queries = [
+        ({"outlet": desk.a.outlet_id}, {desk.cand_a.pk}),
+        ({"speaker_name": "RIVERS"}, {desk.cand_a.pk, desk.cand_b.pk}),
+        ({"published_before": "2024-03-02"}, {desk.cand_b.pk}),
+        ({"published_after": "2024-03-02", "kind": desk.cand_a.kind}, {desk.cand_a.pk}),
+        ({"min_confidence": "1"}, set()),
+    ]
+    for query, expected in candidate_queries:
+        html = editor_client.get(reverse("claims:queue"), query).content.decode()
+        listed = editor_client.get("/api/v1/candidates/", {**query, "status": "pending"}).json()["results"]
+        assert rows_on_screen(html, "cand-row") == {row["id"] for row in listed} == expected, query
+    match_queries = [
+        ({"outlet": desk.b.outlet_id, "relation": "variant"}, {desk.match.pk}),
+        ({"outlet": desk.a.outlet_id}, set()),
+        ({"speaker_name": "jane", "kind": desk.cand_b.kind}, {desk.match.pk}),
+        ({"published_after": "2024-03-02"}, set()),
+        ({"min_score": "0.95"}, set()),
+    ]
+    for query, expected in match_queries:
+        html = editor_client.get(reverse("claims:queue"), {**query, "tab": "matches"}).content.decode()
+        listed = editor_client.get("/api/v1/matches/", {**query, "state": "suggested"}).json()["results"]
+        assert rows_on_screen(html, "match-row") == {row["id"] for row in listed} == expected, query
+
+
+def test_queue_says_which_filters_it_could_not_read_and_applies_the_rest(editor_client, desk):
+    html = editor_client.get(reverse("claims:queue"), {"outlet": desk.a.outlet_id, "min_confidence": "lots",
+                                                       "sort": "sideways", "outlet_x": "1"}).content.decode()
+    assert "Some filters were not understood and were ignored." in html
+    assert rows_on_screen(html, "cand-row") == {desk.cand_a.pk}
+    # The empty fields a submitted filter form sends mean "any", not "not understood".
+    html = editor_client.get(reverse("claims:queue"), {"outlet": "", "kind": "", "min_confidence": "",
+                                                       "published_after": "", "speaker_name": ""}).content.decode()
+    assert "not understood" not in html and rows_on_screen(html, "cand-row") == {desk.cand_a.pk, desk.cand_b.pk}
 
 
 def test_queue_of_matches_shows_the_word_diff(editor_client, desk):
@@ -580,10 +624,10 @@ def test_dashboard_counts_follow_decisions_despite_the_cache(editor_client, desk
 
 
 def test_queue_pages_deep_and_caps_its_count(editor_client, desk, monkeypatch):
-    from claims import views
+    from claims.views import queue
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 1)
-    monkeypatch.setattr(views, "COUNT_CAP", 1)
+    monkeypatch.setattr(queue, "PAGE_SIZE", 1)
+    monkeypatch.setattr(queue, "COUNT_CAP", 1)
     html = editor_client.get(reverse("claims:queue"), {"page": 2, "sort": "-confidence"}).content.decode()
     assert html.count('data-row data-swap') == 1
     assert "more than 1" in html and "Page 2 of 2" in html

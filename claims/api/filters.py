@@ -1,4 +1,4 @@
-"""django-filter filter sets for the API lists and the claim exports (one vocabulary for both).
+"""django-filter filter sets for the API lists, the claim exports and the review queue (one vocabulary).
 
 Filters are strict: a value that cannot be what the parameter says (a blank date, ``0.5`` for
 an id, ``maybe`` for a boolean) is a 400 naming the parameter, never silently ignored.
@@ -73,10 +73,15 @@ class CandidateFilter(StrictFilterSet):
     published_before = DateTimeFilter(field_name="article__published_at", lookup_expr="lte")
     min_confidence = UnitIntervalFilter(field_name="confidence", lookup_expr="gte")
     q = TextFilter(field_name="text", lookup_expr="icontains", help_text="Text the candidate contains.")
+    speaker_name = TextFilter(method="filter_speaker_name",
+                              help_text="Part of the speaker's name, or of the words the article names them with.")
 
     class Meta(StrictFilterSet.Meta):
         model = Candidate
         fields = ["status", "kind", "speaker", "article", "claim"]
+
+    def filter_speaker_name(self, queryset, name, value):
+        return queryset.filter(Q(speaker__name__icontains=value) | Q(speaker_text__icontains=value))
 
 
 class CitationFilter(StrictFilterSet):
@@ -115,7 +120,16 @@ class MatchFilter(StrictFilterSet):
     claim = IdFilter(field_name="claim_id")
     candidate = IdFilter(field_name="candidate_id")
     min_score = UnitIntervalFilter(field_name="score", lookup_expr="gte")
+    kind = filters.ChoiceFilter(field_name="candidate__kind", choices=ClaimKind.choices, help_text="The candidate's kind.")
+    outlet = IdFilter(field_name="candidate__article__outlet_id", help_text="Outlet id of the candidate's article.")
+    speaker_name = TextFilter(method="filter_speaker_name",
+                              help_text="Part of the name of the claim's or the candidate's speaker.")
+    published_after = DateTimeFilter(field_name="candidate__article__published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="candidate__article__published_at", lookup_expr="lte")
 
     class Meta(StrictFilterSet.Meta):
         model = Match
         fields = ["state", "relation", "claim", "candidate"]
+
+    def filter_speaker_name(self, queryset, name, value):
+        return queryset.filter(Q(claim__speaker__name__icontains=value) | Q(candidate__speaker__name__icontains=value))

@@ -409,3 +409,38 @@ def test_the_former_president_is_the_person_given_that_role_not_the_speaker_befo
 )
 def test_the_he_or_she_answering_an_interviewers_question_is_not_the_interviewer(text, answerer):
     assert attributed(text)[-1].speaker == answerer
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Hillary Clinton plans to call on young people to serve.", "to call on young people to serve"),
+        ("Ruth Adler wants to triple the size of the program.", "to triple the size of the program"),
+        ("The Harbour Authority intends to reopen the port by May.", "to reopen the port by May"),
+    ],
+)
+def test_a_plan_or_wish_is_marked_as_an_intention_not_speech(text, content):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, "intention")
+
+
+def test_a_plan_of_something_that_is_no_source_is_no_statement():
+    assert found("The new bill seeks to cut taxes for small firms.") == []
+
+
+# ----------------------------------------------------------------------------- the reporter's additions
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He claimed that paying no taxes was smart, although he again refused to release his returns.",
+         "paying no taxes was smart"),
+        ("Ruth Adler said the clinic would stay open, though the board has not voted yet.", "the clinic would stay open"),
+        ("The fund announced that it was lowering its forecast, and the downgrade hit markets across Asia.",
+         "it was lowering its forecast"),
+    ],
+)
+def test_a_concession_or_clause_the_reporter_adds_is_not_part_of_the_statement(text, content):
+    statement = [x for x in attributed(text) if x.stance == "asserted"][0]
+    assert text[statement.start:statement.end] == content

@@ -7,12 +7,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from .candidates import Attribution, SpeakerRef, Stance, StatementKind, confidence_for
-from .content import cue_content
+from .content import cue_content, without_reporters_addition
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
-from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, PHRASAL, STRONG, WEAK
+from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, INTENTION, PHRASAL, STRONG, WEAK
 from .resolution import SpeakerResolver
-from .stance import cue_stance, declined_content, is_supposed
+from .stance import cue_stance, declined_content, intended_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
 from .text import Quote, Unit
 
@@ -91,6 +91,15 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.95, stance=cue_stance(token, lemma)), token.i, None))
             continue
         if speaker is None:
+            continue
+        intended = intended_content(token, lemma) if speaker.kind else None
+        if intended is not None or lemma in INTENTION:
+            # "plans to call on young people": an intention, marked as one
+            attribution = _content_attribution(text, unit, doc, intended, speaker=speaker, cue=cue, lemma=lemma, standalone=[],
+                                               used_quotes=used_quotes) if intended is not None else None
+            if attribution is not None:
+                attribution.stance = cue_stance(token, lemma)
+                found.append(CueFinding(attribution, token.i, intended))
             continue
         refused = declined_content(token, lemma)
         if refused is not None or lemma in DECLINE:
@@ -185,6 +194,7 @@ def _content_attribution(text: str, unit: Unit, doc, span: tuple[int, int], *, s
                          standalone: list[Quote], used_quotes: set[int]) -> Attribution | None:
     """The statement a content span holds: the whole quote it is (direct), or the clause with
     (mixed) or without (indirect) quoted words."""
+    span = without_reporters_addition(doc, unit, span)
     first = doc[span[0]]
     complementiser = not (first.lower_ == "that" and first.dep_ != "mark")  # "says that's not what happened"
     start, end = trim_content(text, token_start(unit, first), token_end(unit, doc[span[1]]), complementiser=complementiser)

@@ -31,13 +31,15 @@ class Stance(StrEnum):
     ``DENIED``: they rejected, denied or disputed it ("rejected suggestions that X"); ``DECLINED``:
     they would not say ("declined to comment", "did not respond to requests for comment");
     ``UNASSERTED``: speech reported as not made or only supposed ("did not claim that X", "won't
-    say whether X"); ``BELIEF``: a thought, hope or fear, not speech ("feared that X")."""
+    say whether X"); ``BELIEF``: a thought, hope or fear, not speech ("feared that X");
+    ``INTENTION``: what someone wants or plans to do, not speech ("plans to cut taxes")."""
 
     ASSERTED = "asserted"
     DENIED = "denied"
     DECLINED = "declined"
     UNASSERTED = "unasserted"
     BELIEF = "belief"
+    INTENTION = "intention"
 
 
 @dataclass(frozen=True)

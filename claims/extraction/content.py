@@ -118,17 +118,35 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
     return content_before(doc, unit, cue, lemma, subject)
 
 
+# After a comma, words that open the reporter's own addition to a reported clause, a concession
+# ("claimed that paying no taxes was smart, although he again refused to …").
+CONCESSIONS = {"although", "though", "whereas"}
+
+
+def without_reporters_addition(doc, unit: Unit, span: tuple[int, int]) -> tuple[int, int]:
+    """A content span cut before a trailing concession of the reporter's (see CONCESSIONS)."""
+    left, right = span
+    for position in range(left + 3, right):
+        if doc[position].text == "," and doc[position + 1].lower_ in CONCESSIONS and not in_quote(unit, token_start(unit, doc[position])):
+            return (left, position - 1)
+    return span
+
+
 def _coordinated_clauses_end(doc, cue, right: int) -> int:
     """Where a content clause ends when the parser hung the clauses coordinated with it on the cue
     ("said the plant had closed, jobs were lost and the town was dying"): each further clause
     with its own subject, joined by a comma or "and", is part of the statement, unless it is a
     report of its own ("…, and she agreed")."""
+    listing = False  # "A, B and C": after a bare comma, a closing ", and C" belongs to the list
     for child in sorted(cue.children, key=lambda child: child.i):
         if child.i <= right or child.dep_ not in {"ccomp", "conj"}:
             continue
         between = doc[right + 1:child.left_edge.i]
         if not all(token.is_punct or token.dep_ == "cc" for token in between) or len(between) > 2:
             break
+        if len(between) == 2 and not listing:
+            break  # "announced that X, and the downgrade is casting a shadow": the reporter's next clause
+        listing = listing or [token.text for token in between] == [","]
         if child.lower_ in FORM_TO_LEMMA or not any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children):
             break
         right = clause_span(doc, child, child.left_edge.i)[1]

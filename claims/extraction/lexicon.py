@@ -71,6 +71,8 @@ STRONG = {
 # How the speaker stands to what a cue reports (candidates.Stance).
 DENIAL = {"deny", "reject", "refute", "dismiss", "dispute", "contradict", "rebut", "disavow", "repudiate", "debunk"}
 COGNITION = {"believe", "think", "fear", "worry", "hope", "expect", "feel", "doubt", "suspect", "assume", "imagine", "reckon"}
+# "wants to triple the programme", "plans to call on young people": an intention, not speech.
+INTENTION = {"want", "plan", "intend", "seek", "aim", "wish"}
 # "declined to comment", "refused to say whether …": an attribution of silence, when what was
 # declined is a speech act.
 DECLINE = {"decline", "refuse"}
@@ -85,7 +87,7 @@ OBJECT |= DENIAL
 SAY |= COGNITION
 WEAK |= COGNITION
 
-CUE_LEMMAS = SAY | OBJECT | DECLINE
+CUE_LEMMAS = SAY | OBJECT | DECLINE | INTENTION
 
 # Particles and prepositions that belong to a cue ("pointed out", "called for", "warned against").
 PHRASAL = {
@@ -99,7 +101,7 @@ IRREGULAR = {
     "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
     "think": ["thought", "thinks", "thinking"], "find": ["found", "finds", "finding"], "show": ["showed", "shown", "shows", "showing"],
     "hit": ["hit", "hits", "hitting"], "rip": ["ripped", "rips", "ripping"], "quip": ["quipped", "quips", "quipping"],
-    "lay": ["laid", "lays", "laying"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
+    "lay": ["laid", "lays", "laying"], "seek": ["sought", "seeks", "seeking"], "plan": ["planned", "plans", "planning"], "spell": ["spelled", "spelt", "spells", "spelling"], "speak": ["spoke", "spoken", "speaks", "speaking"],
     "fire": ["fired", "fires", "firing"], "slam": ["slammed", "slams", "slamming"], "pan": ["panned", "pans", "panning"],
     "rail": ["railed", "rails", "railing"], "admit": ["admitted", "admits", "admitting"], "refer": ["referred", "refers", "referring"],
     "feel": ["felt", "feels", "feeling"], "pointed": [], "echo": ["echoed", "echoes", "echoing"], "plead": ["pleaded", "pled", "pleads", "pleading"],
@@ -158,6 +160,7 @@ NEEDS_CONTENT = {
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
     "attack", "reference", "refer", "herald", "chant", "rule",
     "expect", "feel", "doubt", "suspect", "assume", "imagine", "decline", "refuse",
+    "want", "plan", "intend", "seek", "aim", "wish",
 }
 
 
@@ -182,9 +185,11 @@ INVERTED_CUE_RE = re.compile(
     re.I,
 )
 
-# "declined to comment", "refused to say whether", "did not respond to requests for comment".
+# "declined to comment", "refused to say whether", "did not respond to requests for comment";
+# "wants to …", "plans to …".
 DECLINED_RE = re.compile(
-    r"\b(?:declin|refus)\w*\s+to\s+(?:" + "|".join(sorted(SPEECH_ACTS)) + r")\b|\b(?:respond|repl|return)\w*\b[^.]{0,60}\bcomment",
+    r"\b(?:declin|refus)\w*\s+to\s+(?:" + "|".join(sorted(SPEECH_ACTS)) + r")\b|\b(?:respond|repl|return)\w*\b[^.]{0,60}\bcomment"
+    r"|\b(?:want|plan|intend|seek|sought|aim|wish|hope|expect)(?:s|ed|ing|ned|ning)?\s+to\s+[a-z]",
     re.I,
 )
 

@@ -4,7 +4,7 @@ beliefs ("feared that X") and refusals ("declined to comment")."""
 from __future__ import annotations
 
 from .candidates import Stance
-from .lexicon import COGNITION, DECLINE, DENIAL, FORM_TO_LEMMA, REPLY, SPEECH_ACTS
+from .lexicon import COGNITION, DECLINE, DENIAL, FORM_TO_LEMMA, INTENTION, REPLY, SPEECH_ACTS
 
 NEGATIONS = {"not", "n't", "never", "no"}
 SUPPOSITIONS = {"if", "unless", "whether"}
@@ -35,7 +35,20 @@ def cue_stance(cue, lemma: str) -> Stance:
         return Stance.DENIED
     if lemma in COGNITION:
         return Stance.BELIEF
+    if lemma in INTENTION:
+        return Stance.INTENTION
     return Stance.ASSERTED
+
+
+def intended_content(cue, lemma: str) -> tuple[int, int] | None:
+    """The token span of what someone wants, plans or hopes to do ("plans [to call on young
+    people]"), or None when the cue has no such infinitive."""
+    if lemma not in INTENTION | COGNITION:
+        return None
+    for child in cue.children:
+        if child.dep_ == "xcomp" and child.i > cue.i and any(grandchild.lower_ == "to" and grandchild.dep_ == "aux" for grandchild in child.children):
+            return (child.left_edge.i, child.right_edge.i)
+    return None
 
 
 def declined_content(cue, lemma: str) -> tuple[int, int] | None:

@@ -8,6 +8,7 @@ body larger than the most an upload can legitimately be.
 """
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from articles.importers.decoding import human_size
@@ -49,8 +50,7 @@ class UploadLimitsMiddleware:
         return None
 
     def _refuse(self, request, status, message):
-        if request.content_type == "multipart/form-data" or not request.path.startswith("/api/"):
-            return render(request, "articles/request_refused.html", {"message": message, "status": status}, status=status)
-        from django.http import JsonResponse
-
-        return JsonResponse({"detail": message}, status=status)
+        # API clients get JSON whatever they sent (a multipart upload to /api/ included); people get a page.
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status)
+        return render(request, "articles/request_refused.html", {"message": message, "status": status}, status=status)

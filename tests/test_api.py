@@ -688,3 +688,12 @@ def test_the_article_size_limit_counts_bytes_like_every_importer(as_role, settin
     assert "5,000 bytes" in too_big.json()["text"][0]
     fits = client.post("/api/v1/articles/", {**ARTICLE_BODY, "text": "Été " * 800}, format="json")
     assert fits.status_code == 201
+
+
+def test_a_multipart_body_over_the_limit_to_the_api_is_json_too(as_role, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = as_role("editor").post("/api/v1/articles/", {"text": "Words. " * 2_000, "title": "t" * 2_000})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "form data is larger" in response.json()["detail"]
+    assert Article.objects.count() == 0

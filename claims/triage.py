@@ -1,0 +1,164 @@
+"""Editorial value: which proposed claims deserve a person's time first, and why.
+
+The desk's default queue is one row per proposed claim, ordered by ``score``: the sum of the
+weighted signals below. The weights are the whole policy; ``annotate_editorial_value`` spells
+the same sum in SQL (so the queue pages through any number of rows in this order) and
+``tests/test_triage.py`` checks that both agree.
+
+==========================  ======  ==========================================================
+signal                      weight  why
+==========================  ======  ==========================================================
+each further outlet         +3      a claim several outlets report travels; at most 4 counted
+possible misquote           +4      a suggested match in other words (variant or paraphrase)
+named public figure         +2      the speaker is a resolved person with a known role
+named speaker               +1      resolved, but no role known
+check-worthiness            +0..2   the best check-worthiness of its candidates, times 2
+unattributed                -6      nobody is named: little to check, and to cite
+cognition verb              -4      "thinks", "hopes", "fears": a state of mind, not a statement
+==========================  ======  ==========================================================
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, Lower
+
+from claims.extraction.lexicon import COGNITION, FORM_TO_LEMMA
+from claims.models import Candidate, CandidateStatus, Citation, Match, MatchRelation, MatchState, SpeakerKind, SpeakerRole
+
+PER_FURTHER_OUTLET = 3.0
+MAX_FURTHER_OUTLETS = 4
+POSSIBLE_MISQUOTE = 4.0
+NAMED_PUBLIC_FIGURE = 2.0
+NAMED_SPEAKER = 1.0
+CHECKWORTHINESS = 2.0
+UNATTRIBUTED = -6.0
+COGNITION_VERB = -4.0
+
+# Every inflected form of a cognition verb, as a cue is stored ("thinks", "believed").
+COGNITION_CUES = sorted({*COGNITION, *(form for form, lemma in FORM_TO_LEMMA.items() if lemma in COGNITION)})
+WORDING_RELATIONS = (MatchRelation.VARIANT, MatchRelation.PARAPHRASE)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the score reads about one proposed claim."""
+
+    outlet_count: int
+    possible_misquote: bool
+    attributed: bool
+    public_figure: bool
+    checkworthiness: float
+    cognition: bool
+
+
+def score(signals: Signals) -> float:
+    """The claim's editorial value: higher is reviewed first (weights in the module docstring)."""
+    value = PER_FURTHER_OUTLET * min(max(signals.outlet_count - 1, 0), MAX_FURTHER_OUTLETS)
+    if signals.possible_misquote:
+        value += POSSIBLE_MISQUOTE
+    if not signals.attributed:
+        value += UNATTRIBUTED
+    elif signals.public_figure:
+        value += NAMED_PUBLIC_FIGURE
+    else:
+        value += NAMED_SPEAKER
+    value += CHECKWORTHINESS * signals.checkworthiness
+    if signals.cognition:
+        value += COGNITION_VERB
+    return round(value, 6)
+
+
+def reasons(signals: Signals) -> list[str]:
+    """The signals that placed the claim, in words, strongest first (shown on the queue row)."""
+    said = []
+    if signals.outlet_count > 1:
+        said.append(f"reported by {signals.outlet_count} outlets")
+    if signals.possible_misquote:
+        said.append("possible misquote: reported in other words")
+    if not signals.attributed:
+        said.append("unattributed")
+    elif signals.public_figure:
+        said.append("named public figure")
+    if signals.checkworthiness >= 0.5:
+        said.append(f"check-worthy ({signals.checkworthiness:.2f})")
+    if signals.cognition:
+        said.append("a state of mind (cognition verb)")
+    return said or ["single report"]
+
+
+def annotate_editorial_value(claims):
+    """``claims`` (a Claim queryset) with each signal and ``editorial_value``, the same sum as ``score``.
+
+    Correlated subqueries, not joins: a claim stays one row however many citations it has.
+    """
+    citations = Citation.objects.filter(claim=OuterRef("pk"))
+    outlet_count = Subquery(
+        citations.order_by().values("claim").annotate(n=Count("article__outlet", distinct=True)).values("n")[:1],
+        output_field=IntegerField(),
+    )
+    wording_match = Match.objects.filter(state=MatchState.SUGGESTED, relation__in=WORDING_RELATIONS)
+    misquote = Exists(wording_match.filter(claim=OuterRef("pk"))) | Exists(wording_match.filter(candidate__claim=OuterRef("pk")))
+    candidates = Candidate.objects.filter(claim=OuterRef("pk")).exclude(status=CandidateStatus.REJECTED)
+    best_checkworthiness = Subquery(
+        candidates.order_by().values("claim").annotate(best=Max("checkworthiness")).values("best")[:1],
+        output_field=FloatField(),
+    )
+    cognition = Exists(candidates.annotate(cue_lower=Lower("cue")).filter(cue_lower__in=COGNITION_CUES))
+    public_figure = Exists(SpeakerRole.objects.filter(speaker=OuterRef("speaker_id")))
+    annotated = claims.annotate(
+        outlet_count=Coalesce(outlet_count, 0),
+        possible_misquote=Case(When(misquote, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        public_figure=Case(
+            When(Q(speaker__kind=SpeakerKind.PERSON) & public_figure, then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        ),
+        best_checkworthiness=Coalesce(best_checkworthiness, 0.0),
+        cognition=Case(When(cognition, then=Value(True)), default=Value(False), output_field=BooleanField()),
+    )
+    further_outlets = Least(
+        Case(When(outlet_count__gt=1, then=F("outlet_count") - 1), default=Value(0)), Value(MAX_FURTHER_OUTLETS)
+    )
+
+    def weight(condition, amount):
+        return Case(When(condition, then=Value(amount)), default=Value(0.0), output_field=FloatField())
+
+    value = (
+        Value(PER_FURTHER_OUTLET) * further_outlets
+        + weight(Q(possible_misquote=True), POSSIBLE_MISQUOTE)
+        + Case(
+            When(speaker__isnull=True, then=Value(UNATTRIBUTED)),
+            When(public_figure=True, then=Value(NAMED_PUBLIC_FIGURE)),
+            default=Value(NAMED_SPEAKER), output_field=FloatField(),
+        )
+        + Value(CHECKWORTHINESS) * F("best_checkworthiness")
+        + weight(Q(cognition=True), COGNITION_VERB)
+    )
+    return annotated.annotate(editorial_value=value)
+
+
+def signals_of(claim) -> Signals:
+    """The signals of a claim annotated by ``annotate_editorial_value``."""
+    return Signals(
+        outlet_count=claim.outlet_count,
+        possible_misquote=bool(claim.possible_misquote),
+        attributed=claim.speaker_id is not None,
+        public_figure=bool(claim.public_figure),
+        checkworthiness=float(claim.best_checkworthiness or 0.0),
+        cognition=bool(claim.cognition),
+    )

@@ -1,0 +1,67 @@
+"""The queue's editorial-value score: its policy on a table of cases, and the SQL that orders by it."""
+from __future__ import annotations
+
+import pytest
+
+from claims import triage
+from claims.models import Claim, Match, MatchRelation, SpeakerRole
+from claims.triage import Signals
+from tests.factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory, OutletFactory, SpeakerFactory
+
+
+def signals(**changed):
+    plain = dict(outlet_count=1, possible_misquote=False, attributed=True, public_figure=False, checkworthiness=0.0,
+                 cognition=False)
+    return Signals(**{**plain, **changed})
+
+
+@pytest.mark.parametrize("higher, lower", [
+    (signals(outlet_count=3), signals(outlet_count=1, public_figure=True, checkworthiness=1.0)),
+    (signals(outlet_count=2), signals(outlet_count=1)),
+    (signals(possible_misquote=True), signals(public_figure=True, checkworthiness=0.9)),
+    (signals(public_figure=True), signals()),
+    (signals(checkworthiness=0.9), signals(checkworthiness=0.1)),
+    (signals(), signals(attributed=False, checkworthiness=1.0)),
+    (signals(), signals(cognition=True)),
+    (signals(cognition=True, attributed=True), signals(attributed=False, cognition=True)),
+])
+def test_the_score_puts_what_deserves_an_editor_first(higher, lower):
+    assert triage.score(higher) > triage.score(lower)
+
+
+def test_further_outlets_count_up_to_a_cap():
+    assert triage.score(signals(outlet_count=50)) == triage.score(signals(outlet_count=1 + triage.MAX_FURTHER_OUTLETS))
+
+
+def test_reasons_say_in_words_why_a_row_is_where_it_is():
+    said = triage.reasons(signals(outlet_count=3, possible_misquote=True, public_figure=True, checkworthiness=0.8))
+    assert said == ["reported by 3 outlets", "possible misquote: reported in other words", "named public figure",
+                    "check-worthy (0.80)"]
+    assert triage.reasons(signals(attributed=False, cognition=True)) == ["unattributed", "a state of mind (cognition verb)"]
+    assert triage.reasons(signals()) == ["single report"]
+
+
+@pytest.mark.django_db
+def test_the_sql_score_is_the_documented_score_for_every_claim():
+    minister = SpeakerFactory(name="Jane Rivers")
+    SpeakerRole.objects.create(speaker=minister, role="finance minister", normalized="finance minister")
+    nobody_known = SpeakerFactory(name="Sam Someone")
+    widely = ClaimFactory(speaker=minister)
+    for name in ("Ledger", "Post", "Herald"):
+        CitationFactory(claim=widely, article=ArticleFactory(outlet=OutletFactory(name=name)))
+    unattributed = ClaimFactory(speaker=None)
+    thinker = ClaimFactory(speaker=nobody_known)
+    CandidateFactory(claim=thinker, speaker=nobody_known, cue="Thinks", checkworthiness=0.7)
+    misquoted = ClaimFactory(speaker=nobody_known)
+    reported = CandidateFactory(speaker=nobody_known, checkworthiness=0.4)
+    Match.objects.create(candidate=reported, claim=misquoted, score=0.8, relation=MatchRelation.VARIANT)
+
+    rows = list(triage.annotate_editorial_value(Claim.objects.all()).order_by("-editorial_value", "pk"))
+
+    for row in rows:
+        assert row.editorial_value == pytest.approx(triage.score(triage.signals_of(row)))
+    assert [row.pk for row in rows] == [widely.pk, misquoted.pk, thinker.pk, unattributed.pk]
+    by_pk = {row.pk: triage.signals_of(row) for row in rows}
+    assert by_pk[widely.pk].outlet_count == 3 and by_pk[widely.pk].public_figure
+    assert by_pk[thinker.pk].cognition and by_pk[thinker.pk].checkworthiness == pytest.approx(0.7)
+    assert by_pk[misquoted.pk].possible_misquote

@@ -180,7 +180,9 @@ FACTDESK_FETCH_ALLOW_PRIVATE = env_bool("FACTDESK_FETCH_ALLOW_PRIVATE", False)
 FACTDESK_FEED_POLL_SECONDS = env_int("FACTDESK_FEED_POLL_SECONDS", 900, minimum=10)
 
 # Extraction and matching.
-FACTDESK_CHECKWORTHY_THRESHOLD = env_float("FACTDESK_CHECKWORTHY_THRESHOLD", 0.6, minimum=0, maximum=1)
+# The check-worthiness model's calibrated probability; 0.36 gave the best F1 in cross-validation
+# (bench/train_checkworthy.py, README: Check-worthiness).
+FACTDESK_CHECKWORTHY_THRESHOLD = env_float("FACTDESK_CHECKWORTHY_THRESHOLD", 0.36, minimum=0, maximum=1)
 FACTDESK_EXTRACTION_BATCH_SIZE = env_int("FACTDESK_EXTRACTION_BATCH_SIZE", 16, minimum=1)
 # Work per task stays far inside the Celery time limits below: a batch holds at most this many
 # characters, and a longer article is refused with the reason (README: Reliability).

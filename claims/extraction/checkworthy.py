@@ -1,67 +1,213 @@
-"""Check-worthiness: a transparent 0..1 score for "does this sentence state a verifiable fact?".
+"""Check-worthiness: the calibrated probability that a sentence states a fact worth checking.
 
-A sum of named features (quantities, comparisons, events with dates, causal and policy claims,
-named actors) minus hedges, questions and opinion talk. No learned weights: an editor can read
-``explain(sentence)`` and see why a sentence was proposed.
+A linear model over TF-IDF word (1–2) and character (2–5, inside words) n-grams, trained by
+``bench/train_checkworthy.py`` on public debate sentences and stored as plain JSON in
+``data/checkworthy-v1.json`` (vocabulary, idf, coefficients, intercept, calibration, threshold,
+version). Scoring needs only numpy and the standard library; the term analysers below are the
+ones the training script hands to scikit-learn, so training and production read a sentence the
+same way. ``explain(sentence)`` names the words that pushed the score up or down.
 """
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
-FEATURES: list[tuple[str, float, re.Pattern]] = [
-    ("quantity", 0.35, re.compile(
-        r"(\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand|bn|m\b)|[$€£¥]\s?\d|\b\d{2,}[\d,.]*\b|"
-        r"\b(dozens|hundreds|thousands|millions|billions|half|a third|a quarter)\b)", re.I)),
-    ("count", 0.15, re.compile(r"\b(three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty)\s+[a-z]+s\b", re.I)),
-    ("comparison", 0.2, re.compile(
-        r"\b(more|less|fewer|higher|lower|larger|smaller|biggest|largest|highest|lowest|most|least|"
-        r"increase[sd]?|decrease[sd]?|rose|risen|fell|fallen|doubled|tripled|halved|record|surge[sd]?|"
-        r"drop(ped)?|declined?|grew|grown|than|compared|first|only|never)\b", re.I)),
-    ("date", 0.1, re.compile(
-        r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|"
-        r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|last (year|month|week))\b", re.I)),
-    ("causal", 0.15, re.compile(r"\b(because|due to|caused|led to|lead to|result(ed)? in|as a result|leads to|owing to|thanks to)\b", re.I)),
-    ("policy", 0.15, re.compile(
-        r"\b(law|bill|tax(es)?|budget|spending|vote[ds]?|elected|signed|troops|deal|ban(ned)?|sanctions?|"
-        r"tariffs?|funding|fund(s|ed)?|regulation|treaty|agreement|membership|ceasefire|invasion|"
-        r"deploy(ed)?|approved|passed|announced|policy|unemployment|inflation|gdp|deficit|debt|wages?)\b", re.I)),
-    ("event", 0.15, re.compile(
-        r"\b((was|were|has been|have been|had been|is|are)\s+(\w+ed|held|made|killed|arrested|built|won|lost)|"
-        r"(announc|agree|sign|launch|kill|visit|impos|approv|reject|vot|pass|elect|appoint|resign|arrest|invad|"
-        r"attack|deploy|releas|su|rul|surpris|negotiat|meet|met|won|lost|withdr[ae]w)(e|ed|es|ing|s|n)?)\b", re.I)),
-]
-HEDGES = re.compile(r"\b(might|may|could|perhaps|possibly|wary|fear[s]?|hope[sd]?|uncertain|seems?|appears?|likely|unlikely|would)\b", re.I)
-OPINION = re.compile(r"\b(i|we|you|my|our|your)\b|\?\s*$", re.I)
-PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+import numpy as np
+
+MODEL_PATH = Path(__file__).with_name("data") / "checkworthy-v1.json"
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
+WORD_RE = re.compile(r"\w+|[$%€£]")
+DIGIT_RE = re.compile(r"\d")
+SPACES_RE = re.compile(r"\s+")
+CACHE_WORDS = 200_000  # distinct words whose n-gram ids a scorer keeps (a few tens of MB at most)
+PUNCTUATION = ".,;:!?\"'()[]{}“”‘’—–-…"
 
 
-def explain(sentence: str) -> dict[str, float]:
-    parts: dict[str, float] = {}
-    for name, weight, pattern in FEATURES:
-        if pattern.search(sentence):
-            parts[name] = weight
-    if len(PROPER.findall(sentence)) >= 2:
-        parts["named actors"] = 0.1
-    if HEDGES.search(sentence):
-        parts["hedged"] = -0.2
-    if OPINION.search(sentence):
-        parts["first/second person or question"] = -0.25
-    words = len(sentence.split())
-    if words < 8:
-        parts["too short"] = -0.3
-    elif words > 70:
-        parts["too long"] = -0.1
-    return parts
+def normalise(text: str) -> str:
+    """Lower case, every digit as 0: "1,200" and "3,400" are the same kind of evidence."""
+    return DIGIT_RE.sub("0", (text or "").lower())
+
+
+def word_terms(text: str) -> list[str]:
+    """Word unigrams and bigrams of the normalised text (the training vectoriser's analyser)."""
+    tokens = WORD_RE.findall(normalise(text))
+    terms = list(tokens)
+    for size in range(2, WORD_NGRAMS[1] + 1):
+        terms.extend(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+    return terms
+
+
+def char_terms(text: str) -> list[str]:
+    """Character n-grams inside each space-padded word of the normalised text."""
+    terms: list[str] = []
+    for word in SPACES_RE.split(normalise(text)):
+        if word:
+            terms.extend(_word_char_terms(word))
+    return terms
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_char_terms(word: str) -> tuple[str, ...]:
+    # Words repeat (Zipf): caching their n-grams is most of the scorer's speed.
+    padded = f" {word} "
+    low, high = CHAR_NGRAMS
+    return tuple(padded[i:i + size] for size in range(low, min(high, len(padded)) + 1) for i in range(len(padded) - size + 1))
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One word or phrase of the sentence and how much it moved the score (log-odds)."""
+
+    term: str
+    contribution: float
+
+    @property
+    def signed(self) -> str:
+        return f"{self.contribution:+.2f}"
+
+
+class Scorer:
+    """The model of one JSON artifact: ``probability(text)``, ``decision(text)``, ``explain(text)``."""
+
+    def __init__(self, artifact: dict):
+        self.version = str(artifact["version"])
+        self.threshold = float(artifact["threshold"])
+        self.intercept = float(artifact["intercept"])
+        self.terms: dict[str, list[str]] = {}
+        self.blocks: dict[str, tuple] = {}  # name -> (analyser, {term: position}, idf, coefficients)
+        for name, analyser in (("word", word_terms), ("char", char_terms)):
+            block = artifact[name]
+            terms = self.terms[name] = list(block["terms"])
+            self.blocks[name] = (
+                analyser, {term: i for i, term in enumerate(terms)},
+                np.asarray(block["idf"], dtype=np.float64), np.asarray(block["coefficients"], dtype=np.float64),
+            )
+        self._char_cache: dict[str, list[int]] = {}
+        calibration = artifact["calibration"]
+        self.platt_slope = float(calibration["slope"])
+        self.platt_offset = float(calibration["offset"])
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "Scorer":
+        with open(path, encoding="utf-8") as handle:
+            return cls(json.load(handle))
+
+    def _weights(self, analyser, index, idf, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(feature indices, L2-normalised sublinear tf-idf values) of one block."""
+        counts: dict[int, int] = {}
+        for term in analyser(text):
+            position = index.get(term)
+            if position is not None:
+                counts[position] = counts.get(position, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        positions = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[positions]
+        return positions, values / np.linalg.norm(values)
+
+    def decision(self, text: str) -> float:
+        """The uncalibrated log-odds of the linear model (sublinear tf-idf, L2 per block, as trained)."""
+        total = self.intercept
+        for name, ids in (("word", self._word_ids(text)), ("char", self._char_ids(text))):
+            if ids:
+                _analyser, _index, idf, coefficients = self.blocks[name]
+                positions, counts = np.unique(np.array(ids), return_counts=True)
+                weights = (1.0 + np.log(counts)) * idf[positions]
+                total += float(weights @ coefficients[positions]) / math.sqrt(float(weights @ weights))
+        return total
+
+    def _word_ids(self, text: str) -> list[int]:
+        index = self.blocks["word"][1]
+        return [position for position in map(index.get, word_terms(text)) if position is not None]
+
+    def _char_ids(self, text: str) -> list[int]:
+        # A word's in-vocabulary n-grams are looked up once and cached: words repeat, and this
+        # keeps the scorer a small fraction of a parse (bench/train_checkworthy.py prints it).
+        index, cache = self.blocks["char"][1], self._char_cache
+        ids: list[int] = []
+        for word in SPACES_RE.split(normalise(text)):
+            if not word:
+                continue
+            found = cache.get(word)
+            if found is None:
+                if len(cache) >= CACHE_WORDS:
+                    cache.clear()
+                found = cache[word] = [index[term] for term in _word_char_terms(word) if term in index]
+            ids.extend(found)
+        return ids
+
+    def calibrate(self, decision: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.platt_slope * decision + self.platt_offset)))
+
+    def probability(self, text: str) -> float:
+        """0..1: the share of such sentences that annotators called check-worthy. Blank text is 0."""
+        if not text or not text.strip():
+            return 0.0
+        return self.calibrate(self.decision(text))
+
+    def explain(self, text: str, *, limit: int = 5) -> list[Feature]:
+        """The words and phrases that moved the score most, strongest first.
+
+        A word's contribution is its own unigram weight plus the weights of the character
+        n-grams inside it; a two-word phrase is reported on its own.
+        """
+        if not text or not text.strip():
+            return []
+        per_occurrence: dict[tuple[str, str], float] = {}
+        totals: dict[str, float] = {}
+        for name, (analyser, index, idf, coefficients) in self.blocks.items():
+            positions, values = self._weights(analyser, index, idf, text)
+            counts = Counter(analyser(text))
+            terms = self.terms[name]
+            for position, contribution in zip(positions.tolist(), (values * coefficients[positions]).tolist()):
+                term = terms[position]
+                if name == "word" and " " in term:
+                    totals[term] = contribution
+                else:
+                    per_occurrence[(name, term)] = contribution / counts[term]
+        for chunk in SPACES_RE.split(text.strip()):
+            label = chunk.strip(PUNCTUATION) or chunk
+            value = sum(per_occurrence.get(("word", token), 0.0) for token in WORD_RE.findall(normalise(chunk)))
+            value += sum(per_occurrence.get(("char", term), 0.0) for term in char_terms(chunk))
+            totals[label] = totals.get(label, 0.0) + value
+        ranked = sorted(totals.items(), key=lambda item: -abs(item[1]))
+        return [Feature(term=term, contribution=round(value, 3)) for term, value in ranked[:limit] if abs(value) >= 0.005]
+
+
+_SCORER: Scorer | None = None
+_SCORER_LOCK = threading.Lock()
+
+
+def get_scorer() -> Scorer:
+    """The production model, loaded once per process from the committed artifact."""
+    global _SCORER
+    if _SCORER is None:
+        with _SCORER_LOCK:
+            if _SCORER is None:
+                _SCORER = Scorer.load()
+    return _SCORER
 
 
 def score(sentence: str) -> float:
-    """0..1; 0.6 and up usually states something a desk could check."""
-    if not sentence or not sentence.strip():
-        return 0.0
-    total = 0.15 + sum(explain(sentence).values())
-    return round(max(0.0, min(1.0, total)), 3)
+    """Calibrated 0..1 check-worthiness of one sentence (3 decimals)."""
+    return round(get_scorer().probability(sentence), 3)
 
 
 def score_span(span: str) -> float:
     """The same score for an attributed statement's text (carried on every candidate)."""
     return score(span)
+
+
+def explain(sentence: str, *, limit: int = 5) -> list[Feature]:
+    return get_scorer().explain(sentence, limit=limit)
+
+
+def default_threshold() -> float:
+    return get_scorer().threshold

@@ -2,10 +2,15 @@
 units a lexicon prefilter sends to spaCy (a reporting cue or a quote mark outside quotes)."""
 from __future__ import annotations
 
-from .lexicon import ACCORDING, CUE_WORD_RE, DECLINED_RE, INVERTED_CUE_RE, REPORTED_CONTENT, WEAK_CUE_WORD_RE
+import re
+
+from .lexicon import (
+    ACCORDING, ACCORDING_WORDS, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORTED_CONTENT, WEAK_CUE_FORMS,
+)
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
+WORD = re.compile(r"[a-z]+")
 
 
 class ArticleLayout:
@@ -27,17 +32,7 @@ class ArticleLayout:
         for unit_number, unit in enumerate(self.units):
             if unit.paragraph in self.headings or unit.end - unit.start > MAX_PARSE_CHARS:
                 continue
-            chunk = text[unit.start:unit.end]
-            outside = mask_quotes(chunk, unit)
-            if (
-                CUE_WORD_RE.search(outside)
-                or ACCORDING.search(outside)
-                or (unit.quotes and ":" in outside)
-                or outside.rstrip().endswith(":")
-                or (WEAK_CUE_WORD_RE.search(outside) and REPORTED_CONTENT.search(chunk))
-                or INVERTED_CUE_RE.search(outside)
-                or DECLINED_RE.search(outside)
-            ):
+            if worth_parsing(text[unit.start:unit.end], unit):
                 self.to_parse.append(unit_number)
         self.docs: dict[int, object] = {}
 
@@ -61,6 +56,24 @@ class ArticleLayout:
 
     def para_start(self, pos: int) -> int:
         return self.paras[self.para_index(pos)].start
+
+
+def worth_parsing(chunk: str, unit: Unit) -> bool:
+    """Whether a sentence may attribute something: a reporting cue outside its quotes, "according
+    to", a colon with a quote, a weak cue beside reported content, an inverted cue after a comma,
+    a refusal or an intention."""
+    outside = mask_quotes(chunk, unit)
+    words = set(WORD.findall(outside.lower()))
+    return bool(
+        not words.isdisjoint(CUE_FORMS)
+        or (not words.isdisjoint(ACCORDING_WORDS) and ACCORDING.search(outside))
+        or (unit.quotes and ":" in outside)
+        or outside.rstrip().endswith(":")
+        or (not words.isdisjoint(WEAK_CUE_FORMS) and REPORTED_CONTENT.search(chunk))
+        or (not words.isdisjoint(INVERTED_FORMS)
+            and any(match.group(1).lower() in INVERTED_FORMS for match in INVERTED_CUE_RE.finditer(outside)))
+        or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
+    )
 
 
 def mask_quotes(chunk: str, unit: Unit) -> str:

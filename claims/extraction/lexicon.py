@@ -170,23 +170,21 @@ def _nouny_form(form: str, lemma: str) -> bool:
     return lemma in NOUNY and not form.endswith(("ed", "ing")) and form not in {"said", "told", "wrote", "thought", "found", "shown", "spoke", "spoken", "laid", "hit"}
 
 
-def _alternation(forms) -> re.Pattern:
-    return re.compile(r"\b(" + "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True)) + r")\b", re.I)
-
-
-CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if not _nouny_form(f, lemma))
-WEAK_CUE_WORD_RE = _alternation(f for f, lemma in FORM_TO_LEMMA.items() if _nouny_form(f, lemma))
+# The prefilter looks words up in sets (one pass over a sentence's words), not in one regular
+# expression with hundreds of alternatives: a cue form, or a weak one beside reported content.
+CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if not _nouny_form(form, lemma))
+WEAK_CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if _nouny_form(form, lemma))
+INVERTED_FORMS = frozenset(form for form in WEAK_CUE_FORMS if FORM_TO_LEMMA[form] in SAY)
+ACCORDING_WORDS = frozenset({"according", "reported", "words"})
 REPORTED_CONTENT = re.compile(r"\bthat\b|[“”\":]|''")
 # A weak form right after a comma or dash and before its subject closes a statement ("The plan
 # will fail, adds Smith."; "…, warns the IMF"): an inverted cue, worth a parse on its own.
-INVERTED_CUE_RE = re.compile(
-    r"[,—–]\s*(?:" + "|".join(sorted((re.escape(f) for f, lemma in FORM_TO_LEMMA.items() if lemma in SAY and _nouny_form(f, lemma)),
-                                    key=len, reverse=True)) + r")\s+(?:the\s+|a\s+|an\s+)?[A-Za-z]",
-    re.I,
-)
+INVERTED_CUE_RE = re.compile(r"[,—–]\s*([A-Za-z]+)\s+(?:the\s+|a\s+|an\s+)?[A-Za-z]")
 
 # "declined to comment", "refused to say whether", "did not respond to requests for comment";
 # "wants to …", "plans to …".
+DECLINED_PREFIXES = ("declin", "refus", "respond", "repl", "return", "want", "plan", "intend", "seek", "sought", "aim", "wish", "hope",
+                     "expect")
 DECLINED_RE = re.compile(
     r"\b(?:declin|refus)\w*\s+to\s+(?:" + "|".join(sorted(SPEECH_ACTS)) + r")\b|\b(?:respond|repl|return)\w*\b[^.]{0,60}\bcomment"
     r"|\b(?:want|plan|intend|seek|sought|aim|wish|hope|expect)(?:s|ed|ing|ned|ning)?\s+to\s+[a-z]",

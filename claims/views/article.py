@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from claims import services
+from claims.extraction import checkworthy
 from claims.forms import CiteForm
 from claims.models import AnchorState, Candidate, CandidateStatus, Citation, Match
 from claims.views.base import decide, desk_decision, desk_screen, diff_words, safe_next
@@ -95,7 +96,7 @@ def show(request, pk):
         for match in candidate.matches.all():
             diff, misquote = diff_words(match.claim.text, candidate.text)
             matches.append({"match": match, "diff": diff, "misquote": misquote})
-        panels.append({"candidate": candidate, "matches": matches})
+        panels.append({"candidate": candidate, "matches": matches, "checkworthy_features": checkworthy.explain(candidate.text)})
     context = {
         "article": article,
         "extraction": getattr(article, "extraction", None),

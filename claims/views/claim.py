@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from claims import search as desk_search
 from claims import services
+from claims.extraction import checkworthy
 from claims.forms import ClaimEditForm, MergeForm
 from claims.models import Citation, Claim, Match, ReviewEvent
 from claims.views.base import (
@@ -67,6 +68,8 @@ def show(request, pk):
         }),
         "can_review": roles.can_review(request.user),
         "here": request.get_full_path(),
+        "checkworthiness": checkworthy.score(claim.text),
+        "checkworthy_features": checkworthy.explain(claim.text),
     }
     return render(request, "claims/claim.html", context)
 

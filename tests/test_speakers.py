@@ -201,7 +201,8 @@ def test_a_surname_the_extractor_left_alone_is_completed_from_the_article_text()
     ("Railing Against", "person"), ("Not Yet", "person"), ("Only 24 percent", "person"),
     ("46 percent of voters", "group"), ("more Republicans", "group"), ("some Democrats", "group"),
     ("Six in 10 Republicans", "group"), ("public", "person"), ("a Vermont Democrat", "organisation"),
-    ("another Ohio Republican", "organisation"),
+    ("another Ohio Republican", "organisation"), ("Friday", "organisation"), ("The Vermont Republican", "organisation"),
+    ("the harbour commissioner", "organisation"),
 ])
 def test_non_entities_never_become_speakers(written, kind):
     assert link(written, kind=kind) is None

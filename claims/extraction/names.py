@@ -24,7 +24,7 @@ from functools import lru_cache
 from spacy.lang.en.lex_attrs import like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .lexicon import SPEAKER_NOUNS, TITLE_WORDS, is_speaker_noun
+from .lexicon import PERSON_SUFFIX, SPEAKER_NOUNS, TITLE_WORDS, is_speaker_noun
 
 # Courtesy titles: never a name, never a role.
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs", "mme", "madam", "dame", "sir"})
@@ -240,7 +240,15 @@ def is_named_entity(name: str) -> bool:
     if first != "the" and first in _STOP:
         return False
     content = [w for w in words if w.casefold() not in _STOP]
+    if all(_bare(w) in _CALENDAR for w in content):
+        return False  # "Friday", "July": a date read as a subject
     return bool(content) and any(w[:1].isupper() for w in content)
+
+
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july"
+    " august september october november december today yesterday tomorrow".split()
+)
 
 
 # Words that qualify a role without being one ("House", "State", "Democratic", "press").
@@ -257,6 +265,23 @@ _ROLE_HEADS = frozenset({
     "sister", "chair", "chairman", "host", "nominee", "candidate", "leader", "speaker", "whip", "counsel",
 })
 _COMPLEMENT = re.compile(r"\s(?:of|for|at|from|in|on|to|with)\s", re.I)
+
+
+def describes_a_person(name: str) -> bool:
+    """"The Wisconsin Republican", "the Ohio senator": a description of one person (a role to
+    resolve), not an organisation's name."""
+    words = (name or "").split()
+    if len(words) < 2 or words[0].casefold() != "the":
+        return False
+    main = _COMPLEMENT.split(f" {' '.join(words)} ", maxsplit=1)[0].split()
+    head = _bare(main[-1]) if main else ""
+    return head in _PERSON_HEADS or PERSON_SUFFIX.fullmatch(head) is not None
+
+
+# Titles and nouns that name one person (not a body: "party", "committee", "bank").
+_PERSON_HEADS = _ROLE_HEADS | (
+    TITLE_WORDS - _NOT_HEADS - HONORIFICS - {"city", "county", "eu", "uk", "un", "us", "u.s.", "nato", "del", "lady", "lord"}
+)
 
 
 def _role_head(word: str) -> bool:

@@ -11,6 +11,7 @@ from claims.changes import ChangeSet
 from claims.extraction.names import (
     ArticleWords,
     clean_role,
+    describes_a_person,
     edge_windows,
     fold,
     headline_shaped,
@@ -268,6 +269,8 @@ def link_speaker(extracted, *, seen_on: date | None, article: ArticleWords | Non
         return _speaker_by_role(name, seen_on)
     if kind == "organisation":
         name = name.strip(" ,;:()[]")  # "AP)" from "(AP)"
+        if describes_a_person(name):
+            return _speaker_by_role(name, seen_on)  # "the Wisconsin Republican": resolved like a role
         behind = person_behind_title(name)  # "President Obama", "Mr. King" are people
         if not behind:
             return _link_organisation(name, seen_on) if is_named_entity(name) else None

@@ -1,0 +1,241 @@
+"""The check-worthiness model: what it ranks high, its calibration, its explanations, and the
+commands that score with it and feed it a desk's decisions."""
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.extraction import checkworthy, extract
+
+from .conftest import SHARED
+from .factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory
+
+CHECKWORTHY_DATA = SHARED / "eval" / "checkworthy"
+ROOT = Path(__file__).resolve().parents[1]
+
+# Invented sentences, one per kind: the first two a desk checks, the others it does not.
+STATISTIC = "Unemployment fell to 4.1 percent last year, the lowest rate since 2001."
+COMPARISON = "The state now spends twice as much on prisons as it spends on its universities."
+OPINION = "I think this is a wonderful country and I love the people here."
+QUESTION = "What are we going to do about it?"
+PROMISE = "We will never give up and we will keep fighting for you."
+GREETING = "Thank you all so much for coming tonight, it is great to be here."
+
+
+def test_statistics_and_comparisons_rank_above_opinions_questions_promises_and_greetings():
+    scores = {sentence: checkworthy.score(sentence) for sentence in (STATISTIC, COMPARISON, OPINION, QUESTION, PROMISE, GREETING)}
+    threshold = checkworthy.default_threshold()
+    worth_checking = min(scores[STATISTIC], scores[COMPARISON])
+    assert worth_checking > max(scores[OPINION], scores[QUESTION], scores[PROMISE], scores[GREETING]), scores
+    assert scores[STATISTIC] >= threshold and scores[COMPARISON] >= threshold, scores
+    for sentence in (OPINION, QUESTION, PROMISE, GREETING):
+        assert scores[sentence] < threshold, (sentence, scores[sentence])
+
+
+def test_the_sentences_the_old_patterns_zeroed_are_recognised():
+    # "our" and a short sentence each took the old hand-weighted score to 0.
+    assert checkworthy.score("Two-thirds of our jobs come from small businesses.") >= checkworthy.default_threshold()
+    assert checkworthy.score("Two-thirds of our jobs come from small businesses.") > checkworthy.score("Thank you, good night.")
+
+
+def test_blank_text_scores_zero_and_every_score_is_a_probability():
+    assert checkworthy.score("") == 0.0
+    assert checkworthy.score("   \n") == 0.0
+    for text in ("?", "0", "$", "١٢٣", "x" * 10_000, "Über 50 % der Stimmen."):
+        assert 0.0 <= checkworthy.score(text) <= 1.0
+
+
+def test_calibration_is_monotone_in_the_model_score():
+    scorer = checkworthy.get_scorer()
+    probabilities = [scorer.calibrate(decision / 4) for decision in range(-40, 41)]
+    assert all(low < high for low, high in zip(probabilities, probabilities[1:]))
+    assert probabilities[0] < 0.05 and probabilities[-1] > 0.95
+
+
+def test_the_artifact_reports_a_reliability_table_that_rises_with_the_probability():
+    document = json.loads(checkworthy.MODEL_PATH.read_text(encoding="utf-8"))
+    bins = document["metrics"]["claimbuster_cv"]["reliability"]
+    assert len(bins) >= 8
+    shares = [row["share_checkworthy"] for row in bins]
+    assert shares == sorted(shares)
+    for row in bins:  # "0.8" means about 8 in 10
+        assert abs(row["mean_probability"] - row["share_checkworthy"]) < 0.1, row
+    assert document["version"] == checkworthy.get_scorer().version
+    assert 0 < document["threshold"] < 1
+
+
+def test_the_default_threshold_setting_is_the_models(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if key != "FACTDESK_CHECKWORTHY_THRESHOLD"}
+    environment.update(FACTDESK_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="factdesk.settings")
+    read = "from django.conf import settings; print(settings.FACTDESK_CHECKWORTHY_THRESHOLD)"
+    result = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) == checkworthy.default_threshold()
+
+
+def test_explanation_names_the_words_that_raised_and_lowered_the_score():
+    features = checkworthy.explain(STATISTIC)
+    assert 1 <= len(features) <= 5
+    terms = [feature.term.lower() for feature in features]
+    assert any(term in terms for term in ("percent", "4.1", "unemployment", "since", "lowest")), features
+    assert features[0].contribution > 0
+    assert [abs(f.contribution) for f in features] == sorted((abs(f.contribution) for f in features), reverse=True)
+    greeting = checkworthy.explain(GREETING)
+    assert any(feature.contribution < 0 for feature in greeting), greeting
+    assert checkworthy.explain("") == []
+
+
+def test_reported_and_direct_speech_get_the_model_score_of_their_statement():
+    text = (
+        "The minister, Jane Rivers, spoke on Monday.\n"
+        "Rivers said that unemployment had doubled since 2019 in the northern regions.\n"
+        "\u201cThank you all so much for coming tonight,\u201d Rivers said."
+    )
+    statements = {text[x.start:x.end]: x for x in extract(text) if x.kind in {"direct", "mixed", "indirect"}}
+    reported = next(x for span, x in statements.items() if "unemployment" in span)
+    greeting = next(x for span, x in statements.items() if "Thank you" in span)
+    assert reported.checkworthiness == checkworthy.score(text[reported.start:reported.end])
+    assert reported.checkworthiness >= checkworthy.default_threshold()
+    assert greeting.checkworthiness < reported.checkworthiness
+
+
+# --------------------------------------------------------------------------- manage.py score_checkworthy
+
+
+def test_score_command_writes_one_line_per_input_with_the_production_score(tmp_path, settings):
+    settings.FACTDESK_CHECKWORTHY_THRESHOLD = checkworthy.default_threshold()
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(
+        json.dumps({"doc_id": "a", "text": STATISTIC}) + "\n\n"
+        + json.dumps({"doc_id": 7, "text": GREETING}) + "\n"
+        + json.dumps({"doc_id": "c", "text": ""}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scores.jsonl"
+    call_command("score_checkworthy", "--input", str(docs), "--output", str(out), verbosity=0)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [set(row) for row in rows] == [{"doc_id", "score", "checkworthy"}] * 3
+    assert [row["doc_id"] for row in rows] == ["a", 7, "c"]
+    assert rows[0] == {"doc_id": "a", "score": checkworthy.score(STATISTIC), "checkworthy": True}
+    assert rows[1]["checkworthy"] is False and rows[1]["score"] == checkworthy.score(GREETING)
+    assert rows[2] == {"doc_id": "c", "score": 0.0, "checkworthy": False}
+
+
+def test_score_command_applies_the_given_threshold(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"doc_id": "a", "text": GREETING}) + "\n", encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    call_command("score_checkworthy", "--input", str(docs), "--output", str(out), "--threshold", "0", verbosity=0)
+    assert json.loads(out.read_text(encoding="utf-8"))["checkworthy"] is True
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"doc_id": "a", "text": "ok"}\nnot json\n', "docs.jsonl:2: not JSON"),
+    ('{"text": "no id"}\n', "docs.jsonl:1: each line needs a doc_id and a text string"),
+    ('{"doc_id": "a", "text": 5}\n', "docs.jsonl:1: each line needs a doc_id and a text string"),
+    ('["a", "b"]\n', "docs.jsonl:1: each line needs a doc_id and a text string"),
+])
+def test_score_command_refuses_bad_input_with_the_line_and_writes_nothing(tmp_path, content, message):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(content, encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    with pytest.raises(CommandError, match=message):
+        call_command("score_checkworthy", "--input", str(docs), "--output", str(out), verbosity=0)
+    assert not out.exists()
+
+
+def test_score_command_refuses_a_missing_file_and_a_threshold_outside_0_1(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("score_checkworthy", "--input", str(tmp_path / "none.jsonl"), "--output", str(tmp_path / "o"), verbosity=0)
+    with pytest.raises(CommandError, match="between 0 and 1"):
+        call_command("score_checkworthy", "--input", "x", "--output", "y", "--threshold", "1.5", verbosity=0)
+
+
+# --------------------------------------------------------------------------- explanations on the pages
+
+
+CHECKWORTHY_TEXT = "Officials met on Monday.\nUnemployment fell to 4.1 percent last year, the lowest rate since 2001.\n"
+
+
+@pytest.mark.django_db
+def test_article_page_explains_a_candidates_check_worthiness(editor_client):
+    article = ArticleFactory(text=CHECKWORTHY_TEXT)
+    start = CHECKWORTHY_TEXT.index("Unemployment")
+    candidate = CandidateFactory(article=article, kind="checkworthy", start=start, end=len(CHECKWORTHY_TEXT) - 1,
+                                 speaker=None, speaker_text="", cue="", checkworthiness=checkworthy.score(STATISTIC))
+    page = editor_client.get(f"/articles/{article.pk}/?c={candidate.pk}").content.decode()
+    assert "Check-worthiness" in page
+    strongest = checkworthy.explain(candidate.text)[0]
+    assert f"data-checkworthy-term=\"{strongest.term}\"" in page
+    assert f"{strongest.contribution:+.2f}" in page
+
+
+@pytest.mark.django_db
+def test_claim_page_explains_the_claims_check_worthiness(editor_client):
+    claim = ClaimFactory(text=STATISTIC)
+    CitationFactory(claim=claim)
+    page = editor_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Check-worthiness" in page
+    assert f"{checkworthy.score(STATISTIC):.2f}" in page
+    for feature in checkworthy.explain(STATISTIC)[:3]:
+        assert f"data-checkworthy-term=\"{feature.term}\"" in page
+
+
+# --------------------------------------------------------------------------- the desk's decisions as training data
+
+
+@pytest.mark.django_db
+def test_export_writes_confirmed_and_rejected_checkworthy_candidates_as_training_data(tmp_path):
+    article = ArticleFactory(text=CHECKWORTHY_TEXT)
+    start = CHECKWORTHY_TEXT.index("Unemployment")
+    confirmed = CandidateFactory(article=article, kind="checkworthy", start=start, end=start + 20, status="confirmed")
+    rejected = CandidateFactory(article=article, kind="checkworthy", start=0, end=24, status="rejected")
+    CandidateFactory(article=article, kind="checkworthy", start=start, end=start + 30)  # pending: no decision yet
+    CandidateFactory(article=article, kind="direct", start=0, end=10, status="rejected")  # not a check-worthiness call
+    out = tmp_path / "decisions.jsonl"
+    call_command("export_checkworthy_training", "--output", str(out), verbosity=0)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows == [
+        {"id": f"factdesk-candidate-{confirmed.pk}", "text": confirmed.text, "label": 1},
+        {"id": f"factdesk-candidate-{rejected.pk}", "text": rejected.text, "label": 0},
+    ]
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("export_checkworthy_training", "--output", str(out), "--since", "yesterday", verbosity=0)
+
+
+# --------------------------------------------------------------------------- runtime scorer = the trained model
+
+
+def test_runtime_scorer_gives_the_scores_of_the_sklearn_model_it_was_exported_from():
+    pytest.importorskip("sklearn", reason="scikit-learn is a dev requirement (training only)")
+    if not (CHECKWORTHY_DATA / "claimbuster_train.jsonl").exists():
+        pytest.skip("needs ../shared/eval/checkworthy")
+    from bench import train_checkworthy as training
+
+    rows = training.read_jsonl(CHECKWORTHY_DATA / "claimbuster_train.jsonl")
+    train, held_out = rows[:3000], [row["text"] for row in rows[3000:3400]]
+    fitted = training.fit([r["text"] for r in train], [r["label"] for r in train])
+    document = training.artifact(fitted, slope=1.3, offset=-0.2, threshold=0.5, metrics={}, data=[])
+    scorer = checkworthy.Scorer(json.loads(json.dumps(document)))
+    texts = held_out + [STATISTIC, GREETING, "", "0", "£"]
+    for text, decision in zip(texts, training.decisions(fitted, texts)):
+        assert scorer.decision(text) == pytest.approx(decision, abs=1e-4), text
+        calibrated = 1 / (1 + math.exp(-(1.3 * decision - 0.2))) if text.strip() else 0.0  # blank text is 0 by contract
+        assert scorer.probability(text) == pytest.approx(calibrated, abs=1e-4)
+
+
+def test_training_reads_the_exported_decisions_and_refuses_lines_without_a_label(tmp_path):
+    from bench import train_checkworthy as training
+
+    good = tmp_path / "decisions.jsonl"
+    good.write_text(json.dumps({"id": "factdesk-candidate-1", "text": "Taxes rose 5 %.", "label": 1}) + "\n", encoding="utf-8")
+    assert training.read_jsonl(good) == [{"id": "factdesk-candidate-1", "text": "Taxes rose 5 %.", "label": 1}]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "text": "no label"}) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="bad.jsonl:1"):
+        training.read_jsonl(bad)

@@ -444,3 +444,30 @@ def test_a_plan_of_something_that_is_no_source_is_no_statement():
 def test_a_concession_or_clause_the_reporter_adds_is_not_part_of_the_statement(text, content):
     statement = [x for x in attributed(text) if x.stance == "asserted"][0]
     assert text[statement.start:statement.end] == content
+
+
+# ----------------------------------------------------------------------------- reports as nouns
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Fact-checkers looked at Donald Trump’s claim that crime had doubled in Chicago.", "crime had doubled in Chicago",
+         "Donald Trump"),
+        ("Clinton seized upon a New York Times report that Trump had lost 915 million dollars.",
+         "Trump had lost 915 million dollars", "New York Times"),
+        ("The video contradicted the police department’s earlier claim that the driver had refused to stop.",
+         "the driver had refused to stop", "the police department"),
+    ],
+)
+def test_a_reporting_noun_with_an_owner_and_a_that_clause_is_the_owners_statement(text, content, speaker):
+    statement = [x for x in attributed(text) if text[x.start:x.end] == content][0]
+    assert statement.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The claim that taxes would fall was false.", "He wrote a report that was never published."],
+)
+def test_a_reporting_noun_without_an_owner_or_a_that_clause_is_no_statement(text):
+    assert found(text) == []

@@ -7,10 +7,10 @@ import dataclasses
 from dataclasses import dataclass
 
 from .candidates import Attribution, SpeakerRef, Stance, StatementKind, confidence_for
-from .content import cue_content, without_reporters_addition
+from .content import clause_span, cue_content, without_reporters_addition
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
-from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, INTENTION, PHRASAL, STRONG, WEAK
+from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, INTENTION, PHRASAL, REPORT_NOUNS, STRONG, WEAK
 from .resolution import SpeakerResolver
 from .stance import cue_stance, declined_content, intended_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
@@ -127,6 +127,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
                 speaker_of_quote[attribution.start] = speaker
             attribution.stance = cue_stance(token, lemma)
             found.append(CueFinding(attribution, token.i, span))
+    found.extend(_nominal_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
     for quote, colon in _colon_quotes(layout, unit, standalone, used_quotes):
         # 'Trump went even further: “…”', 'She addressed the supporters again: “…”': a colon
         # hands a whole quote to the subject of its sentence even when the verb is no cue
@@ -144,6 +145,48 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         cue = Cue(verb=root.text, start=token_start(unit, root), end=token_end(unit, root))
         found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.75), root.i, None))
     return _nest(text, unit, doc, found, standalone)
+
+
+def _nominal_reports(text: str, unit: Unit, doc, resolver: SpeakerResolver, *, taken: set[int]) -> list[CueFinding]:
+    """"Trump's claim that X", "a New York Times report that X", "the police's earlier claim that
+    X": a reporting noun whose owner is a source and whose that-clause is the statement."""
+    out = []
+    for noun in doc:
+        if noun.lower_ not in REPORT_NOUNS or not noun.tag_.startswith("NN") or noun.i in taken or in_quote(unit, token_start(unit, noun)):
+            continue
+        clause = next((child for child in noun.children if child.dep_ in {"acl", "relcl", "ccomp"} and child.i > noun.i
+                       and any(mark.dep_ == "mark" and mark.lower_ == "that" for mark in child.children)), None)
+        owner = _owner(noun)
+        if clause is None or owner is None:
+            continue
+        speaker = resolver.resolve(doc, unit, owner)
+        if speaker is None or not speaker.kind:
+            continue
+        that = next(mark for mark in clause.children if mark.dep_ == "mark" and mark.lower_ == "that")
+        span = clause_span(doc, clause, that.i + 1)
+        cue = Cue(verb=noun.text, start=token_start(unit, noun), end=token_end(unit, noun))
+        attribution = _content_attribution(text, unit, doc, span, speaker=speaker, cue=cue, lemma="", standalone=[], used_quotes=set())
+        if attribution is not None:
+            attribution.confidence = confidence_for(speaker, 0.6)
+            attribution.stance = Stance.DENIED if noun.lower_ == "denial" else Stance.ASSERTED
+            out.append(CueFinding(attribution, noun.i, span))
+    return out
+
+
+def _owner(noun):
+    """Whose a reporting noun is: its possessor ("Trump's claim", "the police department's claim")
+    or the name compounded with it ("a New York Times report")."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.tag_ not in {"PRP$", "WP$"}:
+            return child
+    if noun.i >= 2 and noun.doc[noun.i - 1].tag_ == "POS":
+        return noun.doc[noun.i - 2]
+    before = [child for child in noun.children if child.i < noun.i and child.tag_ == "JJR"]  # "the police's earlier claim"
+    for child in noun.doc[max(0, noun.i - 3):noun.i]:
+        if child.tag_ == "POS" and (not before or child.i < before[0].i):
+            return noun.doc[child.i - 1]
+    compounds = [child for child in noun.children if child.dep_ == "compound" and child.tag_ in {"NNP", "NNPS"}]
+    return compounds[-1] if compounds else None
 
 
 def _direct(quote: Quote, *, speaker: SpeakerRef, cue: Cue, base: float, stance: Stance = Stance.ASSERTED) -> Attribution:

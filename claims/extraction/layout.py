@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from .lexicon import (
-    ACCORDING, ACCORDING_WORDS, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORTED_CONTENT, WEAK_CUE_FORMS,
+    ACCORDING, ACCORDING_WORDS, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
+    WEAK_CUE_FORMS,
 )
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
@@ -73,6 +74,7 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
         or (not words.isdisjoint(INVERTED_FORMS)
             and any(match.group(1).lower() in INVERTED_FORMS for match in INVERTED_CUE_RE.finditer(outside)))
         or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
+        or ("that" in words and not words.isdisjoint(REPORT_NOUNS))
     )
 
 

@@ -176,6 +176,13 @@ CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if not _noun
 WEAK_CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if _nouny_form(form, lemma))
 INVERTED_FORMS = frozenset(form for form in WEAK_CUE_FORMS if FORM_TO_LEMMA[form] in SAY)
 ACCORDING_WORDS = frozenset({"according", "reported", "words"})
+# Nouns that report someone's statement in a that-clause ("Trump's claim that X", "a New York
+# Times report that X"); "denial" reports what was denied.
+REPORT_NOUNS = frozenset({
+    "claim", "assertion", "statement", "report", "allegation", "argument", "promise", "pledge", "warning", "suggestion",
+    "insistence", "contention", "emphasis", "charge", "accusation", "assurance", "prediction", "announcement", "admission",
+    "acknowledgment", "acknowledgement", "remark", "vow", "threat", "denial", "assessment", "conclusion", "finding",
+})
 REPORTED_CONTENT = re.compile(r"\bthat\b|[“”\":]|''")
 # A weak form right after a comma or dash and before its subject closes a statement ("The plan
 # will fail, adds Smith."; "…, warns the IMF"): an inverted cue, worth a parse on its own.

@@ -20,8 +20,8 @@ ORGANISATION_ENTITIES = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 def speaker_mention_span(doc, subject) -> tuple[int, int]:
     """The token span of the words that name the speaker, without edge punctuation and conjunctions."""
     left, right = subtree_span(subject)
-    while right > left and doc[right].is_punct and doc[right].text != ")":
-        right -= 1
+    while right > left and (doc[right].is_punct and doc[right].text != ")" or doc[right].tag_ == "POS"):
+        right -= 1  # (and an owner's "’s": "the police department’s claim")
     while left < right and (doc[left].is_punct or doc[left].lower_ in {"and", "but", "so", "also"}):
         left += 1
     return left, right

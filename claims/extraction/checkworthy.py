@@ -206,7 +206,13 @@ def score_span(span: str) -> float:
 
 
 def explain(sentence: str, *, limit: int = 5) -> list[Feature]:
-    return get_scorer().explain(sentence, limit=limit)
+    """The production model's strongest features for ``sentence`` (cached: pages are viewed again)."""
+    return list(_explain_cached(sentence, limit))
+
+
+@functools.lru_cache(maxsize=4096)
+def _explain_cached(sentence: str, limit: int) -> tuple[Feature, ...]:
+    return tuple(get_scorer().explain(sentence, limit=limit))
 
 
 def default_threshold() -> float:

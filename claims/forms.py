@@ -15,6 +15,12 @@ CANDIDATE_SORTS = {
     "outlet": ("Outlet", ("article__outlet__name", "-confidence", "-id")),
     "speaker": ("Speaker", ("speaker__name", "-confidence", "-id")),
 }
+CLAIM_SORTS = {
+    "value": ("Editorial value", ("-editorial_value", "-id")),
+    "-reported": ("Newest first", ("-first_reported_at", "-id")),
+    "reported": ("Oldest first", ("first_reported_at", "id")),
+    "speaker": ("Speaker", ("speaker__name", "-editorial_value", "-id")),
+}
 MATCH_SORTS = {
     "-score": ("Best match first", ("-score", "-id")),
     "score": ("Weakest match first", ("score", "id")),
@@ -50,7 +56,10 @@ def dress_queue_filters(form):
     fields["kind"].choices = [("", "All kinds"), *ClaimKind.choices]
     if "relation" in fields:
         fields["relation"].choices = [("", "All relations"), *MatchRelation.choices]
-    fields["speaker_name"].widget = forms.TextInput(attrs={"placeholder": "name or alias"})
+    if "speaker_name" in fields:
+        fields["speaker_name"].widget = forms.TextInput(attrs={"placeholder": "name or alias"})
+    if "q" in fields:
+        fields["q"].widget = forms.TextInput(attrs={"placeholder": "words or speaker"})
     for name in ("min_confidence", "min_score"):
         if name in fields:
             fields[name].widget = forms.NumberInput(attrs={"step": "0.05", "placeholder": "0.0"})
@@ -88,6 +97,24 @@ class BulkForm(forms.Form):
         if len(ids) > self.MAX_ROWS:
             raise forms.ValidationError(f"Select at most {self.MAX_ROWS} rows at a time.")
         data["ids"] = list(dict.fromkeys(ids))
+        return data
+
+
+class ClassDecisionForm(forms.Form):
+    """A decision over a class of proposals: the unattributed candidates of one article or outlet,
+    or the verbatim matches scoring at least ``min_score``."""
+
+    action = forms.ChoiceField(choices=[("reject_unattributed", "Reject every unattributed candidate"),
+                                        ("accept_verbatim", "Accept every verbatim match")])
+    article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    outlet = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    min_score = forms.FloatField(required=False, min_value=0.5, max_value=1.0, label="Score at least")
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "reject_unattributed" and bool(data.get("article")) == bool(data.get("outlet")):
+            raise forms.ValidationError("Choose one outlet (or open one article) to reject its unattributed candidates.")
         return data
 
 

@@ -179,6 +179,8 @@ RULES = [
     Rule("articles:import", review, methods=("GET", "POST")),
     # Decisions posted from the screens: editors and admins (POST only).
     Rule("claims:bulk", decision, methods=("GET", "POST")),
+    Rule("claims:bulk-class", decision, methods=("GET", "POST")),
+    Rule("claims:queue-claim-*", decision, methods=("GET", "POST"), objects={"pk": "claim"}),
     Rule("claims:candidate-*", decision, methods=("GET", "POST"), objects={"pk": "candidate"}),
     Rule("claims:match-*", decision, methods=("GET", "POST"), objects={"pk": "match"}),
     Rule("claims:cite", decision, methods=("GET", "POST")),

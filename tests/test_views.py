@@ -89,6 +89,7 @@ def screens(desk):
     return {
         "dashboard": reverse("claims:dashboard"),
         "queue": reverse("claims:queue"),
+        "queue-candidates": reverse("claims:queue") + "?tab=candidates",
         "queue-matches": reverse("claims:queue") + "?tab=matches",
         "article": reverse("claims:article", args=[desk.a.pk]),
         "claim": reverse("claims:claim", args=[desk.claim_a.pk]),
@@ -231,15 +232,16 @@ def test_operations_page_shows_failures_and_backlog(editor_client, desk):
 def test_queue_filters_by_outlet_kind_confidence_and_speaker(editor_client, desk):
     Candidate.objects.filter(pk=desk.cand_b.pk).update(confidence=0.4, kind="indirect")
     url = reverse("claims:queue")
-    html = editor_client.get(url, {"outlet": desk.a.outlet_id}).content.decode()
+    tab = {"tab": "candidates"}
+    html = editor_client.get(url, {**tab, "outlet": desk.a.outlet_id}).content.decode()
     assert f"cand-row-{desk.cand_a.pk}" in html and f"cand-row-{desk.cand_b.pk}" not in html
-    html = editor_client.get(url, {"kind": "indirect"}).content.decode()
+    html = editor_client.get(url, {**tab, "kind": "indirect"}).content.decode()
     assert f"cand-row-{desk.cand_b.pk}" in html and f"cand-row-{desk.cand_a.pk}" not in html
-    html = editor_client.get(url, {"min_confidence": "0.5"}).content.decode()
+    html = editor_client.get(url, {**tab, "min_confidence": "0.5"}).content.decode()
     assert f"cand-row-{desk.cand_a.pk}" in html and f"cand-row-{desk.cand_b.pk}" not in html
-    html = editor_client.get(url, {"speaker_name": "nobody"}).content.decode()
+    html = editor_client.get(url, {**tab, "speaker_name": "nobody"}).content.decode()
     assert "Nothing to review" in html
-    html = editor_client.get(url, {"sort": "confidence"}).content.decode()
+    html = editor_client.get(url, {**tab, "sort": "confidence"}).content.decode()
     assert html.index(f"cand-row-{desk.cand_b.pk}") < html.index(f"cand-row-{desk.cand_a.pk}")
     # Nonsense filters are ignored, not an error.
     assert editor_client.get(url, {"min_confidence": "lots", "published_after": "yesterday", "page": "x"}).status_code == 200
@@ -260,7 +262,7 @@ def test_queue_filters_are_the_apis(editor_client, desk):
         ({"min_confidence": "1"}, set()),
     ]
     for query, expected in candidate_queries:
-        html = editor_client.get(reverse("claims:queue"), query).content.decode()
+        html = editor_client.get(reverse("claims:queue"), {**query, "tab": "candidates"}).content.decode()
         listed = editor_client.get("/api/v1/candidates/", {**query, "status": "pending"}).json()["results"]
         assert rows_on_screen(html, "cand-row") == {row["id"] for row in listed} == expected, query
     match_queries = [
@@ -277,12 +279,12 @@ def test_queue_filters_are_the_apis(editor_client, desk):
 
 
 def test_queue_says_which_filters_it_could_not_read_and_applies_the_rest(editor_client, desk):
-    html = editor_client.get(reverse("claims:queue"), {"outlet": desk.a.outlet_id, "min_confidence": "lots",
+    html = editor_client.get(reverse("claims:queue"), {"tab": "candidates", "outlet": desk.a.outlet_id, "min_confidence": "lots",
                                                        "sort": "sideways", "outlet_x": "1"}).content.decode()
     assert "Some filters were not understood and were ignored." in html
     assert rows_on_screen(html, "cand-row") == {desk.cand_a.pk}
     # The empty fields a submitted filter form sends mean "any", not "not understood".
-    html = editor_client.get(reverse("claims:queue"), {"outlet": "", "kind": "", "min_confidence": "",
+    html = editor_client.get(reverse("claims:queue"), {"tab": "candidates", "outlet": "", "kind": "", "min_confidence": "",
                                                        "published_after": "", "speaker_name": ""}).content.decode()
     assert "not understood" not in html and rows_on_screen(html, "cand-row") == {desk.cand_a.pk, desk.cand_b.pk}
 
@@ -628,6 +630,57 @@ def test_queue_pages_deep_and_caps_its_count(editor_client, desk, monkeypatch):
 
     monkeypatch.setattr(queue, "PAGE_SIZE", 1)
     monkeypatch.setattr(queue, "COUNT_CAP", 1)
-    html = editor_client.get(reverse("claims:queue"), {"page": 2, "sort": "-confidence"}).content.decode()
+    third, _ = claimed_candidate(desk.b, desk.speaker, "Critics", "unconvinced.", confidence=0.1)
+    html = editor_client.get(reverse("claims:queue"), {"tab": "candidates", "page": 2, "sort": "-confidence"}).content.decode()
     assert html.count('data-row data-swap') == 1
-    assert "more than 1" in html and "Page 2 of 2" in html
+    assert "more than 1" in html and "Page 2<" in html and 'rel="next"' in html
+    # Past the counted rows the pages go on (page 202 of a 10,000-capped queue showed page 201).
+    html = editor_client.get(reverse("claims:queue"), {"tab": "candidates", "page": 3, "sort": "-confidence"}).content.decode()
+    assert rows_on_screen(html, "cand-row") == {third.pk}
+    assert "Page 3<" in html and 'rel="next"' not in html and 'rel="prev"' in html
+
+
+def test_claim_queue_puts_multi_outlet_claims_first_with_their_reasons(editor_client, desk):
+    """One row per proposed claim: speaker, every outlet, what needs deciding, and why it is where it is."""
+    lone = ClaimFactory(speaker=None, text="Somebody thinks the bridge will fall")
+    CitationFactory(claim=lone, article=ArticleFactory(outlet=OutletFactory(name="Quiet Gazette")))
+    CitationFactory(claim=desk.claim_a, article=desk.b, start=desk.cand_b.start, end=desk.cand_b.end)
+    html = editor_client.get(reverse("claims:queue")).content.decode()
+    order = [int(pk) for pk in re.findall(r'id="claim-row-(\d+)"', html)]
+    assert order[0] == desk.claim_a.pk and order[-1] == lone.pk
+    first_row = html[html.index(f'id="claim-row-{desk.claim_a.pk}"'):html.index("</tr>", html.index(f'id="claim-row-{desk.claim_a.pk}"'))]
+    assert "reported by 2 outlets" in first_row and "possible misquote" in first_row and "named public figure" in first_row
+    assert "Morning Ledger" in first_row and "Evening Post" in first_row and "Jane Rivers" in first_row
+    assert "unattributed" in html[html.index(f'id="claim-row-{lone.pk}"'):]
+    assert 'data-queue-count="3">3</strong> proposed claims' in html
+    assert 'href="/queue/?tab=candidates"' in html
+
+
+def test_claim_row_decisions_answer_with_the_row_for_the_keyboard(editor_client, desk):
+    url = reverse("claims:queue-claim-confirm", args=[desk.claim_a.pk])
+    response = editor_client.post(url, {"revision": desk.claim_a.revision}, **FETCH)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="claim-row-{desk.claim_a.pk}"' in html and "Confirmed" in html and 'data-key="c"' not in html
+    assert editor_client.post(url, {}, **FETCH).status_code == 409
+
+
+def test_class_decision_from_the_queue_is_one_event_and_undone_in_one_step(editor_client, desk):
+    loose = [claimed_candidate(desk.a, None, "The minister", "Monday.")[0],
+             claimed_candidate(desk.a, None, "She added", "money.")[0]]
+    queue_url = reverse("claims:queue") + f"?tab=candidates&outlet={desk.a.outlet_id}"
+    html = editor_client.get(queue_url).content.decode()
+    assert "Reject every unattributed candidate from this outlet" in html
+    response = editor_client.post(reverse("claims:bulk-class"), {"action": "reject_unattributed",
+                                                                 "outlet": desk.a.outlet_id, "next": queue_url})
+    assert response.status_code == 302 and response.url == queue_url
+    assert set(Candidate.objects.filter(pk__in=[c.pk for c in loose]).values_list("status", flat=True)) == {"rejected"}
+    event = ReviewEvent.objects.get(action="reject_unattributed")
+    html = editor_client.get(queue_url).content.decode()
+    assert "Rejected 2 unattributed candidates in Morning Ledger" in html
+    editor_client.post(reverse("claims:undo", args=[event.pk]), {"next": queue_url})
+    assert set(Candidate.objects.filter(pk__in=[c.pk for c in loose]).values_list("status", flat=True)) == {"pending"}
+    assert Candidate.objects.get(pk=desk.cand_a.pk).status == "pending"
+    # Bad input is a message, never an error page.
+    response = editor_client.post(reverse("claims:bulk-class"), {"action": "reject_unattributed"}, follow=True)
+    assert response.status_code == 200 and "Choose one outlet" in response.content.decode()

@@ -37,6 +37,7 @@ from claims.services.audit import record
 # One step stays one transaction an editor can wait for; a larger class is done in several.
 MAX_ROWS_PER_STEP = 5000
 VERBATIM_THRESHOLD = 0.95
+BULK_ACTIONS = ("reject_unattributed", "accept_verbatim")
 
 
 def _scope(*, article_id: int | None, outlet_id: int | None):

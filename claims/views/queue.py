@@ -1,4 +1,7 @@
-"""The review queue: pending candidates or suggested matches, filtered, sorted, paged; bulk decisions.
+"""The review queue: proposed claims (by editorial value), pending candidates or suggested matches; bulk decisions.
+
+The default tab is one row per proposed claim, ordered by ``claims.triage``'s editorial-value
+score with the reasons on the row; candidates and matches are one click away.
 
 The filters are the API's FilterSets (``claims.api.filters``): the same parameters mean the
 same thing on the screen and in ``/api/v1/``. A value the filters cannot read is left out
@@ -7,22 +10,42 @@ and the screen says so; it is never an error page.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from claims import services
-from claims.api.filters import CandidateFilter, MatchFilter
+from claims import services, triage
+from claims.api.filters import CandidateFilter, ClaimFilter, MatchFilter
 from claims.bulk import decide_each
-from claims.forms import CANDIDATE_SORTS, MATCH_SORTS, BulkForm, QueueSortForm, dress_queue_filters
-from claims.models import Candidate, Match
-from claims.views.base import desk_decision, desk_screen, form_errors, is_fetch, refused, safe_next, url_patterns
+from claims.forms import (
+    CANDIDATE_SORTS,
+    CLAIM_SORTS,
+    MATCH_SORTS,
+    BulkForm,
+    ClassDecisionForm,
+    QueueSortForm,
+    dress_queue_filters,
+)
+from claims.models import Candidate, CandidateStatus, Citation, Claim, Match, MatchState, ReviewEvent
+from claims.services import bulk as bulk_services
+from claims.views.base import (
+    decision_view,
+    desk_decision,
+    desk_screen,
+    form_errors,
+    is_fetch,
+    refused,
+    safe_next,
+    url_patterns,
+)
 from claims.views.match import fetch_match_rows, match_rows
 from factdesk import roles
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+LAST_BULK_KEY = "factdesk.last_bulk_event"
 
 
 class CappedPaginator(Paginator):
@@ -36,13 +59,45 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > COUNT_CAP
 
+    def validate_number(self, number):
+        """Past the counted rows, a page exists if it holds a row (checked with one short query)."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        if self.capped and number > self.num_pages:
+            offset = (number - 1) * self.per_page
+            if not self.object_list.order_by()[offset:offset + 1].exists():
+                raise EmptyPage("That page contains no results")
+            return number
+        return super().validate_number(number)
 
-def page_of(queryset, number, fetch):
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # One row more than the page: whether a next page exists, without counting every row.
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        page = self._get_page(rows[:self.per_page], number, self)
+        page.more_after = len(rows) > self.per_page
+        return page
+
+
+def has_next(page) -> bool:
+    return getattr(page, "more_after", page.has_next())
+
+
+def page_of(queryset, number, fetch, *, counted=None):
     """One page of ``queryset`` in two steps: the ids (no joins beyond what filters and sorting
     need), then ``fetch(ids)`` with every related row. Deep pages stay cheap because the joins
-    are made for 50 rows, not for every row the offset skips."""
+    are made for 50 rows, not for every row the offset skips. ``counted`` (the same rows without
+    what only the ordering needs) is what the total counts."""
     paginator = CappedPaginator(queryset.values_list("pk", flat=True), PAGE_SIZE)
+    if counted is not None:
+        paginator.count = counted.order_by()[: COUNT_CAP + 1].count()
     page = paginator.get_page(number)
+    page.next_exists = has_next(page)
     ids = list(page.object_list)
     by_id = {row.pk: row for row in fetch(ids)} if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
@@ -70,16 +125,103 @@ def candidate_rows(candidates):
     return candidates
 
 
+def fetch_claim_rows(ids):
+    """The page's proposed claims with their signals, citations (outlets, pending candidates) and
+    open suggestions: three queries for the page however many citations its claims have."""
+    claims = list(triage.annotate_editorial_value(Claim.objects.filter(pk__in=ids)).select_related("speaker")
+                  .defer("embedding"))
+    citations = (
+        Citation.objects.filter(claim_id__in=ids).select_related("article__outlet", "candidate")
+        .defer("article__text").order_by("article__published_at", "id")
+    )
+    by_claim = {claim.pk: claim for claim in claims}
+    for claim in claims:
+        claim.row_citations, claim.pending_candidates, claim.incoming_matches = [], [], []
+    pending = {}
+    for citation in citations:
+        claim = by_claim[citation.claim_id]
+        claim.row_citations.append(citation)
+        candidate = citation.candidate
+        if candidate is not None and candidate.status == CandidateStatus.PENDING and candidate.pk not in pending:
+            candidate.open_matches = []
+            pending[candidate.pk] = candidate
+            claim.pending_candidates.append(candidate)
+    for claim in claims:
+        claim.pending_candidates.sort(key=lambda candidate: (-candidate.confidence, candidate.pk))
+    suggested = Match.objects.suggested().filter(Q(candidate_id__in=list(pending)) | Q(claim_id__in=ids)).order_by("-score")
+    for match in suggested:
+        if match.candidate_id in pending:
+            pending[match.candidate_id].open_matches.append(match)
+        if match.claim_id in by_claim:
+            by_claim[match.claim_id].incoming_matches.append(match)
+    return claims
+
+
+def claim_rows(claims):
+    """Each claim with its outlets, best evidence, what needs deciding, and why it is where it is."""
+    patterns = url_patterns("claims:claim", "claims:speaker", "claims:article", "claims:queue-claim-confirm",
+                            "claims:queue-claim-reject")
+    rows = []
+    for claim in claims:
+        outlets = list(dict.fromkeys(citation.article.outlet.name for citation in claim.row_citations))
+        best = claim.pending_candidates[0] if claim.pending_candidates else None
+        evidence = best.text if best else (claim.row_citations[0].quote if claim.row_citations else claim.text)
+        needs = []
+        for candidate in claim.pending_candidates:
+            for match in candidate.open_matches:
+                needs.append(f"suggested match: same as claim {match.claim_id} ({match.get_relation_display().lower()}, "
+                             f"{match.score:.2f})")
+        for match in claim.incoming_matches:
+            needs.append(f"reported again: candidate {match.candidate_id} ({match.get_relation_display().lower()}, "
+                         f"{match.score:.2f})")
+        if claim.possible_misquote:
+            needs.insert(0, "possible misquote")
+        if not needs:
+            needs.append("new claim")
+        signals = triage.signals_of(claim)
+        rows.append({
+            "claim": claim,
+            "outlets": outlets,
+            "evidence": evidence,
+            "evidence_candidate": best,
+            "needs": needs,
+            "reasons": triage.reasons(signals),
+            "value": triage.score(signals),
+            "urls": {
+                "claim": patterns["claim"].format(claim.pk),
+                "speaker": patterns["speaker"].format(claim.speaker_id) if claim.speaker_id else "",
+                "article": patterns["article"].format(best.article_id) if best else "",
+                "confirm": patterns["queue-claim-confirm"].format(claim.pk),
+                "reject": patterns["queue-claim-reject"].format(claim.pk),
+            },
+        })
+    return rows
+
+
+def proposed_claims():
+    return Claim.objects.proposed()
+
+
 # tab -> (its FilterSet, what waits for review, its orderings, one page's rows, their row context)
 TABS = {
+    "claims": (ClaimFilter, proposed_claims, CLAIM_SORTS, fetch_claim_rows, claim_rows),
     "candidates": (CandidateFilter, Candidate.objects.pending, CANDIDATE_SORTS, fetch_candidate_rows, candidate_rows),
     "matches": (MatchFilter, Match.objects.suggested, MATCH_SORTS, fetch_match_rows, match_rows),
 }
 
 
+def last_bulk_decision(request):
+    """This editor's last class decision, while it can still be undone (remembered in the session:
+    no query on the many page views that follow none)."""
+    event_id = request.session.get(LAST_BULK_KEY)
+    if not event_id:
+        return None
+    return ReviewEvent.objects.filter(pk=event_id, undone_at__isnull=True).only("id", "summary").first()
+
+
 @desk_screen
 def show(request):
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "candidates"
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "claims"
     filter_set_class, waiting, sorts, fetch_rows, decorate_rows = TABS[tab]
     # An HTML form sends every field, the unused ones empty: empty means "not filtered".
     filled = request.GET.copy()
@@ -88,7 +230,8 @@ def show(request):
             del filled[name]
     filters = filter_set_class(data=filled, queryset=waiting())
     sort_form = QueueSortForm(request.GET, sorts=sorts)
-    page = page_of(filters.qs.order_by(*sort_form.ordering()), request.GET.get("page"), fetch_rows)
+    ordered = triage.annotate_editorial_value(filters.qs) if tab == "claims" else filters.qs
+    page = page_of(ordered.order_by(*sort_form.ordering()), request.GET.get("page"), fetch_rows, counted=filters.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -101,6 +244,8 @@ def show(request):
         "cap": COUNT_CAP,
         "here": request.get_full_path(),
         "can_review": roles.can_review(request.user),
+        "last_bulk": last_bulk_decision(request),
+        "class_form": ClassDecisionForm(initial={"outlet": filled.get("outlet"), "article": filled.get("article")}),
     }
     return render(request, "claims/queue.html", context)
 
@@ -127,4 +272,43 @@ def bulk_decide(request):
     if is_fetch(request):
         return render(request, "claims/_flash.html", {"message": summary, "level": "warning" if problems else "success"})
     (messages.warning if problems else messages.success)(request, summary)
+    return redirect(back)
+
+
+def claim_row(pk) -> dict:
+    """The queue's row fragment for one claim, after a decision."""
+    return {"row": claim_rows(fetch_claim_rows([pk]))[0]}
+
+
+def claim_row_back(request, pk) -> str:
+    get_object_or_404(Claim.objects.only("id"), pk=pk)
+    return safe_next(request, reverse("claims:queue"))
+
+
+confirm_claim = decision_view(services.confirm_claim, id_argument="claim_id", back=claim_row_back,
+                              message="Claim confirmed.", fragment="claims/_claim_row.html", fragment_context=claim_row)
+reject_claim = decision_view(services.reject_claim, id_argument="claim_id", back=claim_row_back,
+                             message="Claim rejected.", fragment="claims/_claim_row.html", fragment_context=claim_row)
+
+
+@desk_decision
+def decide_class(request):
+    """A bulk decision over a class of proposals (one audited event, undone in one step)."""
+    form = ClassDecisionForm(request.POST)
+    back = safe_next(request, reverse("claims:queue"))
+    if not form.is_valid():
+        return refused(request, form_errors(form), back=back, status=400)
+    data = form.cleaned_data
+    try:
+        if data["action"] == "reject_unattributed":
+            event = bulk_services.reject_unattributed_candidates(
+                actor=request.user, article_id=data.get("article"), outlet_id=data.get("outlet"))
+        else:
+            event = bulk_services.accept_verbatim_matches(
+                actor=request.user, min_score=data.get("min_score") or bulk_services.VERBATIM_THRESHOLD,
+                outlet_id=data.get("outlet"))
+    except services.DecisionError as exc:
+        return refused(request, str(exc), back=back)
+    request.session[LAST_BULK_KEY] = event.pk
+    messages.success(request, f"{event.summary}. One step: undo it from the queue if that was wrong.")
     return redirect(back)

@@ -47,8 +47,15 @@
         var replacement = fragment(html);
         if (target && replacement && replacement.matches("[data-swap]")) {
           var wasCurrent = target.classList.contains("is-current");
+          var wasOpen = !!target.querySelector("[data-key]");
           target.replaceWith(replacement);
-          if (wasCurrent) replacement.classList.add("is-current");
+          var decided = wasOpen && !replacement.querySelector("[data-key]");
+          if (decided) countDown();
+          if (wasCurrent) {
+            replacement.classList.add("is-current");
+            // A decided row is done with: the cursor moves on to the next one.
+            if (decided) move(1);
+          }
         } else {
           showFlash(html);
         }
@@ -57,6 +64,15 @@
       form.classList.remove("is-busy");
       showFlash('<div class="msg msg-error" role="alert">The desk could not be reached. Check the connection and try again.</div>');
     });
+  }
+
+  // The queue's "N pending" counter, kept true as rows are decided in place.
+  function countDown() {
+    var counter = document.querySelector("[data-queue-count]");
+    if (!counter) return;
+    var left = Math.max(0, parseInt(counter.getAttribute("data-queue-count"), 10) - 1);
+    counter.setAttribute("data-queue-count", String(left));
+    counter.textContent = String(left);
   }
 
   document.addEventListener("submit", function (event) {

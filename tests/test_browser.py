@@ -222,16 +222,24 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     assert article_b.text[cited.start:cited.end] == passage
 
     # The queue from the keyboard: j selects the first row, r rejects it in place (fetch, no reload).
-    page.goto(f"{base}{reverse('claims:queue')}?sort=confidence")
+    page.goto(f"{base}{reverse('claims:queue')}?tab=candidates&sort=confidence")
     first_row = page.locator("[data-keyboard-list] [data-row]").first
     row_id = first_row.get_attribute("id")
     candidate_id = int(row_id.rsplit("-", 1)[1])
+    pending_before = int(page.locator("[data-queue-count]").inner_text())
     page.keyboard.press("j")
     assert "is-current" in first_row.get_attribute("class")
-    shoot(page, "queue")
+    shoot(page, "queue-candidates")
     page.keyboard.press("r")
     page.wait_for_selector(f"#{row_id} .st-rejected")
     assert Candidate.objects.get(pk=candidate_id).status == CandidateStatus.REJECTED
+    # The counter follows the decision and the cursor moves on to the next row.
+    assert int(page.locator("[data-queue-count]").inner_text()) == pending_before - 1
+    assert "is-current" not in page.locator(f"#{row_id}").get_attribute("class")
+    assert "is-current" in page.locator("[data-keyboard-list] [data-row]").nth(1).get_attribute("class")
+    page.goto(f"{base}{reverse('claims:queue')}")
+    assert page.locator("[data-reasons]").count() >= 1
+    shoot(page, "queue")
     page.goto(f"{base}{reverse('claims:queue')}?tab=matches")
     shoot(page, "queue-matches")
 

@@ -10,12 +10,17 @@ articles, each spliced from the start of one sentence and the end of another so 
 distinct texts keep the corpus's vocabulary and phrase frequencies, spread over ~5,000 speakers
 (Zipf: a few speak a lot, as on a real desk) and two years of dates. Claims, their embeddings
 and their shingles are bulk-loaded with COPY; the table grows from one size to the next.
+The stored claims' embeddings are random unit vectors, not the encoder's: encoding a million
+texts takes hours on two cores, and the HNSW index's cost depends on the number of vectors and
+their dimension, not on what they mean (random vectors are, if anything, harder to search).
+The new candidates are embedded for real, and that time is part of the total.
 
 For each size the bench times the services-level work for a new candidate — embed it, take its
-shingles, retrieve the pool (``claims.selectors.retrieval_pool``: on PostgreSQL one statement,
+shingles, retrieve the pool (``claims.selectors.DatabaseBackend``: on PostgreSQL one statement,
 speaker + date window on the (speaker, first_reported_at) index UNION ALL shingles through the
-(value, claim) index with bounded posting-list reads, the pool's rows fetched by key in binary
-format), load the pool's stored vectors and score it (``claims.matching.rank``) —
+(value, claim) index with bounded posting-list reads and the nearest claims through the pgvector
+HNSW index, the pool's rows fetched by key in binary format), load the pool's stored vectors
+and score it (``claims.matching.rank``) —
 for a mix of new candidates: half are reworded repeats of a stored claim by its speaker (so a
 match must be found), half fresh corpus sentences by a random speaker. Printed: p50 / p95 / max
 per phase and in total, the share of repeats found, and (--explain) EXPLAIN ANALYZE of the retrieval statement.
@@ -77,11 +82,25 @@ def zipf_speakers(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.choice(SPEAKERS, size=n, p=weights / weights.sum())
 
 
+def _drop_hnsw_index() -> list[str]:
+    """Drop the embedding index for a bulk load; return the statement that rebuilds it (faster than inserting into it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'claim_embedding_hnsw'")
+        row = cursor.fetchone()
+        if not row:
+            return []
+        cursor.execute("DROP INDEX claim_embedding_hnsw")
+    return ["SET maintenance_work_mem = '512MB'", row[0]]
+
+
 def grow(target: int, sentences, speaker_ids, rng, nrng, conn_info):
     """Bulk-load claims (with embeddings) and shingles until the table holds ``target`` claims."""
     from django.db import connection
 
-    from claims.matching import embed, shingles
+    from claims.fields import vector_literal
+    from claims.matching import EMBEDDING_DIM, EMBEDDING_MODEL, shingles
     from claims.models import Claim, ClaimShingle
 
     have = Claim.objects.count()
@@ -97,21 +116,24 @@ def grow(target: int, sentences, speaker_ids, rng, nrng, conn_info):
     now = datetime.now(dt_timezone.utc)
     raw = connection.connection  # the psycopg connection Django holds
     rebuild = _drop_shingle_indexes(shingle_table) if n >= 200_000 else []
+    rebuild += _drop_hnsw_index() if n >= 20_000 else []
     for offset in range(0, n, chunk):
         size = min(chunk, n - offset)
         texts = synthesise(sentences, size, rng)
-        vectors = embed(texts)
+        vectors = nrng.standard_normal((size, EMBEDDING_DIM)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         who = speaker_ids[zipf_speakers(size, nrng)]
         days = nrng.integers(0, DAYS, size)
         ids = range(next_id, next_id + size)
         with raw.cursor() as cur:
             with cur.copy(
                 f"COPY {claim_table} (id, text, speaker_id, kind, status, first_reported_at, rating, rating_explanation, "
-                f"embedding, revision, created_at, updated_at) FROM STDIN"
+                f"embedding, embedding_model, revision, created_at, updated_at) FROM STDIN"
             ) as copy:
                 for cid, text, speaker, day, vec in zip(ids, texts, who, days, vectors):
                     when = datetime.combine(START + timedelta(days=int(day)), datetime.min.time(), tzinfo=dt_timezone.utc)
-                    copy.write_row((cid, text, int(speaker), "direct", "proposed", when, "", "", vec.tobytes(), 1, now, now))
+                    copy.write_row((cid, text, int(speaker), "direct", "proposed", when, "", "", vector_literal(vec.tobytes()),
+                                    EMBEDDING_MODEL, 1, now, now))
             with cur.copy(f"COPY {shingle_table} (value, claim_id) FROM STDIN") as copy:
                 for cid, text in zip(ids, texts):
                     for value in shingles(text):
@@ -172,28 +194,28 @@ def load_queries(sentences, rng, n):
 
 
 def measure(queries):
+    from django.conf import settings
+
     from claims import selectors
     from claims.matching import Statement, embed, rank, shingles
-    from claims.models import Candidate
     from claims.services import matching as proposing
 
     thresholds = proposing._match_thresholds()
-    from django.conf import settings
-
     phases = {"embed+shingles": [], "retrieve (SQL)": [], "vectors": [], "score": [], "total": []}
     pools, found, repeats = [], 0, 0
+    backend = selectors.DatabaseBackend(exclude_article_id=0)
     for target, text, speaker_id, when in queries:
         t0 = time.perf_counter()
         vector = embed([text])[0]
-        values = shingles(text)
+        shingles(text)
         t1 = time.perf_counter()
-        candidate = Candidate(article_id=0, speaker_id=speaker_id, text=text)
-        pool = selectors.retrieval_pool(candidate, values, when)
+        query = Statement(id=0, text=text, speaker=selectors.speaker_key(speaker_id), published=when)
+        pool = backend.pool_rows(query, vector=vector)
         t2 = time.perf_counter()
-        vecs = proposing._pool_vectors(pool) if pool else None
+        vecs = selectors.pool_vectors(pool) if pool else None
         t3 = time.perf_counter()
-        query = Statement(id=0, text=text, speaker=proposing._speaker_key(speaker_id), published=when)
-        results = rank(query, [proposing._claim_statement(c) for c in pool], pool_vecs=vecs, query_vec=vector,
+        # rank, as retrieve runs it (timed apart from the SQL)
+        results = rank(query, [selectors.claim_statement(c) for c in pool], pool_vecs=vecs, query_vec=vector,
                        window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds) if pool else []
         t4 = time.perf_counter()
         for name, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
@@ -227,16 +249,15 @@ def use_database(url: str, fresh: bool) -> np.ndarray:
 
 
 def explain_hot_queries(text, speaker_id, when):
-    """EXPLAIN ANALYZE of the one statement ``retrieval_pool`` sends on PostgreSQL."""
+    """EXPLAIN ANALYZE of the one statement ``DatabaseBackend`` sends on PostgreSQL."""
     from django.db import connection
 
     from claims import selectors
-    from claims.matching import shingles
-    from claims.models import Candidate
+    from claims.matching import embed, query_shingles
 
-    candidate = Candidate(article_id=0, speaker_id=speaker_id, text=text)
-    values = sorted(shingles(text))[: selectors.POOL_MAX_SHINGLES]
-    sql, params = selectors.pool_query_postgresql(candidate, values, selectors.speaker_window(when))
+    sql, params = selectors.pool_query_postgresql(
+        speaker_id, 0, query_shingles(text), selectors.speaker_window(when), embed([text])[0]
+    )
     print("\n  " + sql[:240] + " ...")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)

@@ -18,6 +18,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from articles.models import Article
+from claims.fields import EmbeddingField
+
+# The sentence encoder's vector size (claims.matching.encoder.DIM); a migration changes it.
+EMBEDDING_DIMENSIONS = 384
 
 
 def normalise_name(name: str) -> str:
@@ -274,7 +278,11 @@ class Claim(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     rating = models.CharField(max_length=100, blank=True, help_text="A fact-check verdict, exported as ClaimReview.")
     rating_explanation = models.TextField(blank=True)
-    embedding = models.BinaryField(null=True, blank=True, editable=False)
+    embedding = EmbeddingField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True, editable=False)
+    embedding_model = models.CharField(
+        max_length=80, blank=True, editable=False,
+        help_text="The encoder (name and version) that computed the embedding; manage.py embed_claims recomputes others.",
+    )
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

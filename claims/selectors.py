@@ -1,27 +1,44 @@
 """Retrieval: the SQL that finds the claims a new candidate is scored against.
 
-Reads only. ``claims.services.matching`` calls ``retrieval_pool`` per candidate; the caps below
-keep each pool (and its cost) flat however large the claims table grows.
+Reads only. ``DatabaseBackend`` is the database side of ``claims.matching.retrieval``'s one
+retriever: the same three capped branches (speaker block, shingle block, nearest claims by
+embedding) as its ``MemoryBackend``, so the pool, and its cost, stays flat however large the
+claims table grows. On PostgreSQL the nearest claims come from a pgvector HNSW index, inside the
+one statement that fetches the pool; on SQLite (development, tests) from an exact search in process.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from claims.models import Candidate, Citation, Claim, ClaimShingle, ClaimStatus
+from claims.fields import bytes_from_vector_binary, vector_literal
+from claims.matching.retrieval import (  # noqa: F401  (the caps, importable from here as before)
+    POOL_BY_SHINGLES,
+    POOL_MAX_SHINGLES,
+    POOL_NEAREST,
+    POOL_PER_SHINGLE,
+    POOL_SAME_SPEAKER,
+    nearest,
+    query_shingles,
+)
+from claims.models import Citation, Claim, ClaimShingle, ClaimStatus
+
+LIVE_STATUSES = (ClaimStatus.PROPOSED.value, ClaimStatus.CONFIRMED.value)
 
 
-# Retrieval caps: a new candidate is scored against at most this many claims, however large the
-# table grows (bench/matching_bench.py shows the time staying flat from 100k to 1M claims).
-POOL_SAME_SPEAKER = 150      # the speaker's claims nearest before the date (a third as many after)
-POOL_PER_SHINGLE = 100       # newest claims per shared shingle (an index range scan each)
-POOL_BY_SHINGLES = 150       # claims sharing the most shingles
-POOL_MAX_SHINGLES = 64       # shingles of the candidate looked up
+def speaker_key(speaker_id) -> str:
+    """A speaker as ``Statement.speaker`` holds it ("" when unknown)."""
+    return f"speaker:{speaker_id}" if speaker_id else ""
+
+
+def _speaker_id(key: str) -> int | None:
+    return int(key.removeprefix("speaker:")) if key else None
 
 
 class PoolClaim(NamedTuple):
@@ -93,25 +110,51 @@ def speaker_window(when: date | None) -> tuple[datetime, datetime, datetime] | N
     )
 
 
-def retrieval_pool(candidate: Candidate, shingle_values: set[int], when: date | None) -> list[PoolClaim]:
-    """Claims worth scoring against: the same speaker near the date, or sharing rare phrases.
+class _Exact:
+    """The live claims' ids and vectors, read once: the exact nearest-neighbour search off PostgreSQL."""
+
+    def __init__(self):
+        rows = [
+            (pk, blob) for pk, blob in Claim.objects.filter(status__in=LIVE_STATUSES, embedding__isnull=False)
+            .order_by("pk").values_list("pk", "embedding")
+            if blob is not None
+        ]
+        self.ids = np.array([pk for pk, _ in rows], dtype=np.int64)
+        width = len(rows[0][1]) // 4 if rows else 0
+        same = [blob for _, blob in rows if len(blob) == 4 * width]
+        if len(same) != len(rows):  # vectors of another model's size: not comparable, left out
+            keep = [len(blob) == 4 * width for _, blob in rows]
+            self.ids = self.ids[keep]
+        self.matrix = np.frombuffer(b"".join(bytes(b) for b in same), dtype=np.float32).reshape(len(same), width) if same else np.zeros((0, 0), np.float32)
+
+    def nearest_ids(self, vector: np.ndarray, limit: int) -> list[int]:
+        if not len(self.ids) or self.matrix.shape[1] != len(vector):
+            return []
+        return self.ids[nearest(self.matrix, vector, limit)].tolist()
+
+
+def retrieval_pool(
+    *, speaker_id: int | None, article_id: int | None, shingle_values: list[int], when: date | None,
+    vector: np.ndarray | None, exact: _Exact | None = None,
+) -> list[PoolClaim]:
+    """Claims worth scoring against: the same speaker near the date, sharing rare phrases, or nearest in meaning.
 
     Blocking plus indexes, never a scan: the speaker's claims come from the (speaker,
     first_reported_at) index within the match window, phrase-sharing claims from the shingle
-    index; each part is capped, so the pool (and the time to score it) does not grow with the
-    table. Claims already cited in the candidate's own article are left out. Returns
-    ``PoolClaim`` rows (id, text, speaker, first reported, stored embedding).
+    index, the nearest by embedding from the HNSW index (PostgreSQL) or ``exact`` (elsewhere);
+    each part is capped, so the pool (and the time to score it) does not grow with the table.
+    Claims already cited in article ``article_id`` are left out. Returns ``PoolClaim`` rows.
     """
-    values = sorted(shingle_values)[:POOL_MAX_SHINGLES] if shingle_values else []
+    values = list(shingle_values)[:POOL_MAX_SHINGLES]
     bounds = speaker_window(when)
     if connection.vendor == "postgresql":
-        return _retrieval_pool_postgresql(candidate, values, bounds)
-    live = Claim.objects.filter(status__in=[ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED]).exclude(
-        citations__article_id=candidate.article_id
-    )
+        return _retrieval_pool_postgresql(speaker_id, article_id, values, bounds, vector)
+    live = Claim.objects.filter(status__in=LIVE_STATUSES)
+    if article_id is not None:
+        live = live.exclude(citations__article_id=article_id)
     ids: list[int] = []
-    if candidate.speaker_id:
-        same_speaker = live.filter(speaker_id=candidate.speaker_id)
+    if speaker_id:
+        same_speaker = live.filter(speaker_id=speaker_id)
         if bounds:
             # Two ordered range scans that stop at their caps: the newest claims up to the
             # candidate's day, and the first ones after it (back-filled archives come in any order).
@@ -123,24 +166,26 @@ def retrieval_pool(candidate: Candidate, shingle_values: set[int], when: date | 
         else:
             ids.extend(same_speaker.order_by("-first_reported_at").values_list("pk", flat=True)[:POOL_SAME_SPEAKER])
     ids.extend(_claims_sharing_shingles(values))
+    if vector is not None:
+        ids.extend((exact or _Exact()).nearest_ids(vector, POOL_NEAREST))
     if not ids:
         return []
     rows = live.filter(pk__in=set(ids)).order_by("pk").values_list(*_POOL_COLUMNS)
     return [PoolClaim._make(row) for row in rows]
 
 
-def _retrieval_pool_postgresql(candidate: Candidate, values: list[int], bounds) -> list[PoolClaim]:
+def _retrieval_pool_postgresql(speaker_id, article_id, values: list[int], bounds, vector) -> list[PoolClaim]:
     """The same pool as the generic path, in one round trip.
 
-    The speaker block (two capped range scans on the (speaker, first_reported_at) index) and
-    the shingle block (capped posting-list reads) are UNION ALL branches of one id list, and
-    the pool's rows are fetched by primary key in the same statement: one round trip instead
-    of four, and no query compiled by the ORM per candidate. The rows come in binary format
-    (server-side parameters): ~350 embeddings as raw bytes and timestamps without text parsing.
+    The speaker block (two capped range scans on the (speaker, first_reported_at) index), the
+    shingle block (capped posting-list reads) and the semantic block (an HNSW index scan) are
+    branches of one statement that also fetches the pool's rows: one round trip, and no query
+    compiled by the ORM per candidate. The rows come in binary format (server-side
+    parameters): embeddings and timestamps without text parsing.
     """
     import psycopg
 
-    query = pool_query_postgresql(candidate, values, bounds)
+    query = pool_query_postgresql(speaker_id, article_id, values, bounds, vector)
     if query is None:
         return []
     connection.ensure_connection()
@@ -151,15 +196,20 @@ def _retrieval_pool_postgresql(candidate: Candidate, values: list[int], bounds) 
     # knows to discard the broken connection).
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(*query, binary=True)
-        return [PoolClaim(*row) for row in cursor.fetchall()]
+        return [
+            PoolClaim(pk, text, speaker, reported, bytes_from_vector_binary(blob) if blob is not None else None)
+            for pk, text, speaker, reported, blob in cursor.fetchall()
+        ]
 
 
-def pool_query_postgresql(candidate: Candidate, values: list[int], bounds) -> tuple[str, list] | None:
+def pool_query_postgresql(speaker_id, article_id, values: list[int], bounds, vector) -> tuple[str, list] | None:
     """SQL and parameters of ``_retrieval_pool_postgresql``'s one statement (None: nothing to look up).
 
     The speaker branches read their rows straight from the heap pages their index scan visits;
-    only the phrase-sharing claims not already among them are then fetched by primary key
-    (at 1M claims the second heap visit per row was ~2 ms of a ~5 ms statement).
+    only the other claims (phrase-sharing or nearest) not already among them are then fetched
+    by primary key (at 1M claims the second heap visit per row was ~2 ms of a ~5 ms statement).
+    The nearest claims are an HNSW index scan over the live claims (the index is partial, so
+    the status test is spelled as its predicate).
     """
     qn = connection.ops.quote_name
     claim, citation = qn(Claim._meta.db_table), qn(Citation._meta.db_table)
@@ -168,10 +218,10 @@ def pool_query_postgresql(candidate: Candidate, values: list[int], bounds) -> tu
         f"{{t}}.status = ANY(%s) AND NOT EXISTS (SELECT 1 FROM {citation} u "
         f"WHERE u.article_id = %s AND u.claim_id = {{t}}.id)"
     )
-    live_params = [[ClaimStatus.PROPOSED.value, ClaimStatus.CONFIRMED.value], candidate.article_id]
+    live_params = [list(LIVE_STATUSES), article_id]
     speaker_branches: list[str] = []
     params: list = []
-    if candidate.speaker_id:
+    if speaker_id:
         head = f"SELECT {columns.format(t='c1')} FROM {claim} c1 WHERE c1.speaker_id = %s AND {live_sql.format(t='c1')}"
         if bounds:
             # The before and after ranges are disjoint: the two branches never repeat a claim.
@@ -179,30 +229,97 @@ def pool_query_postgresql(candidate: Candidate, values: list[int], bounds) -> tu
             speaker_branches.append(
                 f"({head} AND c1.first_reported_at BETWEEN %s AND %s ORDER BY c1.first_reported_at DESC LIMIT %s)"
             )
-            params += [candidate.speaker_id, *live_params, lo, mid, POOL_SAME_SPEAKER]
+            params += [speaker_id, *live_params, lo, mid, POOL_SAME_SPEAKER]
             speaker_branches.append(
                 f"({head} AND c1.first_reported_at > %s AND c1.first_reported_at <= %s "
                 f"ORDER BY c1.first_reported_at ASC LIMIT %s)"
             )
-            params += [candidate.speaker_id, *live_params, mid, hi, POOL_SAME_SPEAKER // 3]
+            params += [speaker_id, *live_params, mid, hi, POOL_SAME_SPEAKER // 3]
         else:
             speaker_branches.append(f"({head} ORDER BY c1.first_reported_at DESC LIMIT %s)")
-            params += [candidate.speaker_id, *live_params, POOL_SAME_SPEAKER]
-    if not speaker_branches and not values:
+            params += [speaker_id, *live_params, POOL_SAME_SPEAKER]
+    other_ids: list[str] = []
+    other_params: list = []
+    if values:
+        other_ids.append(f"SELECT claim_id FROM ({_shingle_sql(qn(ClaimShingle._meta.db_table))}) AS shared")
+        other_params += [values, POOL_PER_SHINGLE, POOL_BY_SHINGLES]
+    if vector is not None:
+        statuses = ", ".join(f"'{status}'" for status in LIVE_STATUSES)  # fixed choices, not input
+        other_ids.append(
+            f"(SELECT n.id FROM {claim} n WHERE n.status IN ({statuses}) "
+            f"ORDER BY n.embedding <#> %s::vector LIMIT %s)"
+        )
+        other_params += [vector_literal(np.asarray(vector, dtype="<f4").tobytes()), POOL_NEAREST]
+    if not speaker_branches and not other_ids:
         return None
     parts: list[str] = []
     sql = ""
     if speaker_branches:
         sql = f"WITH sp AS ({' UNION ALL '.join(speaker_branches)}) "
         parts.append("SELECT * FROM sp")
-    if values:
-        shared = (
+    if other_ids:
+        others = (
             f"SELECT {columns.format(t='c')} FROM {claim} c "
-            f"WHERE c.id IN ({_shingle_sql(qn(ClaimShingle._meta.db_table))}) AND {live_sql.format(t='c')}"
+            f"WHERE c.id IN ({' UNION '.join(other_ids)}) AND {live_sql.format(t='c')}"
         )
-        params += [values, POOL_PER_SHINGLE, POOL_BY_SHINGLES, *live_params]
+        params += [*other_params, *live_params]
         if speaker_branches:
-            shared += " AND c.id NOT IN (SELECT id FROM sp)"
-        parts.append(shared)
+            others += " AND c.id NOT IN (SELECT id FROM sp)"
+        parts.append(others)
     # No ORDER BY: rank orders its results itself.
     return sql + " UNION ALL ".join(parts), params
+
+
+def claim_statement(claim):
+    """A Claim or ``PoolClaim`` as ``claims.matching.Statement``."""
+    from claims.matching import Statement
+
+    when = claim.first_reported_at.date() if claim.first_reported_at else None
+    return Statement(id=claim.pk, text=claim.text, speaker=speaker_key(claim.speaker_id), published=when)
+
+
+def pool_vectors(pool) -> np.ndarray:
+    """Stored embeddings of the pool (Claim or PoolClaim rows); those without one (or with another
+    model's size) are embedded in one batch."""
+    from claims.matching import EMBEDDING_DIM, embed
+
+    size = EMBEDDING_DIM * 4
+    stored = [claim.embedding for claim in pool]
+    if all(blob is not None and len(blob) == size for blob in stored):
+        # One join and one frombuffer: no per-row array (the common case: every claim has one).
+        return np.frombuffer(b"".join(stored), dtype=np.float32).reshape(len(pool), EMBEDDING_DIM).copy()
+    vectors = np.zeros((len(pool), EMBEDDING_DIM), dtype=np.float32)
+    missing = []
+    for i, blob in enumerate(stored):
+        if blob is not None and len(blob) == size:
+            vectors[i] = np.frombuffer(blob, dtype=np.float32)
+        else:
+            missing.append(i)
+    if missing:
+        vectors[missing] = embed([pool[i].text for i in missing])
+    return vectors
+
+
+class DatabaseBackend:
+    """``claims.matching.retrieval``'s retriever over the claims table (``Backend``).
+
+    ``exclude_article_id``: claims cited in that article are never pooled (a candidate is not
+    matched against its own article's claims). Off PostgreSQL the live claims' vectors are read
+    once per backend, so one backend serves one article's candidates.
+    """
+
+    def __init__(self, *, exclude_article_id: int | None = None):
+        self.exclude_article_id = exclude_article_id
+        self._exact: _Exact | None = None
+
+    def pool_rows(self, query, *, vector) -> list[PoolClaim]:
+        if connection.vendor != "postgresql" and vector is not None and self._exact is None:
+            self._exact = _Exact()
+        return retrieval_pool(
+            speaker_id=_speaker_id(query.speaker), article_id=self.exclude_article_id,
+            shingle_values=query_shingles(query.text), when=query.published, vector=vector, exact=self._exact,
+        )
+
+    def pool(self, query, *, vector):
+        rows = sorted(self.pool_rows(query, vector=vector), key=lambda row: row.pk)  # the order of MemoryBackend's pool
+        return [claim_statement(row) for row in rows], pool_vectors(rows)

@@ -471,3 +471,16 @@ def test_a_reporting_noun_with_an_owner_and_a_that_clause_is_the_owners_statemen
 )
 def test_a_reporting_noun_without_an_owner_or_a_that_clause_is_no_statement(text):
     assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, speaker, resolved",
+    [
+        ("Bob Marley Smith runs the farm. “We lost half the crop,” Bob said.", "Bob Marley Smith", True),
+        ("Ann Lee and Tom Reyes spoke at the rally. “We are ready,” Ann said.", "Ann Lee", True),
+        ("Ann Lee and Ann Baker spoke at the rally. “We are ready,” Ann said.", "Ann", False),
+    ],
+)
+def test_a_first_name_alone_is_the_one_person_of_the_article_with_that_first_name(text, speaker, resolved):
+    statement = only(text)
+    assert (statement.speaker, statement.speaker_resolved) == (speaker, resolved)

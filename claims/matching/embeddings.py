@@ -1,46 +1,48 @@
-"""Sentence embeddings: 256-dim static vectors from wordllama (weights inside its wheel), loaded once."""
+"""Sentence embeddings: ``embed`` gives all-MiniLM-L6-v2 vectors (384 values, unit length).
+
+The encoder itself is ``claims.matching.encoder`` (loaded once per process). ``EMBEDDING_MODEL``
+names the model and its version; it is stored beside each claim's vector, and
+``manage.py embed_claims`` recomputes the vectors a different model computed.
+"""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
-from claims.matching.words import _analyse
+from claims.matching.encoder import DIM, MODEL_NAME, MODEL_VERSION, get_encoder
 
-EMBEDDING_DIM = 256
+EMBEDDING_DIM = DIM
+EMBEDDING_MODEL = f"{MODEL_NAME} {MODEL_VERSION}"
+CACHE_SIZE = 4096  # recent texts' vectors (1.5 kB each): a pool's unembedded claims, a batch's repeats
 
-_MODEL = None
-_MODEL_LOCK = threading.Lock()
-
-
-def _model():
-    global _MODEL
-    if _MODEL is None:
-        with _MODEL_LOCK:
-            if _MODEL is None:
-                from pathlib import Path
-
-                import wordllama
-                from wordllama import WordLlama
-
-                _MODEL = WordLlama.load(
-                    config="l2_supercat", dim=EMBEDDING_DIM, cache_dir=Path(wordllama.__file__).parent, disable_download=True
-                )
-    return _MODEL
-
-
-def _embedding_text(text: str) -> str:
-    # Folded words (case, punctuation, "US" -> "united states") embed closer across outlets'
-    # wordings than raw text: measured in bench/matching_thresholds.py.
-    words = _analyse(text or "").words
-    return " ".join(w.replace("_", " ") for w in words) or (text or "")
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """L2-normalised float32 sentence vectors, shape (len(texts), 256). Loads the model once per process."""
-    if not texts:
-        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    vectors = np.asarray(_model().embed([_embedding_text(t) for t in texts], norm=False), dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32)
+    """L2-normalised float32 sentence vectors, shape (len(texts), EMBEDDING_DIM), in batches.
+
+    Raw text goes in: the encoder's own tokenizer folds case, and it reads punctuation, numbers
+    and word order that a folded word list would lose.
+    """
+    out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    with _cache_lock:
+        for i, text in enumerate(texts):
+            text = text or ""
+            if text in _cache:
+                out[i] = _cache[text]
+                _cache.move_to_end(text)
+            else:
+                missing.setdefault(text, []).append(i)
+    if missing:
+        vectors = get_encoder().encode(list(missing))
+        with _cache_lock:
+            for (text, rows), vector in zip(missing.items(), vectors):
+                out[rows] = vector
+                _cache[text] = vector
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return out

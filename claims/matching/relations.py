@@ -22,14 +22,14 @@ VARIANT_MIN_RATIO = 0.7       # in-order share of content words (Dice over the a
 VARIANT_MIN_RUN = 3           # ... together with at least this many consecutive shared content words
 SHARED_RUN_MIN = 5            # or this many consecutive shared content words on their own
 QUOTED_FRAGMENT_MIN = 3       # or a quoted fragment of at least this many content words repeated
-PARAPHRASE_MIN_SEMANTIC = 0.56           # same meaning, whatever the words
-SUPPORTED_MIN_SEMANTIC = 0.50            # ... lower when the two also share a phrase:
+PARAPHRASE_MIN_SEMANTIC = 0.65           # same meaning, whatever the words (all-MiniLM-L6-v2 cosine)
+SUPPORTED_MIN_SEMANTIC = 0.60            # ... lower when the two also share a phrase:
 SUPPORTED_MIN_RUN = 2                    # ... this many consecutive content words
-OTHER_SPEAKER_MIN_SEMANTIC = 0.53       # ... and sharing a word that is not a name
+OTHER_SPEAKER_MIN_SEMANTIC = 0.60       # ... and sharing a word that is not a name
 SEMANTIC_MIN_WORDS = 5                   # meaning alone counts only if both have this many content
                                          # words: a 3-word fragment's vector is mostly its names
-UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.75      # paraphrase when a speaker is unknown: above every
-                                         # different-speaker negative of the sample (max 0.709)
+UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.80      # paraphrase when a speaker is unknown: above every
+                                         # different-speaker negative of the sample (max 0.703 with all-MiniLM-L6-v2)
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
 SEMANTIC_FLOOR = 0.25          # below this, a pair is not examined at all (the pool's bulk: speed)
 MAX_RESULTS = 10

@@ -111,6 +111,12 @@ def _embedding_bytes(vector) -> bytes:
     return np.asarray(vector, dtype=np.float32).tobytes()
 
 
+def _embedding_model() -> str:
+    from claims.matching import EMBEDDING_MODEL
+
+    return EMBEDDING_MODEL
+
+
 def _index_wordings(claim: Claim, texts: Iterable[str] = (), *, from_claim: Claim | None = None) -> None:
     """Make ``claim`` findable by more wordings: the shingles of ``texts`` (and of ``from_claim``) join its own.
 
@@ -140,6 +146,7 @@ def _claim_values(candidate: Candidate, vector) -> dict:
         first_article=article,
         first_reported_at=article.published_at or article.imported_at,
         embedding=_embedding_bytes(vector),
+        embedding_model=_embedding_model(),
     )
 
 

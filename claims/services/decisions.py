@@ -169,7 +169,7 @@ def edit_claim(*, claim_id: int, actor, text: str | None = None, speaker_name: s
         # Found by the new wording too; the stored vector goes (matching embeds the current text
         # when a claim has none), so it can never describe a text the claim no longer has, undo included.
         _index_wordings(claim, [claim.text])
-        Claim.objects.filter(pk=claim.pk).update(embedding=None)
+        Claim.objects.filter(pk=claim.pk).update(embedding=None, embedding_model="")
     record(actor=actor, action="edit_claim", target=claim, changes=changes, claim=claim, summary=", ".join(values))
     return claim
 

@@ -1,7 +1,8 @@
 """Matching orchestration: new candidates become claims, citations and match suggestions.
 
-The scoring is pure (``claims.matching``); the retrieval SQL is ``claims.selectors``. This
-module loads candidates, asks both, and writes the outcome with its audit events.
+Retrieval and scoring are ``claims.matching.retrieve`` over ``claims.selectors.DatabaseBackend``
+(the same code ``rank_claims`` runs over its in-memory backend). This module loads candidates,
+asks it, and writes the outcome with its audit events.
 """
 from __future__ import annotations
 
@@ -16,20 +17,9 @@ from django.utils import timezone
 
 from claims.changes import ChangeSet
 from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimShingle, ClaimStatus, Match, MatchState
-from claims.selectors import retrieval_pool
+from claims.selectors import DatabaseBackend, speaker_key
 from claims.services import audit
 from claims.services._common import _article_date, _citation_values, _claim_values, _emit
-
-
-def _speaker_key(speaker_id) -> str:
-    return f"speaker:{speaker_id}" if speaker_id else ""
-
-
-def _claim_statement(claim: Claim):
-    from claims.matching import Statement
-
-    when = claim.first_reported_at.date() if claim.first_reported_at else None
-    return Statement(id=claim.pk, text=claim.text, speaker=_speaker_key(claim.speaker_id), published=when)
 
 
 def _match_thresholds():
@@ -52,27 +42,6 @@ def _match_thresholds():
     }
     values = {field: getattr(settings, name) for field, name in names.items() if hasattr(settings, name)}
     return matching.Thresholds(**values) if values else matching.DEFAULT_THRESHOLDS
-
-
-def _pool_vectors(pool) -> np.ndarray:
-    """Stored embeddings of the pool (Claim or PoolClaim rows); the few without one are embedded in one batch."""
-    from claims.matching import EMBEDDING_DIM, embed
-
-    size = EMBEDDING_DIM * 4
-    stored = [claim.embedding for claim in pool]
-    if all(blob is not None and len(blob) == size for blob in stored):
-        # One join and one frombuffer: no per-row array (the common case: every claim has one).
-        return np.frombuffer(b"".join(stored), dtype=np.float32).reshape(len(pool), EMBEDDING_DIM).copy()
-    vectors = np.zeros((len(pool), EMBEDDING_DIM), dtype=np.float32)
-    missing = []
-    for i, blob in enumerate(stored):
-        if blob is not None and len(blob) == size:
-            vectors[i] = np.frombuffer(blob, dtype=np.float32)
-        else:
-            missing.append(i)
-    if missing:
-        vectors[missing] = embed([pool[i].text for i in missing])
-    return vectors
 
 
 def propose_matches(*, candidate_ids: Sequence[int]) -> int:
@@ -111,16 +80,12 @@ class _Proposal(NamedTuple):
     auto: object  # the MatchResult cited at once, or None
 
 
-def _rank_candidate(candidate: Candidate, vector, when: date | None, thresholds) -> list:
-    from claims.matching import Statement, rank, shingles
+def _rank_candidate(candidate: Candidate, vector, when: date | None, thresholds, backend: DatabaseBackend) -> list:
+    from claims.matching import Statement, retrieve
 
-    pool = retrieval_pool(candidate, shingles(candidate.text), when)
-    if not pool:
-        return []
-    query = Statement(id=candidate.pk, text=candidate.text, speaker=_speaker_key(candidate.speaker_id), published=when)
-    return rank(
-        query, [_claim_statement(c) for c in pool], pool_vecs=_pool_vectors(pool), query_vec=vector,
-        window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
+    query = Statement(id=candidate.pk, text=candidate.text, speaker=speaker_key(candidate.speaker_id), published=when)
+    return retrieve(
+        query, vector=vector, backend=backend, window_days=settings.FACTDESK_MATCH_WINDOW_DAYS, thresholds=thresholds,
     )
 
 
@@ -166,7 +131,8 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
         candidates.sort(key=lambda c: c.start)
         article = candidates[0].article
         when = _article_date(article)
-        ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds)) for c in candidates]
+        backend = DatabaseBackend(exclude_article_id=article.pk)
+        ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds, backend)) for c in candidates]
         kept = _without_rejected_pairs(ranked)
 
         # Claims to cite at once: locked (in primary-key order), and still live now that they are

@@ -1,0 +1,136 @@
+"""One retriever: the branches, caps and scoring that production matching and ``rank_claims`` share.
+
+A statement is scored (``rank``) against a *pool* of stored claims gathered by three capped
+branches, so the cost per statement stays flat however many claims are stored:
+
+- the speaker block: the speaker's claims nearest before the statement's date (at most
+  ``POOL_SAME_SPEAKER``) and the first ones after it (a third as many), within the match window;
+- the shingle block: claims sharing the most of the statement's ``shingles`` (at most
+  ``POOL_MAX_SHINGLES`` looked up, the newest ``POOL_PER_SHINGLE`` claims of each, the
+  ``POOL_BY_SHINGLES`` sharing most kept);
+- the semantic block: the ``POOL_NEAREST`` claims nearest by sentence embedding.
+
+A backend answers ``pool(query, vector=...)`` with the pooled statements and their vectors:
+``MemoryBackend`` here (for ``rank_claims`` and tests), ``claims.selectors.DatabaseBackend`` for
+production (PostgreSQL with a pgvector HNSW index; an exact in-process search on SQLite).
+``retrieve`` then scores the pool with ``rank``: the same code whichever backend served it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Protocol
+
+import numpy as np
+
+from claims.matching.ranking import MatchResult, Statement, rank
+from claims.matching.relations import Thresholds
+from claims.matching.shingles import shingles
+
+POOL_SAME_SPEAKER = 150      # the speaker's claims nearest before the date (a third as many after)
+POOL_PER_SHINGLE = 100       # newest claims per shared shingle (an index range scan each)
+POOL_BY_SHINGLES = 150       # claims sharing the most shingles
+POOL_MAX_SHINGLES = 64       # shingles of the statement looked up
+POOL_NEAREST = 40            # nearest claims by embedding; pgvector's HNSW search returns at most
+                             # hnsw.ef_search (default 40) rows, so a larger cap would not be honoured
+
+
+def query_shingles(text: str) -> list[int]:
+    """The shingle values a statement is looked up by: the same ``POOL_MAX_SHINGLES`` in every backend."""
+    return sorted(shingles(text))[:POOL_MAX_SHINGLES]
+
+
+class Backend(Protocol):
+    def pool(self, query: Statement, *, vector: np.ndarray) -> tuple[list[Statement], np.ndarray]:
+        """Stored statements worth scoring against ``query`` (no duplicates) and their unit vectors."""
+
+
+def retrieve(
+    query: Statement,
+    *,
+    vector: np.ndarray,
+    backend: Backend,
+    window_days: int | None,
+    thresholds: Thresholds,
+    include_unrelated: bool = False,
+) -> list[MatchResult]:
+    """Gather ``query``'s pool from ``backend`` and score it with ``rank``, best first."""
+    pool, pool_vectors = backend.pool(query, vector=vector)
+    if not pool:
+        return []
+    return rank(
+        query, pool, pool_vecs=pool_vectors, query_vec=vector, window_days=window_days, thresholds=thresholds,
+        include_unrelated=include_unrelated,
+    )
+
+
+def top_by_count(counts: dict[int, int], limit: int) -> list[int]:
+    """Keys sharing most, ties to the newest (highest) key: the shingle block's order in every backend."""
+    return sorted(counts, key=lambda key: (-counts[key], -key))[:limit]
+
+
+def nearest(matrix: np.ndarray, vector: np.ndarray, limit: int) -> np.ndarray:
+    """Row numbers of the ``limit`` rows of ``matrix`` with the highest inner product with ``vector``."""
+    if not len(matrix) or limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    scores = matrix @ np.asarray(vector, dtype=np.float32)
+    if len(scores) <= limit:
+        return np.argsort(-scores, kind="stable")
+    best = np.argpartition(-scores, limit - 1)[:limit]
+    return best[np.argsort(-scores[best], kind="stable")]
+
+
+class MemoryBackend:
+    """The retriever over statements held in memory, in the order they were stored (later = newer).
+
+    The same three branches and caps as the database: posting lists per shingle (newest
+    ``POOL_PER_SHINGLE`` read), the speaker's statements by date within ``window_days``, and an
+    exact nearest-neighbour search over ``vectors`` (unit rows, one per statement).
+    """
+
+    def __init__(self, statements: list[Statement], vectors: np.ndarray, *, window_days: int | None):
+        if len(statements) != len(vectors):
+            raise ValueError(f"{len(statements)} statements but {len(vectors)} vectors.")
+        self.statements = statements
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.window_days = window_days
+        postings: dict[int, list[int]] = defaultdict(list)
+        by_speaker: dict[str, list[int]] = defaultdict(list)
+        for position, statement in enumerate(statements):
+            for value in shingles(statement.text):
+                postings[value].append(position)
+            if statement.speaker:
+                by_speaker[statement.speaker].append(position)
+        self._postings = dict(postings)
+        # Each speaker's statements by date (undated last), newest last; file order breaks ties.
+        self._by_speaker = {
+            speaker: sorted(positions, key=lambda p: (statements[p].published or date.max, p))
+            for speaker, positions in by_speaker.items()
+        }
+
+    def _same_speaker(self, query: Statement) -> list[int]:
+        positions = self._by_speaker.get(query.speaker, []) if query.speaker else []
+        if not positions:
+            return []
+        when = query.published
+        if when is None or self.window_days is None:
+            return positions[-POOL_SAME_SPEAKER:]
+        window = timedelta(days=self.window_days)
+        dated = [(self.statements[p].published, p) for p in positions if self.statements[p].published]
+        before = [p for day, p in dated if when - window <= day <= when][-POOL_SAME_SPEAKER:]
+        after = [p for day, p in dated if when < day <= when + window][: POOL_SAME_SPEAKER // 3]
+        return before + after
+
+    def _sharing_shingles(self, query: Statement) -> list[int]:
+        counts: dict[int, int] = defaultdict(int)
+        for value in query_shingles(query.text):
+            for position in self._postings.get(value, ())[-POOL_PER_SHINGLE:]:
+                counts[position] += 1
+        return top_by_count(counts, POOL_BY_SHINGLES)
+
+    def pool(self, query: Statement, *, vector: np.ndarray) -> tuple[list[Statement], np.ndarray]:
+        positions = set(self._same_speaker(query))
+        positions.update(self._sharing_shingles(query))
+        positions.update(nearest(self.vectors, vector, POOL_NEAREST).tolist())
+        ordered = sorted(positions)
+        return [self.statements[p] for p in ordered], self.vectors[ordered]

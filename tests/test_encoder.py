@@ -1,0 +1,42 @@
+"""The sentence encoder: the real all-MiniLM-L6-v2 weights, checked, batched, meaning-aware."""
+import numpy as np
+import pytest
+
+from claims.matching import EMBEDDING_DIM, EMBEDDING_MODEL, embed
+from claims.matching.encoder import EncoderUnavailable, _verified_bytes
+
+
+def test_vectors_are_unit_length_384_float32_and_name_their_model():
+    vectors = embed(["The economy grew by three percent last year.", "Taxes will not rise."])
+    assert vectors.shape == (2, EMBEDDING_DIM) == (2, 384)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert "all-MiniLM-L6-v2" in EMBEDDING_MODEL and "0.1.0" in EMBEDDING_MODEL
+
+
+def test_a_paraphrase_is_nearer_than_an_unrelated_statement_on_the_same_topic():
+    claim, paraphrase, unrelated = embed([
+        "A European voice needs to be at the table.",
+        "Ukraine and Europe must be part of any negotiations.",
+        "The European Central Bank left interest rates unchanged on Thursday.",
+    ])
+    assert float(claim @ paraphrase) > float(claim @ unrelated) + 0.1
+
+
+def test_a_vector_does_not_depend_on_the_batch_it_was_computed_in():
+    short = "Prices rose."
+    alone = embed([short])[0]
+    padded = embed([short, "A much longer sentence about something else entirely, " * 5])[0]
+    assert np.allclose(alone, padded, atol=1e-5)
+
+
+def test_empty_input_gives_an_empty_matrix_and_empty_text_a_vector():
+    assert embed([]).shape == (0, 384)
+    assert embed([""]).shape == (1, 384)
+
+
+def test_model_files_that_are_not_the_checked_ones_are_refused(tmp_path):
+    forged = tmp_path / "model.safetensors"
+    forged.write_bytes(b"not the weights")
+    with pytest.raises(EncoderUnavailable, match="sha256"):
+        _verified_bytes(forged)

@@ -166,6 +166,17 @@ class ClaimKind(models.TextChoices):
     CHECKWORTHY = "checkworthy", "Check-worthy statement"
 
 
+class CandidateStance(models.TextChoices):
+    """Whether the speaker asserted the statement (claims.extraction.candidates.Stance)."""
+
+    ASSERTED = "asserted", "Asserted"
+    DENIED = "denied", "Denied by the speaker"
+    DECLINED = "declined", "Declined to comment"
+    UNASSERTED = "unasserted", "Not said (negated or supposed)"
+    BELIEF = "belief", "Belief, not speech"
+    INTENTION = "intention", "Intention, not speech"
+
+
 class CandidateStatus(models.TextChoices):
     PENDING = "pending", "Pending review"
     CONFIRMED = "confirmed", "Confirmed"
@@ -209,6 +220,10 @@ class Candidate(models.Model):
     confidence = models.FloatField(default=0.0)
     checkworthiness = models.FloatField(default=0.0)
     floating = models.BooleanField(default=False)
+    stance = models.CharField(
+        max_length=12, choices=CandidateStance.choices, default=CandidateStance.ASSERTED, db_index=True,
+        help_text="Whether the speaker asserted it; a denial, a refusal, a belief or an intention is no claim of theirs.",
+    )
     extractor_version = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING, db_index=True)
     claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates")

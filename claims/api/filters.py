@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from claims.models import (
     AnchorState,
     Candidate,
+    CandidateStance,
     CandidateStatus,
     Citation,
     Claim,
@@ -65,6 +66,9 @@ class ClaimFilter(StrictFilterSet):
 class CandidateFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=CandidateStatus.choices)
     kind = filters.ChoiceFilter(choices=ClaimKind.choices)
+    stance = filters.MultipleChoiceFilter(
+        choices=CandidateStance.choices, help_text="Whether the speaker asserted it (several allowed; 'asserted' hides the rest).",
+    )
     speaker = IdFilter(field_name="speaker_id")
     article = IdFilter(field_name="article_id")
     outlet = IdFilter(field_name="article__outlet_id")

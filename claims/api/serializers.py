@@ -138,7 +138,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         model = Candidate
         fields = [
             "id", "article", "content_hash", "kind", "start", "end", "text", "speaker", "speaker_text", "speaker_resolved",
-            "cue", "confidence", "checkworthiness", "floating", "extractor_version", "status", "claim", "reviewed_at",
+            "cue", "confidence", "checkworthiness", "floating", "stance", "extractor_version", "status", "claim", "reviewed_at",
             "revision", "created_at",
         ]
         read_only_fields = fields

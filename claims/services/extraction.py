@@ -8,7 +8,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from articles.models import Article
-from claims.models import ArticleExtraction, Candidate, CandidateStatus, Claim, ClaimStatus, ExtractionStatus, Speaker, SpeakerKind
+from claims.models import (
+    ArticleExtraction, Candidate, CandidateStance, CandidateStatus, Claim, ClaimStatus, ExtractionStatus, Speaker, SpeakerKind,
+)
 from claims.services._common import _article_date
 from claims.services.speakers import article_words, link_speaker
 
@@ -95,6 +97,7 @@ def store_extraction(*, article_id: int, content_hash: str, extracted: Sequence,
                     confidence=min(1.0, max(0.0, float(item.confidence))),
                     checkworthiness=min(1.0, max(0.0, float(getattr(item, "checkworthiness", 0.0) or 0.0))),
                     floating=bool(item.floating),
+                    stance=getattr(item, "stance", CandidateStance.ASSERTED),
                     extractor_version=extractor_version,
                 )
             )

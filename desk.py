@@ -37,6 +37,7 @@ def sh(*args, **kwargs):
 
 REQUIREMENTS = ROOT / "requirements.txt"  # what the desk needs to run
 DEV_REQUIREMENTS = ROOT / "requirements-dev.txt"  # tests and tools, constrained by the above
+NODEPS_REQUIREMENTS = ROOT / "requirements-nodeps.txt"  # the encoder's weights: installed without dependencies
 STAMP = VENV / ".desk-installed.json"  # requirement file name -> sha256 of what was installed
 
 
@@ -55,13 +56,14 @@ def install(*requirement_files):
         installed = json.loads(STAMP.read_text())
     except (OSError, ValueError):
         installed = {}
-    wanted = {path.name: file_digest(path) for path in requirement_files}
+    wanted = {path.name: file_digest(path) for path in (*requirement_files, NODEPS_REQUIREMENTS)}
     if all(installed.get(name) == digest for name, digest in wanted.items()):
         return
     say(f"installing {' and '.join(wanted)} (pinned, hash-checked)")
     sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     file_args = [arg for path in requirement_files for arg in ("-r", path)]
     sh(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", *file_args)
+    sh(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "--require-hashes", "-r", NODEPS_REQUIREMENTS)
     STAMP.write_text(json.dumps({**installed, **wanted}, indent=1, sort_keys=True))
 
 
@@ -151,9 +153,19 @@ def ensure_chromium():
     subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+def ensure_pgvector():
+    """Tests on a local PostgreSQL need pgvector; build it when we may (root with apt): .ci/install_pgvector."""
+    url = os.environ.get("DATABASE_URL", "")
+    local = any(host in url for host in ("@127.0.0.1", "@localhost", "@/"))
+    if not url.startswith(("postgres://", "postgresql://")) or not local or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    subprocess.run([ROOT / ".ci" / "install_pgvector"], check=False)
+
+
 def test(extra):
     install(REQUIREMENTS, DEV_REQUIREMENTS)
     ensure_chromium()
+    ensure_pgvector()
     env = dict(os.environ)
     # Tests keep their broker folder and SQLite file apart from the running desk's.
     env.setdefault("FACTDESK_DATA_DIR", str(ROOT / "var" / "test"))

@@ -183,6 +183,11 @@ FACTDESK_FEED_POLL_SECONDS = env_int("FACTDESK_FEED_POLL_SECONDS", 900, minimum=
 # The check-worthiness model's calibrated probability; 0.36 gave the best F1 in cross-validation
 # (bench/train_checkworthy.py, README: Check-worthiness).
 FACTDESK_CHECKWORTHY_THRESHOLD = env_float("FACTDESK_CHECKWORTHY_THRESHOLD", 0.36, minimum=0, maximum=1)
+# An unattributed sentence (no speaker, nothing quoted) becomes a candidate only from this
+# probability up: at 0.8, 84-96 % of such training sentences were worth checking, and the queue is
+# not flooded with the many 0.36-0.8 sentences. Attributed statements are candidates whatever
+# their score; every candidate carries its score.
+FACTDESK_CHECKWORTHY_CANDIDATE_MIN = env_float("FACTDESK_CHECKWORTHY_CANDIDATE_MIN", 0.8, minimum=0, maximum=1)
 FACTDESK_EXTRACTION_BATCH_SIZE = env_int("FACTDESK_EXTRACTION_BATCH_SIZE", 16, minimum=1)
 # Work per task stays far inside the Celery time limits below: a batch holds at most this many
 # characters, and a longer article is refused with the reason (README: Reliability).

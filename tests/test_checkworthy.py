@@ -239,3 +239,27 @@ def test_training_reads_the_exported_decisions_and_refuses_lines_without_a_label
     bad.write_text(json.dumps({"id": "x", "text": "no label"}) + "\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="bad.jsonl:1"):
         training.read_jsonl(bad)
+
+
+@pytest.mark.django_db
+def test_unattributed_sentences_become_candidates_only_from_the_candidate_minimum(settings):
+    """A middling unattributed sentence is scored but not queued; a likely one is; attributed speech always is."""
+    from articles.models import Article, Outlet
+    from claims.models import Candidate
+    from claims.services.processing import extract_and_store
+
+    likely = "Unemployment in the state doubled from 4 percent in 2019 to 8 percent last year."
+    middling = "The crowd cheered as the candidate took the stage in Ohio."
+    text = f"{likely} {middling}\nThe mayor, Jane Rivers, spoke on Monday.\n\u201cWe will not raise taxes,\u201d Rivers said."
+    assert checkworthy.score(likely) >= 0.8 > checkworthy.score(middling) >= checkworthy.default_threshold()
+    article = Article.objects.create(outlet=Outlet.objects.create(name="The Test Gazette"), title="t", text=text)
+
+    settings.FACTDESK_CHECKWORTHY_CANDIDATE_MIN = 0.8
+    extract_and_store([article.pk], force=True)
+    quoted = {text[c.start:c.end] for c in Candidate.objects.filter(article=article)}
+    assert likely in quoted and middling not in quoted
+    assert any("We will not raise taxes" in span for span in quoted)
+
+    settings.FACTDESK_CHECKWORTHY_CANDIDATE_MIN = 0.0
+    extract_and_store([article.pk], force=True)
+    assert middling in {text[c.start:c.end] for c in Candidate.objects.filter(article=article)}

@@ -29,7 +29,7 @@ from .unattributed import name_line, transcript_turns, unattributed_quotes
 __all__ = ["Extracted", "extract", "extract_many"]
 
 
-def extract_many(texts: list[str], *, checkworthy_threshold: float = 0.6) -> list[list[Extracted]]:
+def extract_many(texts: list[str], *, checkworthy_threshold: float = 0.8) -> list[list[Extracted]]:
     """One list of candidates per text, in text order; the parses are batched across texts."""
     layouts = [ArticleLayout(text if isinstance(text, str) else "") for text in texts]
     jobs = [(layout, unit_number) for layout in layouts for unit_number in layout.to_parse]

@@ -168,7 +168,7 @@ def _mark_running(article_ids: list[int], *, continuing: set[int]) -> None:
 def _extract_and_store_texts(articles: list[Article], *, version: str) -> list[int]:
     from claims.extraction import extract_many
 
-    threshold = settings.FACTDESK_CHECKWORTHY_THRESHOLD
+    threshold = settings.FACTDESK_CHECKWORTHY_CANDIDATE_MIN
     try:
         results = extract_many([a.text for a in articles], checkworthy_threshold=threshold)
     except SoftTimeLimitExceeded:

@@ -12,6 +12,7 @@ sentences are not attributed statements, so they are added only with --checkwort
 """
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.extraction import EXTRACTOR_VERSION, extract_many
@@ -26,9 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--input", required=True, help="JSON lines: {doc_id, text} per line.")
         parser.add_argument("--output", required=True, help="Where to write the candidates (JSON lines).")
         parser.add_argument("--checkworthy", action="store_true", help="Also write check-worthy statements.")
-        parser.add_argument("--threshold", type=float, default=0.6, help="Check-worthiness threshold (0..1).")
+        parser.add_argument("--threshold", type=float, default=None,
+                            help="Least check-worthiness for an unattributed sentence (0..1; default FACTDESK_CHECKWORTHY_CANDIDATE_MIN).")
 
     def handle(self, *args, input, output, checkworthy, threshold, verbosity, **options):
+        if threshold is None:
+            threshold = settings.FACTDESK_CHECKWORTHY_CANDIDATE_MIN
         if not 0.0 <= threshold <= 1.0:
             raise CommandError("--threshold must be between 0 and 1.")
         docs = list(self._read(input))

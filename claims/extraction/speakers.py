@@ -98,10 +98,10 @@ def _organisation_name(words: list[str]) -> str:
 
 def norm(word: str) -> str:
     word = POSSESSIVE.sub("", word.strip(" ,.;:“”\"'’‘()"))
-    w = word.lower()
+    lower = word.lower()
     return {"defense": "defence", "u.s.": "us", "u.s": "us", "u.k.": "uk", "american": "us", "germany": "german",
             "britain": "uk", "british": "uk", "russia": "russian", "france": "french", "ukraine": "ukrainian",
-            "secretary-general": "secretary-general"}.get(w, w)
+            "secretary-general": "secretary-general"}.get(lower, lower)
 
 
 def role_words(phrase: str) -> set[str]:
@@ -112,9 +112,9 @@ def split_title(run: str) -> tuple[str, str]:
     """'US Defence Secretary Pete Hegseth' -> ('US Defence Secretary', 'Pete Hegseth')."""
     words = run.split()
     cut = 0
-    for i, w in enumerate(words[:-1]):
-        if norm(w).rstrip(".") in TITLE_WORDS or norm(w) in TITLE_WORDS:
-            cut = i + 1
+    for position, word in enumerate(words[:-1]):
+        if norm(word).rstrip(".") in TITLE_WORDS or norm(word) in TITLE_WORDS:
+            cut = position + 1
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
@@ -153,25 +153,25 @@ class ArticleIndex:
         self.surname_people: dict[str, list[str]] = {}  # every person of a surname, in order of first mention
         self.mentions: list[tuple[int, int, str]] = []  # (start, end, full name) in text order
         surnames_alone: list[tuple[int, int, str, str, int]] = []  # (start, end, surname, title, run start)
-        for m in NAME_RUN.finditer(text):
-            if any(a <= m.start() < b for a, b in skip):
+        for match in NAME_RUN.finditer(text):
+            if any(a <= match.start() < b for a, b in skip):
                 continue
-            run = POSSESSIVE.sub("", m.group(0))
+            run = POSSESSIVE.sub("", match.group(0))
             title, name = split_title(run)
             if not looks_like_person(name):
                 continue
-            start = m.start() + (len(run) - len(name))
+            start = match.start() + (len(run) - len(name))
             end = start + len(name)
             words = name.split()
             if len(words) >= 2:
                 full = self._add(name)
                 if title:
-                    self._role(full, title, m.start())
-                self._role_around(full, m.start(), start, end)
+                    self._role(full, title, match.start())
+                self._role_around(full, match.start(), start, end)
                 self.mentions.append((start, end, full))
             else:
-                courtesy = COURTESY.search(text, max(0, m.start() - 6), m.start())
-                surnames_alone.append((start, end, words[0], title or (courtesy.group(1) if courtesy else ""), m.start()))
+                courtesy = COURTESY.search(text, max(0, match.start() - 6), match.start())
+                surnames_alone.append((start, end, words[0], title or (courtesy.group(1) if courtesy else ""), match.start()))
         # A surname alone ("Clinton", "Mrs. Clinton") is one of the people of that surname: the
         # one its courtesy title fits, else the one named last before it. Genders from the full
         # names first, then again with every mention.
@@ -236,22 +236,22 @@ class ArticleIndex:
         """Which pronoun each person takes, from the article itself: a courtesy title, or the
         first he/she that follows a mention before anyone else is named."""
         votes: dict[str, list[int]] = {}
-        starts = [m[0] for m in self.mentions]
-        for k, (s, e, full) in enumerate(self.mentions):
-            v = votes.setdefault(full, [0, 0])
-            title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", self.text[max(0, s - 6):s])
+        starts = [mention[0] for mention in self.mentions]
+        for number, (start, end, full) in enumerate(self.mentions):
+            vote = votes.setdefault(full, [0, 0])
+            title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", self.text[max(0, start - 6):start])
             if title:
-                v[0 if title.group(1) == "Mr" else 1] += 3
-            limit = min(starts[k + 1] if k + 1 < len(starts) else len(self.text), e + 160)
-            turn = re.search(r"[.!?…][”\"’]?\s+[“\"]", self.text[e:limit])
+                vote[0 if title.group(1) == "Mr" else 1] += 3
+            limit = min(starts[number + 1] if number + 1 < len(starts) else len(self.text), end + 160)
+            turn = re.search(r"[.!?…][”\"’]?\s+[“\"]", self.text[end:limit])
             if turn:
-                limit = e + turn.start()  # a sentence opening with a quote: "she said" after it may be someone else
+                limit = end + turn.start()  # a sentence opening with a quote: "she said" after it may be someone else
             # a subject pronoun first ("Tom Lopez, her brother, … he was"), else a possessive; never
             # "him": "followed him" is about someone else
-            window = self.text[e:limit]
-            m = re.search(r"\b(he|himself|she|herself)\b", window, re.I) or re.search(r"\b(his|her|hers)\b", window, re.I)
-            if m:
-                v[0 if m.group(1).lower() in {"he", "his", "himself"} else 1] += 1
+            window = self.text[end:limit]
+            pronoun = re.search(r"\b(he|himself|she|herself)\b", window, re.I) or re.search(r"\b(his|her|hers)\b", window, re.I)
+            if pronoun:
+                vote[0 if pronoun.group(1).lower() in {"he", "his", "himself"} else 1] += 1
         for full, (male, female) in votes.items():
             if full in self.people and male != female:
                 self.people[full].gender = "m" if male > female else "f"
@@ -316,16 +316,16 @@ class ArticleIndex:
     def _role_around(self, full: str, run_start: int, start: int, end: int) -> None:
         """Appositions: 'ROLE, Name' and 'Name, the ROLE,'."""
         before = self.text[max(0, run_start - 70):run_start]
-        m = re.search(r"((?:[A-Z][\w’'-]*[ \t]+|of[ \t]+|for[ \t]+)*(?:[A-Z][\w-]*|[a-z-]+)),[ \t]*$", before)
-        if m:
-            phrase = m.group(1)
+        match = re.search(r"((?:[A-Z][\w’'-]*[ \t]+|of[ \t]+|for[ \t]+)*(?:[A-Z][\w-]*|[a-z-]+)),[ \t]*$", before)
+        if match:
+            phrase = match.group(1)
             words = [norm(w) for w in phrase.split()]
             if words and words[-1] in TITLE_WORDS and words[-1] not in {"us", "uk", "eu", "un", "nato"}:
-                self._role(full, phrase, run_start - len(before) + m.start(1))
+                self._role(full, phrase, run_start - len(before) + match.start(1))
         after = self.text[end:end + 90]
-        m = re.match(r"\s*,\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'.-]+\s+){0,6}?[\w’'.-]+?)\s*[,.;]", after)
-        if m:
-            phrase = m.group(1)
+        match = re.match(r"\s*,\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'.-]+\s+){0,6}?[\w’'.-]+?)\s*[,.;]", after)
+        if match:
+            phrase = match.group(1)
             words = [norm(w) for w in phrase.split()]
             if any(w in TITLE_WORDS and w not in {"us", "uk", "eu", "un", "nato", "state", "first", "former"} for w in words):
                 if full in self.people and phrase not in self.people[full].roles:
@@ -385,11 +385,11 @@ class ArticleIndex:
 
 
 def _head(phrase: str) -> str:
-    words = [w for w in re.findall(r"[\w’'.-]+", phrase)]
+    words = re.findall(r"[\w’'.-]+", phrase)
     # "Secretary of Defence" -> Secretary; "US Defence Secretary" -> Secretary
-    for i, w in enumerate(words):
-        if w.lower() in {"of", "for"} and i > 0:
-            return norm(words[i - 1])
+    for position, word in enumerate(words):
+        if word.lower() in {"of", "for"} and position > 0:
+            return norm(words[position - 1])
     return norm(words[-1]) if words else ""
 
 
@@ -412,9 +412,9 @@ class Salience:
         self.last_person = name
 
     def pronoun(self, word: str, index: ArticleIndex) -> str:
-        w = word.lower()
-        if w in PERSONAL or w in {"him", "her", "his"}:
-            gender = "m" if w in {"he", "him", "his"} else "f"
+        lower = word.lower()
+        if lower in PERSONAL or lower in {"him", "her", "his"}:
+            gender = "m" if lower in {"he", "him", "his"} else "f"
             for name in reversed(self.persons):
                 if name == self.questioner:
                     continue
@@ -425,7 +425,7 @@ class Salience:
             # person is that person the referent
             possible = [p.name for p in index.people.values() if p.gender == gender]
             return possible[0] if len(possible) == 1 else ""
-        if w in PLURAL_PRONOUNS:
+        if lower in PLURAL_PRONOUNS:
             return self.last_group
         return ""
 

@@ -53,22 +53,22 @@ class Unit:
 
 def paragraphs(text: str) -> list[Paragraph]:
     out = []
-    for m in re.finditer(r"[^\n\r\u2028\u2029]+", text):
-        s, e = m.start(), m.end()
-        while s < e and (text[s].isspace() or text[s] in INVISIBLE):
-            s += 1
-        while e > s and (text[e - 1].isspace() or text[e - 1] in INVISIBLE):
-            e -= 1
-        if e > s:
-            out.append(Paragraph(s, e))
+    for line in re.finditer(r"[^\n\r\u2028\u2029]+", text):
+        start, end = line.start(), line.end()
+        while start < end and (text[start].isspace() or text[start] in INVISIBLE):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in INVISIBLE):
+            end -= 1
+        if end > start:
+            out.append(Paragraph(start, end))
     return out
 
 
-def _opens(text: str, i: int) -> bool:
-    """Whether an ambiguous straight quote at ``i`` reads as an opening mark."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if before.isspace() or before in "([{—–-/" + INVISIBLE or i == 0:
+def _opens(text: str, pos: int) -> bool:
+    """Whether an ambiguous straight quote at ``pos`` reads as an opening mark."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    if before.isspace() or before in "([{—–-/" + INVISIBLE or pos == 0:
         return not after.isspace()
     return False
 
@@ -83,16 +83,16 @@ def find_quotes(text: str, paras: list[Paragraph]) -> list[Quote]:
         text = text.replace("‘", "“")
         text = re.sub(r"(?<=[\w.,!?…])’(?=[\s,.;:!?)\]—–-]|$)", "”", text)
     quotes = _pair(text, paras)
-    for q in quotes:
-        if q.end < len(text) and text[q.end] == "\x00":
-            q.end += 1
+    for quote in quotes:
+        if quote.end < len(text) and text[quote.end] == "\x00":
+            quote.end += 1
     return quotes
 
 
 def _pair(text: str, paras: list[Paragraph]) -> list[Quote]:
     quotes: list[Quote] = []
     carry: Quote | None = None  # a quote left open at the end of the previous paragraph
-    for pi, para in enumerate(paras):
+    for para_number, para in enumerate(paras):
         open_at: int | None = None
         continuing = None
         first = para.start
@@ -100,53 +100,53 @@ def _pair(text: str, paras: list[Paragraph]) -> list[Quote]:
             if text[first] in OPENERS or text[first] == AMBIGUOUS:
                 continuing = carry  # the paragraph re-opens the running quote
             carry = None
-        i = para.start
+        pos = para.start
         nested = False  # inside a curly quote nested in a straight one ("… the question: “…?” …")
-        while i < para.end:
-            ch = text[i]
-            if ch in MARKS:
-                if ch in OPENERS and open_at is not None and i > para.start and not text[i - 1].isspace() \
-                        and (i + 1 >= para.end or text[i + 1].isspace()):
-                    ch = CLOSERS[0]  # "… 51 percent.“": an opening mark that opens nothing is a mistyped closer
+        while pos < para.end:
+            mark = text[pos]
+            if mark in MARKS:
+                if mark in OPENERS and open_at is not None and pos > para.start and not text[pos - 1].isspace() \
+                        and (pos + 1 >= para.end or text[pos + 1].isspace()):
+                    mark = CLOSERS[0]  # "… 51 percent.“": an opening mark that opens nothing is a mistyped closer
                 if nested:
-                    if ch in CLOSERS:
+                    if mark in CLOSERS:
                         nested = False
-                    i += 1
+                    pos += 1
                     continue
-                if open_at is not None and ch in OPENERS and text[open_at] == AMBIGUOUS \
-                        and text[i - 1:i].isspace() and CLOSERS[0] in text[i:para.end]:
+                if open_at is not None and mark in OPENERS and text[open_at] == AMBIGUOUS \
+                        and text[pos - 1:pos].isspace() and CLOSERS[0] in text[pos:para.end]:
                     nested = True  # a curly quote inside a straight one: the outer quote stays open
-                    i += 1
+                    pos += 1
                     continue
-                if continuing is not None and i == first:
+                if continuing is not None and pos == first:
                     open_at = continuing.start
                     continuing.paragraphs += 1
                 elif open_at is None:
-                    if ch in OPENERS or (ch == AMBIGUOUS and _opens(text, i)) or (ch in CLOSERS and _opens(text, i)):
-                        open_at = i
+                    if mark in OPENERS or (mark == AMBIGUOUS and _opens(text, pos)) or (mark in CLOSERS and _opens(text, pos)):
+                        open_at = pos
                 else:
-                    if ch == AMBIGUOUS and text[open_at] in OPENERS and _opens(text, i) and not (continuing is not None and open_at == continuing.start):
+                    if mark == AMBIGUOUS and text[open_at] in OPENERS and _opens(text, pos) and not (continuing is not None and open_at == continuing.start):
                         # a straight mark that opens, inside a curly quote never closed: recover
-                        open_at = i
-                    elif ch in CLOSERS or ch == AMBIGUOUS:
-                        quote = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, i + 1)
-                        quote.end = i + 1
+                        open_at = pos
+                    elif mark in CLOSERS or mark == AMBIGUOUS:
+                        quote = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, pos + 1)
+                        quote.end = pos + 1
                         quote.closed = True
                         quotes.append(quote)
                         open_at = None
                         continuing = None
-                    elif ch in OPENERS:
+                    elif mark in OPENERS:
                         # An opening mark inside an open quote: the earlier mark was never closed.
-                        open_at = i
+                        open_at = pos
                         continuing = None
-            i += 1
+            pos += 1
         if open_at is not None:
-            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
+            following = paras[para_number + 1] if para_number + 1 < len(paras) else None
             running = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, para.end, closed=False)
             running.end = para.end
             boundary = text[para.start:open_at].rstrip()[-1:] in ("", ",", ":", ";", ".", "!", "?", "—", "–", "-", "(")
-            same_style = (text[nxt.start] == AMBIGUOUS) == (text[running.start] == AMBIGUOUS) if nxt is not None else False
-            if nxt is not None and text[nxt.start] in OPENERS + AMBIGUOUS and same_style and (boundary or running.paragraphs > 1):
+            same_style = (text[following.start] == AMBIGUOUS) == (text[running.start] == AMBIGUOUS) if following is not None else False
+            if following is not None and text[following.start] in OPENERS + AMBIGUOUS and same_style and (boundary or running.paragraphs > 1):
                 carry = running
             elif running.start == para.start or (continuing is not None and open_at == continuing.start):
                 # A quote opened at the paragraph start and never closed: take the paragraph.
@@ -179,19 +179,19 @@ _NAME_AND_CUE = re.compile(
 def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
     """Split paragraphs into sentence units, never inside a quotation."""
     out: list[Unit] = []
-    qi = 0
+    first_quote = 0
     starts = [q.start for q in quotes]
-    for pi, para in enumerate(paras):
-        start = dateline_end(text, para) if pi <= 3 else para.start
+    for para_number, para in enumerate(paras):
+        start = dateline_end(text, para) if para_number <= 3 else para.start
         segment = text[para.start:para.end]
         cuts = []
-        for m in _END.finditer(segment):
-            pos = para.start + m.end()
-            dot = para.start + m.start()
+        for end_mark in _END.finditer(segment):
+            pos = para.start + end_mark.end()
+            dot = para.start + end_mark.start()
             word = re.search(r"([\w.]+)$", text[max(para.start, dot - 12):dot])
             if word and text[dot] == ".":
-                w = word.group(1).lower()
-                if w in ABBREVIATIONS or re.fullmatch(r"[a-z]", w) or re.fullmatch(r"(\w\.)+\w", w):
+                lower = word.group(1).lower()
+                if lower in ABBREVIATIONS or re.fullmatch(r"[a-z]", lower) or re.fullmatch(r"(\w\.)+\w", lower):
                     continue
             if _inside_quote(quotes, starts, pos):
                 continue
@@ -199,21 +199,21 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
                 continue
             cuts.append(pos)
         for pos in cuts + [para.end]:
-            s, e = start, pos
-            while s < e and text[s].isspace():
-                s += 1
-            if e > s:
-                out.append(Unit(s, e, pi))
+            unit_start, unit_end = start, pos
+            while unit_start < unit_end and text[unit_start].isspace():
+                unit_start += 1
+            if unit_end > unit_start:
+                out.append(Unit(unit_start, unit_end, para_number))
             start = pos
     # attach quotes (a quote belongs to every unit it overlaps)
     for unit in out:
-        while qi < len(quotes) and quotes[qi].end <= unit.start:
-            qi += 1
-        j = qi
-        while j < len(quotes) and quotes[j].start < unit.end:
-            if quotes[j].end > unit.start:
-                unit.quotes.append(quotes[j])
-            j += 1
+        while first_quote < len(quotes) and quotes[first_quote].end <= unit.start:
+            first_quote += 1
+        number = first_quote
+        while number < len(quotes) and quotes[number].start < unit.end:
+            if quotes[number].end > unit.start:
+                unit.quotes.append(quotes[number])
+            number += 1
     return out
 
 
@@ -234,8 +234,8 @@ _CLAUSE_OPENERS = {"that", "he", "she", "they", "it", "we", "i", "you", "there",
 
 def _inside_quote(quotes: list[Quote], starts: list[int], pos: int) -> bool:
     """Whether ``pos`` falls strictly inside a quotation (quotes sorted, never overlapping)."""
-    k = bisect.bisect_left(starts, pos) - 1
-    return k >= 0 and quotes[k].inside(pos)
+    before = bisect.bisect_left(starts, pos) - 1
+    return before >= 0 and quotes[before].inside(pos)
 
 
 BOILERPLATE = re.compile(
@@ -284,12 +284,12 @@ def is_title(text: str, para: Paragraph) -> bool:
 
 def is_heading(text: str, para: Paragraph) -> bool:
     """Headlines, sub-headings and link lines ("READ ALSO: ...") are not statements."""
-    s = text[para.start:para.end]
-    if re.match(r"(?i)\s*(read (also|more)|see also|related|watch|listen|click here|sign up|subscribe)\b\s*[:\-–—]?", s):
+    line = text[para.start:para.end]
+    if re.match(r"(?i)\s*(read (also|more)|see also|related|watch|listen|click here|sign up|subscribe)\b\s*[:\-–—]?", line):
         return True
-    words = s.split()
+    words = line.split()
     if not words:
         return True
-    if s[-1] in ".!?\"”’'…:;)" or s.endswith((".“", "?“", "!“")):
+    if line[-1] in ".!?\"”’'…:;)" or line.endswith((".“", "?“", "!“")):
         return False
     return len(words) <= 25

@@ -41,8 +41,15 @@ def _all_words(fields: list[str], query: str) -> Q:
     return condition
 
 
-def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: bool = True) -> QuerySet:
-    """Claims whose text (or speaker's name) matches ``query``, best first."""
+def claim_number(query: str) -> int | None:
+    """The claim number a query asks for ("12", "#12", "claim 12"), or None."""
+    text = query.strip().lower().removeprefix("claim").strip().lstrip("#")
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: bool = True) -> list[Claim]:
+    """Claims whose text (or speaker's name) matches ``query``, best first; a claim asked for by
+    its number ("12", "#12") comes first."""
     query = clean_query(query)
     claims = Claim.objects.select_related("speaker", "first_article__outlet")
     if live_only:
@@ -50,11 +57,16 @@ def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: boo
     if exclude_ids:
         claims = claims.exclude(pk__in=list(exclude_ids))
     if not query:
-        return claims.none()
-    if query.isdigit():
-        by_id = Q(pk=int(query))
-    else:
-        by_id = Q(pk__in=[])
+        return []
+    number = claim_number(query)
+    first = list(claims.filter(pk=number)) if number is not None else []
+    if first:
+        claims = claims.exclude(pk=number)
+        limit -= 1
+    return first + list(_claims_matching(claims, query, limit))
+
+
+def _claims_matching(claims: QuerySet, query: str, limit: int) -> QuerySet:
     if _use_postgres():
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -66,12 +78,24 @@ def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: boo
             Speaker.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query))
             .values_list("pk", flat=True).distinct()[:50]
         )
-        return (
+        found = (
             claims.alias(document=vector).annotate(rank=SearchRank(vector, search))
-            .filter(Q(document=search) | Q(speaker_id__in=speaker_ids) | by_id)
+            .filter(Q(document=search) | Q(speaker_id__in=speaker_ids))
             .order_by("-rank", "-created_at")[:limit]
         )
-    return claims.filter(_all_words(["text", "speaker__name"], query) | by_id).order_by("-created_at")[:limit]
+        if found or not _only_stop_words(query):
+            return found
+        # "there is no": English full-text search drops every word; look for the words as written.
+    return claims.filter(_all_words(["text", "speaker__name"], query)).order_by("-created_at")[:limit]
+
+
+def _only_stop_words(query: str) -> bool:
+    """Whether PostgreSQL's English configuration keeps no word of ``query`` (a query of stop words)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery('english', %s)) = 0", [query])
+        return bool(cursor.fetchone()[0])
 
 
 def search_articles(query: str, *, limit: int = 30) -> QuerySet:

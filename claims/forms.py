@@ -53,9 +53,9 @@ def dress_queue_filters(form):
     fields["outlet"].widget = forms.Select(
         choices=[("", "All outlets"), *Outlet.objects.order_by("name").values_list("pk", "name")]
     )
-    fields["kind"].choices = [("", "All kinds"), *ClaimKind.choices]
+    fields["kind"].widget = forms.Select(choices=[("", "All kinds"), *ClaimKind.choices])
     if "relation" in fields:
-        fields["relation"].choices = [("", "All relations"), *MatchRelation.choices]
+        fields["relation"].widget = forms.Select(choices=[("", "All relations"), *MatchRelation.choices])
     if "speaker_name" in fields:
         fields["speaker_name"].widget = forms.TextInput(attrs={"placeholder": "name or alias"})
     if "q" in fields:

@@ -287,6 +287,10 @@ def test_queue_says_which_filters_it_could_not_read_and_applies_the_rest(editor_
     html = editor_client.get(reverse("claims:queue"), {"tab": "candidates", "outlet": "", "kind": "", "min_confidence": "",
                                                        "published_after": "", "speaker_name": ""}).content.decode()
     assert "not understood" not in html and rows_on_screen(html, "cand-row") == {desk.cand_a.pk, desk.cand_b.pk}
+    # The API's filter fields, in the screen's words.
+    assert ">All kinds</option>" in html and ">All outlets</option>" in html and "---------" not in html
+    html = editor_client.get(reverse("claims:queue"), {"tab": "matches"}).content.decode()
+    assert ">All relations</option>" in html and "Min. score" in html and "---------" not in html
 
 
 def test_queue_of_matches_shows_the_word_diff(editor_client, desk):

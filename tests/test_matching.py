@@ -196,11 +196,14 @@ def test_two_speakers_on_one_person_are_not_related_by_the_name_alone():
     assert rank(query, pool) == []
 
 
-def test_statements_further_apart_than_the_window_are_not_matched():
+def test_statements_further_apart_than_the_window_are_only_matched_as_the_same_speakers_quote():
     query = st("q", "We will build the bridge by next summer", published=DAY)
     old = st(1, "We will build the bridge by next summer", published=DAY - timedelta(days=45))
-    assert rank(query, [old], window_days=30) == []
-    assert only(rank(query, [old], window_days=60)).relation == RELATION_VERBATIM
+    by_another = st(3, "We will build the bridge by next summer", speaker="person:b", published=DAY - timedelta(days=45))
+    assert rank(query, [by_another], window_days=30) == []
+    assert only(rank(query, [by_another], window_days=60)).relation == RELATION_OTHER_SPEAKER
+    # Outlets re-quote old lines: the same speaker's words join their claim however far apart.
+    assert only(rank(query, [old], window_days=30)).relation == RELATION_VERBATIM
     undated = st(2, "We will build the bridge by next summer", published=None)
     assert only(rank(query, [undated], window_days=30)).relation == RELATION_VERBATIM
 

@@ -18,6 +18,8 @@ from claims.matching.relations import (
     _features,
     _lexical,
     _relation,
+    adopts_speaker,
+    near_verbatim,
 )
 from claims.matching.words import _analyse
 
@@ -45,11 +47,13 @@ class MatchResult:
 
     @property
     def auto_mergeable(self) -> bool:
-        """Verbatim or variant by a speaker known to be the same: policy may cite it at once."""
+        """Verbatim or variant by a speaker known to be the same (or a long repeat by an unresolved
+        speaker, who is then taken to be the claim's): policy may cite it at once."""
         return (
             self.relation in (RELATION_VERBATIM, RELATION_VARIANT)
-            and self.evidence.get("speaker_agrees") is True
+            and (self.evidence.get("speaker_agrees") is True or bool(self.evidence.get("adopts_speaker")))
             and not self.evidence.get("polarity_differs")  # a dropped "not" is for an editor to see
+            and not self.evidence.get("numbers_differ")  # ... and so is a changed number or date
         )
 
 
@@ -73,7 +77,8 @@ def rank(
 
     ``pool_vecs`` / ``query_vec`` are ``embed`` vectors when the caller has them stored; they are
     computed otherwise. Pairs more than ``window_days`` apart (both dates known) are skipped;
-    ``window_days=None`` disables the window. ``include_unrelated`` also returns the pairs typed
+    ``window_days=None`` disables the window; a near-verbatim quote by the same speaker is matched
+    whatever the distance (outlets re-quote old lines). ``include_unrelated`` also returns the pairs typed
     ``RELATION_NONE`` (after all typed ones, with a lighter evidence): a ranking tool's tail.
     """
     th = thresholds or DEFAULT_THRESHOLDS
@@ -90,7 +95,8 @@ def rank(
     unrelated: list[MatchResult] = []
     for i, item in enumerate(pool):
         days = _days_apart(query.published, item.published)
-        if window_days is not None and days is not None and days > window_days:
+        outside = window_days is not None and days is not None and days > window_days
+        if outside and not (query.speaker and query.speaker == item.speaker):
             continue
         sem = float(semantic[i])
         if sem < th.semantic_floor and item.text != query.text:
@@ -106,6 +112,9 @@ def rank(
         speaker_agrees = None if not query.speaker or not item.speaker else query.speaker == item.speaker
         f = _features(qa, pa)
         relation = _relation(f, sem, speaker_agrees, th)
+        if outside and not near_verbatim(f):
+            continue  # the window bounds every looser relation
+        adopted = speaker_agrees is None and not query.speaker and bool(item.speaker) and adopts_speaker(f)
         lexical = _lexical(f)
         score = 1.0 if f.verbatim else round(0.5 * lexical + 0.5 * sem, 4)
         if relation == RELATION_NONE:
@@ -131,6 +140,8 @@ def rank(
                     "longest_shared_run": f.run,
                     "quoted_fragment": f.fragment or None,
                     "polarity_differs": f.polarity_differs,
+                    "numbers_differ": f.numbers_differ,
+                    "adopts_speaker": adopted,
                 },
             )
         )

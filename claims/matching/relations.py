@@ -20,7 +20,7 @@ SAME_CLAIM_RELATIONS = (RELATION_VERBATIM, RELATION_VARIANT, RELATION_PARAPHRASE
 # Defaults; services pass overrides from settings (FACTDESK_MATCH_*). See bench/matching_thresholds.py.
 VARIANT_MIN_RATIO = 0.7       # in-order share of content words (Dice over the aligned sequence)
 VARIANT_MIN_RUN = 3           # ... together with at least this many consecutive shared content words
-SHARED_RUN_MIN = 5            # or this many consecutive shared content words on their own
+SHARED_RUN_MIN = 4            # or a shared run holding this many content words that are not names or titles
 QUOTED_FRAGMENT_MIN = 3       # or a quoted fragment of at least this many content words repeated
 PARAPHRASE_MIN_SEMANTIC = 0.65           # same meaning, whatever the words (all-MiniLM-L6-v2 cosine)
 SUPPORTED_MIN_SEMANTIC = 0.60            # ... lower when the two also share a phrase:
@@ -32,6 +32,10 @@ UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.80      # paraphrase when a speaker is unknown:
                                          # different-speaker negative of the sample (max 0.703 with all-MiniLM-L6-v2)
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
 SEMANTIC_FLOOR = 0.25          # below this, a pair is not examined at all (the pool's bulk: speed)
+NEAR_VERBATIM_MIN_RATIO = 0.85  # in-order overlap of a near-verbatim quote (a word or two edited) ...
+NEAR_VERBATIM_MIN_RUN = 4       # ... or an excerpt: all of the shorter one's words, this many in a row
+ADOPT_SPEAKER_MIN_WORDS = 6     # a statement with no speaker takes the claim's only when this long:
+                                # a short line ("we will win") is said by many
 MAX_RESULTS = 10
 WINDOW_DAYS = 30
 
@@ -69,10 +73,11 @@ class _Features:
     ratio: float          # in-order Dice over content stems
     containment: float    # shared content stems / the shorter statement's
     run: int              # longest run of consecutive shared content stems
-    phrase_run: int       # the same, counting only runs that hold a word other than a name
+    phrase_run: int       # the most words of one shared run that are not names or titles before a name
     fragment: str         # a quoted fragment of one repeated by the other ("" if none)
     polarity_differs: bool  # one is negated ("not", "no", "never" ...) and the other is not
-    shared_common: int    # shared content words that are not capitalised names
+    shared_common: int    # shared content words that are not names or titles
+    numbers_differ: bool  # each has a number or date the other lacks ("882 delegates" / "503 delegates")
     shorter: int          # content words of the shorter statement
     shared: tuple[str, ...]
 
@@ -86,8 +91,10 @@ def _features(qa: _Analysis, pa: _Analysis) -> _Features:
         ratio = 2.0 * matched / (len(a) + len(b))
         blocks = [b for b in matcher.get_matching_blocks() if b.size]
         run = max((b.size for b in blocks), default=0)
-        # Sharing "Donald Trump" says little; sharing "concessions to Russia" says more.
-        phrase_run = max((b.size for b in blocks if not all(qa.proper[b.a:b.a + b.size])), default=0)
+        # Sharing "Republican presidential nominee Donald Trump" says who the two are about, not
+        # what was said; sharing "concessions to Russia" does.
+        naming = qa.naming or (False,) * len(a)
+        phrase_run = max((b.size - sum(naming[b.a:b.a + b.size]) for b in blocks), default=0)
         shared_set = set(a) & set(b)
         containment = len(shared_set) / min(len(set(a)), len(set(b)))
     else:
@@ -101,17 +108,23 @@ def _features(qa: _Analysis, pa: _Analysis) -> _Features:
                 fragment = " ".join(piece)
     shared = tuple(dict.fromkeys(d for s, d in zip(qa.stems, qa.content_display) if s in shared_set))
     polarity_differs = any(k in NEGATIONS for k in qa.content) != any(k in NEGATIONS for k in pa.content)
-    shared_common = len({s for s, proper in zip(qa.stems, qa.proper) if not proper and s in shared_set})
+    q_naming = qa.naming or (False,) * len(a)
+    p_naming = {s for s, named in zip(pa.stems, pa.naming or (False,) * len(b)) if named}
+    shared_common = len({s for s, named in zip(a, q_naming) if not named and s not in p_naming and s in shared_set})
+    numbers_differ = bool(qa.quantities - pa.quantities) and bool(pa.quantities - qa.quantities)
     shorter = min(len(a), len(b))
-    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common, shorter, shared)
+    return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common,
+                     numbers_differ, shorter, shared)
 
 
 def _wording_relation(f: _Features, th: Thresholds) -> str | None:
     if f.verbatim:
         return RELATION_VERBATIM
-    if f.ratio >= th.variant_min_ratio and f.run >= th.variant_min_run:
+    # Runs count only words that are not names or titles: two statements about "Republican
+    # presidential nominee Donald Trump" are not two wordings of one statement.
+    if f.ratio >= th.variant_min_ratio and f.run >= th.variant_min_run and f.phrase_run >= th.variant_min_run - 1:
         return RELATION_VARIANT
-    if f.run >= th.shared_run_min:
+    if f.phrase_run >= th.shared_run_min:
         return RELATION_VARIANT
     if f.fragment and len(f.fragment.split()) >= th.quoted_fragment_min:
         return RELATION_VARIANT
@@ -120,6 +133,11 @@ def _wording_relation(f: _Features, th: Thresholds) -> str | None:
 
 def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Thresholds) -> str:
     wording = _wording_relation(f, th)
+    if f.numbers_differ:
+        # Other numbers or dates make another statement ("at least 882 delegates" / "... 503"),
+        # however alike the rest: at most a possible misquote of the same speaker's words, which
+        # the evidence flags and policy never merges on its own.
+        return RELATION_VARIANT if wording is not None and speaker_agrees is True else RELATION_NONE
     supported = semantic >= th.supported_min_semantic and f.phrase_run >= th.supported_min_run
     meaning = f.shorter >= th.semantic_min_words  # whether semantic similarity alone may count
     if speaker_agrees is False:
@@ -140,6 +158,26 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
     if supported or (meaning and semantic >= th.paraphrase_min_semantic):
         return RELATION_PARAPHRASE
     return RELATION_NONE
+
+
+def near_verbatim(f: _Features) -> bool:
+    """The same quote, give or take a word or the edges of an excerpt, saying the same numbers and polarity.
+
+    Such a quote by the same speaker joins its claim however far apart the reports are (outlets
+    re-quote old lines); a statement with no resolved speaker that repeats one at length takes its speaker.
+    """
+    if f.numbers_differ or f.polarity_differs:
+        return False
+    if f.verbatim:
+        return True
+    if f.phrase_run < NEAR_VERBATIM_MIN_RUN - 1:
+        return False  # what the two share is mostly names and titles
+    return f.ratio >= NEAR_VERBATIM_MIN_RATIO or (f.containment >= 0.95 and f.run >= max(NEAR_VERBATIM_MIN_RUN, f.shorter - 1))
+
+
+def adopts_speaker(f: _Features) -> bool:
+    """Whether a statement with no resolved speaker may take the speaker of a claim it repeats."""
+    return near_verbatim(f) and f.shorter >= ADOPT_SPEAKER_MIN_WORDS
 
 
 def _lexical(f: _Features) -> float:

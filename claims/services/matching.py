@@ -50,7 +50,10 @@ def propose_matches(*, candidate_ids: Sequence[int]) -> int:
     Policy: a verbatim or wording-variant match by the same speaker becomes a citation of that
     claim at once (accepted automatically, undoable); paraphrases are suggested for review;
     the same words by another speaker are suggested as related and never merged. A pair an
-    editor rejected is never proposed again. Safe to run twice: matched candidates are skipped.
+    editor rejected is never proposed again, nor is a claim only the candidate's own outlet has
+    cited (an outlet repeating itself is no cross-outlet evidence). A candidate with no speaker
+    that repeats a claim at length is cited to it and takes its speaker. Safe to run twice:
+    matched candidates are skipped.
 
     Work is done an article at a time, in one transaction with a fixed number of writes (see
     ``_propose_for_article``), not a transaction and a dozen queries per candidate.
@@ -102,6 +105,33 @@ def _without_rejected_pairs(proposals: list[tuple[Candidate, list]]) -> list[lis
     return [[r for r in results if (r.target_id, candidate.text) not in rejected] for candidate, results in proposals]
 
 
+def _without_same_outlet_suggestions(kept: list[list], *, outlet_id: int) -> list[list]:
+    """Drop suggestions of claims only the candidate's own outlet has cited: one query for the article.
+
+    An outlet's repeats of itself (templates, live-blog lines, boilerplate) are no cross-outlet
+    evidence; a same-speaker repeat that may be cited at once is still folded into its claim.
+    """
+    claim_ids = {r.target_id for results in kept for r in results if not r.auto_mergeable}
+    if not claim_ids:
+        return kept
+    outlets: dict[int, set[int]] = {}
+    for claim_id, outlet in Citation.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "article__outlet_id"):
+        outlets.setdefault(claim_id, set()).add(outlet)
+    return [
+        [r for r in results if r.auto_mergeable or outlets.get(r.target_id, set()) - {outlet_id}]
+        for results in kept
+    ]
+
+
+def _candidate_values(proposal: _Proposal, claim: Claim) -> dict:
+    """What matching decides for a candidate: its claim, and the claim's speaker when it had none
+    and repeats the claim's words at length (``MatchResult.evidence["adopts_speaker"]``)."""
+    values = {"claim": claim}
+    if proposal.auto is not None and proposal.auto.evidence.get("adopts_speaker") and not proposal.candidate.speaker_id:
+        values["speaker_id"] = claim.speaker_id
+    return values
+
+
 def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> int:
     """Match one article's new candidates: score each, then write everything in bulk, in one transaction.
 
@@ -133,7 +163,7 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
         when = _article_date(article)
         backend = DatabaseBackend(exclude_article_id=article.pk)
         ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds, backend)) for c in candidates]
-        kept = _without_rejected_pairs(ranked)
+        kept = _without_same_outlet_suggestions(_without_rejected_pairs(ranked), outlet_id=article.outlet_id)
 
         # Claims to cite at once: locked (in primary-key order), and still live now that they are
         # locked; one an editor merged or rejected meanwhile is not cited behind their back.
@@ -180,7 +210,7 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
         # matched_at is bookkeeping, not part of the decision: an undone proposal is not proposed again.
         ChangeSet.bulk_update(
             Candidate,
-            [(decided[p.candidate.pk], p.candidate, {"claim": claim_of[p.candidate.pk]}) for p in proposals],
+            [(decided[p.candidate.pk], p.candidate, _candidate_values(p, claim_of[p.candidate.pk])) for p in proposals],
             unrecorded={"matched_at": now},
         )
 

@@ -15,7 +15,7 @@ from claims import services
 from claims.extraction import checkworthy
 from claims.forms import CiteForm
 from claims.models import AnchorState, Candidate, CandidateStatus, Citation, Match
-from claims.views.base import decide, desk_decision, desk_screen, diff_words, safe_next
+from claims.views.base import QUOTED_KINDS, decide, desk_decision, desk_screen, diff_words, safe_next
 from factdesk import roles
 
 
@@ -94,7 +94,7 @@ def show(request, pk):
     for candidate in candidates:
         matches = []
         for match in candidate.matches.all():
-            diff, misquote = diff_words(match.claim.text, candidate.text)
+            diff, misquote = diff_words(match.claim.text, candidate.text, quoted=candidate.kind in QUOTED_KINDS)
             matches.append({"match": match, "diff": diff, "misquote": misquote})
         panels.append({"candidate": candidate, "matches": matches, "checkworthy_features": checkworthy.explain(candidate.text)})
     context = {

@@ -7,6 +7,7 @@ with status 409 when the service refuses (400 when the form is not valid).
 """
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -147,8 +148,27 @@ def url_patterns(*names) -> dict[str, str]:
     return {name.split(":")[1]: reverse(name, args=[int(marker)]).replace(marker, "{}") for name in names}
 
 
-def diff_words(canonical: str, reported: str):
-    """Word-level diff (``equal`` / ``delete`` / ``insert``) and the content words that differ."""
+def diff_words(canonical: str, reported: str, *, quoted: bool = True):
+    """Word-level diff (``equal`` / ``delete`` / ``insert``) and the words that really differ.
+
+    A possible misquote is flagged only for quoted words (``quoted``: a direct or mixed quote;
+    reported speech is the reporter's own wording), and only for words one text has and the
+    other lacks: the same words in another order, or a word found in both ("not" moved), are
+    not a misquote.
+    """
     from claims.matching import misquote_words, word_diff
 
-    return word_diff(canonical, reported), misquote_words(canonical, reported)
+    diff = word_diff(canonical, reported)
+    if not quoted:
+        return diff, []
+    in_canonical, in_reported = _words_of(canonical), _words_of(reported)
+    differ = [word for word in misquote_words(canonical, reported)
+              if not (_words_of(word) <= in_canonical and _words_of(word) <= in_reported)]
+    return diff, differ
+
+
+def _words_of(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+QUOTED_KINDS = ("direct", "mixed")

@@ -11,6 +11,7 @@ from claims.extraction import checkworthy
 from claims.forms import ClaimEditForm, MergeForm
 from claims.models import Citation, Claim, Match, ReviewEvent
 from claims.views.base import (
+    QUOTED_KINDS,
     decide,
     decision_view,
     desk_decision,
@@ -41,7 +42,7 @@ def show(request, pk):
     )
     cards = []
     for citation in citations:
-        diff, misquote = diff_words(claim.text, citation.quote)
+        diff, misquote = diff_words(claim.text, citation.quote, quoted=claim.kind in QUOTED_KINDS)
         cards.append({"citation": citation, "diff": diff, "misquote": misquote})
     events = list(ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("-created_at", "-id")[:HISTORY_LENGTH])
     for event in events:

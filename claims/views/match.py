@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from claims import services
 from claims.models import Match
-from claims.views.base import decision_view, diff_words, safe_next, url_patterns
+from claims.views.base import QUOTED_KINDS, decision_view, diff_words, safe_next, url_patterns
 
 ROW_RELATIONS = ("candidate__article__outlet", "candidate__speaker", "claim__speaker", "claim__first_article__outlet")
 
@@ -16,7 +16,8 @@ def match_rows(matches):
     patterns = url_patterns("claims:article", "claims:claim", "claims:match-accept", "claims:match-reject")
     rows = []
     for match in matches:
-        diff, misquote = diff_words(match.claim.text, match.candidate.text)
+        diff, misquote = diff_words(match.claim.text, match.candidate.text,
+                                    quoted=match.candidate.kind in QUOTED_KINDS)
         urls = {
             "article": patterns["article"].format(match.candidate.article_id),
             "claim": patterns["claim"].format(match.claim_id),

@@ -180,12 +180,16 @@ def _drop_shingle_indexes(table: str) -> list[str]:
 
 def load_queries(sentences, rng, n):
     """Half reworded repeats of stored claims (id, text, speaker, date), half fresh sentences."""
+    from claims.matching import embed
     from claims.models import Claim
 
     top = Claim.objects.order_by("-id").values_list("id", flat=True).first()
     picks = [rng.randint(1, top) for _ in range(n // 2)]
     stored = {c.pk: c for c in Claim.objects.filter(pk__in=picks).only("id", "text", "speaker_id", "first_reported_at")}
     queries = [(c.pk, reword(c.text, rng), c.speaker_id, c.first_reported_at.date()) for c in stored.values()]
+    # The repeated claims get their real vectors (the bulk load's are random), as matching stored them.
+    for claim, vector in zip(stored.values(), embed([c.text for c in stored.values()])):
+        Claim.objects.filter(pk=claim.pk).update(embedding=vector.tobytes())
     speakers = list(Claim.objects.values_list("speaker_id", flat=True).distinct()[:SPEAKERS])
     for text in rng.sample(sentences, n - len(queries)):
         queries.append((None, text, rng.choice(speakers), START + timedelta(days=rng.randrange(DAYS))))
@@ -317,14 +321,16 @@ def main():
             print(f"  {name:16} ms  {stats(values)}")
         print(f"  pool size        n   p50 {np.percentile(pools, 50):6.0f}  p95 {np.percentile(pools, 95):6.0f}  max {max(pools):6d}")
         print(f"  reworded repeats cited at once: {found}/{repeats}")
-        summary.append((size, np.percentile(phases["total"], 50), np.percentile(phases["total"], 95), os.getloadavg()[0]))
+        after_embedding = np.asarray(phases["total"]) - np.asarray(phases["embed+shingles"])
+        summary.append((size, np.percentile(after_embedding, 50), np.percentile(after_embedding, 95),
+                        np.percentile(phases["total"], 95), os.getloadavg()[0]))
         if args.explain:
             target, text, speaker_id, when = next(q for q in queries if q[0] is not None)
             explain_hot_queries(text, speaker_id, when)
-    print("\n== summary: one new candidate, retrieval + scoring ==")
-    for size, p50, p95, load in summary:
-        print(f"  {size:>9,} claims   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   load average {load:4.1f} "
-              f"on {os.cpu_count()} cores   (goal p95 ≤ 50 ms at 1M)")
+    print("\n== summary: one new candidate, retrieval + scoring (its embedding is computed with its article's batch) ==")
+    for size, p50, p95, total95, load in summary:
+        print(f"  {size:>9,} claims   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (p95 {total95:6.1f} ms with embedding it alone)   "
+              f"load average {load:4.1f} on {os.cpu_count()} cores   (goal p95 ≤ 50 ms at 1M)")
 
 
 if __name__ == "__main__":

@@ -40,3 +40,13 @@ def test_model_files_that_are_not_the_checked_ones_are_refused(tmp_path):
     forged.write_bytes(b"not the weights")
     with pytest.raises(EncoderUnavailable, match="sha256"):
         _verified_bytes(forged)
+
+
+def test_the_quotation_marks_framing_a_statement_do_not_change_its_vector():
+    # A candidate is cut from an article with its marks ("\u201c...,\u201d she said"); the claim an
+    # editor edits is plain words. Verbatim is verbatim to the encoder too.
+    quoted, plain = embed([
+        "\u201cThe bridge across the river will open to traffic in the spring,\u201d",
+        "The bridge across the river will open to traffic in the spring",
+    ])
+    assert float(quoted @ plain) > 0.999

@@ -17,21 +17,31 @@ EMBEDDING_DIM = DIM
 EMBEDDING_MODEL = f"{MODEL_NAME} {MODEL_VERSION}"
 CACHE_SIZE = 4096  # recent texts' vectors (1.5 kB each): a pool's unembedded claims, a batch's repeats
 
+# What frames a quotation, not what it says: the marks around it and the comma before "she said".
+_FRAME = " \t\r\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,;:"
+
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def embedding_text(text: str | None) -> str:
+    """The words a vector is computed from: the text without the quotation marks and trailing
+    comma that frame it in an article ("“We will win,” she said" and "We will win" are one
+    statement), whitespace collapsed."""
+    return " ".join((text or "").split()).strip(_FRAME)
 
 
 def embed(texts: list[str]) -> np.ndarray:
     """L2-normalised float32 sentence vectors, shape (len(texts), EMBEDDING_DIM), in batches.
 
-    Raw text goes in: the encoder's own tokenizer folds case, and it reads punctuation, numbers
-    and word order that a folded word list would lose.
+    The text goes in nearly raw (``embedding_text``): the encoder's own tokenizer folds case, and
+    it reads punctuation, numbers and word order that a folded word list would lose.
     """
     out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
     missing: dict[str, list[int]] = {}
     with _cache_lock:
         for i, text in enumerate(texts):
-            text = text or ""
+            text = embedding_text(text)
             if text in _cache:
                 out[i] = _cache[text]
                 _cache.move_to_end(text)

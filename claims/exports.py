@@ -322,8 +322,11 @@ def _article_node(cite: dict) -> dict:
     )
 
 
-def claim_node(record: dict) -> dict:
-    """A schema.org ``Claim`` (or a ``ClaimReview`` of it when the claim has a rating), without ``@context``."""
+def claim_node(record: dict, *, reviews: list[dict] = ()) -> dict:
+    """A schema.org ``Claim`` (or a ``ClaimReview`` of it when the claim has a rating), without ``@context``.
+
+    ``reviews``: the fact-checkers' ClaimReviews linked to the claim, carried as its ``review``.
+    """
     appearances, seen = [], set()
     for cite in record["citations"]:
         if cite["article"]["id"] not in seen:
@@ -338,6 +341,7 @@ def claim_node(record: dict) -> dict:
             "datePublished": _date(record["first_reported_at"]),
             "appearance": appearances,
             "firstAppearance": appearances[0] if appearances else None,
+            "review": list(reviews),
         }
     )
     if not record["rating"]:
@@ -359,10 +363,14 @@ def claim_node(record: dict) -> dict:
 def write_jsonld(records: Iterable[dict]) -> Iterator[str]:
     """One JSON-LD document: ``@context`` schema.org and an ``@graph`` of claims and claim reviews."""
     yield '{"@context":"https://schema.org","@graph":['
+    from claims.factchecks.exports import linked_claim_reviews
+
     first = True
-    for record in records:
-        yield ("\n" if first else ",\n") + _encoder.encode(claim_node(record))
-        first = False
+    for batch in _batched(records, CHUNK_SIZE):
+        reviews = linked_claim_reviews([record["id"] for record in batch])
+        for record in batch:
+            yield ("\n" if first else ",\n") + _encoder.encode(claim_node(record, reviews=reviews.get(record["id"], [])))
+            first = False
     yield "\n]}\n"
 
 

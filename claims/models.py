@@ -555,3 +555,7 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.webhook} ({self.get_status_display()})"
+
+
+# The fact-check library's models live in their own module; imported here so Django finds them.
+from claims.factchecks.models import FactCheck, FactCheckLink, LinkState  # noqa: E402,F401

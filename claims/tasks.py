@@ -15,6 +15,7 @@ from celery.signals import worker_ready
 from django import db
 
 from claims import services, webhooks
+from claims.factchecks.tasks import link_candidates_claims, link_factchecks  # noqa: F401  (registered with the worker)
 from claims.ops import queue_depths
 from claims.services import processing
 from claims.services.processing import extract_and_store  # noqa: F401  (commands, tests and benches run the body here)
@@ -99,7 +100,9 @@ def propose_matches(candidate_ids):
     The result (logged by the worker) says how many candidates were asked for and how many
     matches came out: ``bench/pipeline_bench.py`` reads it to show matching cost per candidate.
     """
-    return {"candidates": len(candidate_ids), "matches": services.propose_matches(candidate_ids=candidate_ids)}
+    matches = services.propose_matches(candidate_ids=candidate_ids)
+    enqueue_on_commit(link_candidates_claims, candidate_ids)  # every new claim is looked up in the fact-check library
+    return {"candidates": len(candidate_ids), "matches": matches}
 
 
 @shared_task(name="claims.reconcile_extraction", acks_late=True)

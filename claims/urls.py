@@ -1,6 +1,7 @@
 """Review screens (GET) and the decisions they post (POST, one service call each)."""
 from django.urls import path
 
+from claims.factchecks import views as factcheck_views
 from claims.views import article, candidate, claim, dashboard, match, operations, queue, search, speaker
 
 app_name = "claims"
@@ -28,6 +29,8 @@ urlpatterns = [
     path("claims/merge/", claim.merge, name="claim-merge"),
     path("citations/<int:pk>/split/", claim.split_citation, name="citation-split"),
     path("events/<int:pk>/undo/", claim.undo, name="undo"),
+    path("factcheck-links/<int:pk>/confirm/", factcheck_views.confirm, name="factcheck-link-confirm"),
+    path("factcheck-links/<int:pk>/reject/", factcheck_views.reject, name="factcheck-link-reject"),
     path("speakers/<int:pk>/", speaker.show, name="speaker"),
     path("speakers/<int:pk>/edit/", speaker.edit, name="speaker-edit"),
     path("speakers/merge/", speaker.merge, name="speaker-merge"),

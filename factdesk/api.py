@@ -15,6 +15,7 @@ from claims.api.views import (
     MatchViewSet,
     SpeakerViewSet,
 )
+from claims.factchecks.api import FactCheckLinkViewSet, FactCheckViewSet
 from factdesk.permissions import DeskRolePermission
 
 router = DefaultRouter()
@@ -25,6 +26,8 @@ router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("citations", CitationViewSet, basename="citation")
 router.register("matches", MatchViewSet, basename="match")
+router.register("factchecks", FactCheckViewSet, basename="factcheck")
+router.register("factcheck-links", FactCheckLinkViewSet, basename="factchecklink")
 
 urlpatterns = [
     # The schema describes unpublished review endpoints: it needs a role like everything else.

@@ -190,6 +190,12 @@ class ClaimViewSet(DeskViewSet):
     def get_queryset(self):
         return Claim.objects.select_related("speaker").defer("embedding").prefetch_related(_citations_prefetch())
 
+    def get_serializer_class(self):
+        from claims.factchecks.serializers import ClaimDetailSerializer
+
+        # The detail also lists the claim's fact-check links, suggested and confirmed.
+        return ClaimDetailSerializer if self.action == "retrieve" else ClaimSerializer
+
     def _serialize(self, claim):
         return ClaimSerializer(self.get_queryset().get(pk=claim.pk), context=self.get_serializer_context()).data
 

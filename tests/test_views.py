@@ -476,7 +476,7 @@ def test_merge_then_undo_from_the_claim_page(editor_client, desk):
     event = ReviewEvent.objects.get(action="merge_claims")
     assert reverse("claims:undo", args=[event.pk]) in html
     response = editor_client.post(reverse("claims:undo", args=[event.pk]), follow=True)
-    assert "Undone" in response.content.decode()
+    assert f"Undid: merge of claim {desk.claim_b.pk} into claim {desk.claim_a.pk}." in response.content.decode()
     assert Claim.objects.get(pk=desk.claim_b.pk).status == ClaimStatus.PROPOSED
     assert Citation.objects.filter(claim=desk.claim_a).count() == 1
     # Undoing twice is a clear conflict.
@@ -688,3 +688,14 @@ def test_class_decision_from_the_queue_is_one_event_and_undone_in_one_step(edito
     # Bad input is a message, never an error page.
     response = editor_client.post(reverse("claims:bulk-class"), {"action": "reject_unattributed"}, follow=True)
     assert response.status_code == 200 and "Choose one outlet" in response.content.decode()
+
+
+def test_undo_messages_say_what_was_undone(editor_client, editor, desk):
+    services.merge_claims(source_id=desk.claim_b.pk, target_id=desk.claim_a.pk, actor=editor)
+    merge = ReviewEvent.objects.get(action="merge_claims")
+    response = editor_client.post(reverse("claims:undo", args=[merge.pk]), follow=True)
+    assert f"Undid: merge of claim {desk.claim_b.pk} into claim {desk.claim_a.pk}." in response.content.decode()
+    services.reject_candidate(candidate_id=desk.cand_a.pk, actor=editor)
+    rejection = ReviewEvent.objects.get(action="reject_candidate")
+    response = editor_client.post(reverse("claims:undo", args=[rejection.pk]), **FETCH)
+    assert f"Undid: rejection of candidate {desk.cand_a.pk}." in response.content.decode()

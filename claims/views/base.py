@@ -172,3 +172,34 @@ def _words_of(text: str) -> set[str]:
 
 
 QUOTED_KINDS = ("direct", "mixed")
+
+# What an undo message calls each decision: "Undid: rejection of candidate 12".
+DECISION_NOUNS = {
+    "confirm_candidate": "confirmation of candidate {id}",
+    "reject_candidate": "rejection of candidate {id}",
+    "edit_candidate": "edit of candidate {id}",
+    "confirm_claim": "confirmation of claim {id}",
+    "reject_claim": "rejection of claim {id}",
+    "edit_claim": "edit of claim {id} ({summary})",
+    "accept_match": "acceptance of match {id} ({summary})",
+    "reject_match": "rejection of match {id}",
+    "split_citation": "split of citation {id}",
+    "cite_span": "citation {id}",
+    "edit_speaker": "edit of speaker {id}",
+    "merge_speakers": "speaker merge ({summary})",
+    "edit_article": "edit of article {id} ({summary})",
+}
+
+
+def describe_decision(event) -> str:
+    """A recorded decision in words, for the messages that name it ("merge of claim 10 into claim 12")."""
+    summary = (event.summary or "").strip().rstrip(".")
+    if event.action == "merge_claims" and summary.startswith("Merged "):
+        return "merge of " + summary.removeprefix("Merged ")
+    if event.action in ("reject_unattributed", "accept_verbatim") and summary:
+        return "“" + summary[:1].lower() + summary[1:] + "”"
+    pattern = DECISION_NOUNS.get(event.action)
+    if pattern:
+        text = pattern.format(id=event.target_id, summary=summary[:80])
+        return text.replace(" ()", "")
+    return f"{event.action.replace('_', ' ')} of {event.target_type} {event.target_id}"

@@ -14,6 +14,7 @@ from claims.views.base import (
     QUOTED_KINDS,
     decide,
     decision_view,
+    describe_decision,
     desk_decision,
     desk_screen,
     diff_words,
@@ -122,4 +123,4 @@ def undo(request, pk):
     event = get_object_or_404(ReviewEvent.objects.only("id", "claim_id"), pk=pk)
     default = reverse("claims:claim", args=[event.claim_id]) if event.claim_id else reverse("claims:dashboard")
     return decide(request, lambda: services.undo(event_id=pk, actor=request.user), back=safe_next(request, default),
-                  message="Undone.")
+                  message=lambda undo_event: f"Undid: {describe_decision(undo_event.undo_of)}.")

@@ -471,6 +471,7 @@ class WebhookEvent(models.TextChoices):
     CONFIRMED = "claim.confirmed", "A claim was confirmed"
     MERGED = "claim.merged", "A claim was merged into another"
     CITED = "claim.cited", "A confirmed claim got a new citation"
+    VERDICT = "claim.verdict", "The desk published or withdrew its verdict on a claim"
 
 
 class WebhookQuerySet(models.QuerySet):
@@ -489,6 +490,7 @@ class Webhook(models.Model):
         WebhookEvent.CONFIRMED: "on_confirmed",
         WebhookEvent.MERGED: "on_merged",
         WebhookEvent.CITED: "on_cited",
+        WebhookEvent.VERDICT: "on_verdict",
     }
 
     name = models.CharField(max_length=200)
@@ -497,6 +499,7 @@ class Webhook(models.Model):
     on_confirmed = models.BooleanField("claim confirmed", default=True)
     on_merged = models.BooleanField("claim merged", default=True)
     on_cited = models.BooleanField("claim cited", default=True)
+    on_verdict = models.BooleanField("desk verdict published or withdrawn", default=True)
     active = models.BooleanField(default=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -559,3 +562,4 @@ class WebhookDelivery(models.Model):
 
 # The fact-check library's models live in their own module; imported here so Django finds them.
 from claims.factchecks.models import FactCheck, FactCheckLink, LinkState  # noqa: E402,F401
+from claims.checking.models import DeskCheck, InboxState, Note, Notification  # noqa: E402,F401  (the desk's own checks)

@@ -1,5 +1,5 @@
 """Review screens (GET) and the decisions they post (POST, one service call each)."""
-from django.urls import path
+from django.urls import include, path
 
 from claims.factchecks import views as factcheck_views
 from claims.views import article, candidate, claim, dashboard, match, operations, queue, search, speaker
@@ -34,4 +34,5 @@ urlpatterns = [
     path("speakers/<int:pk>/", speaker.show, name="speaker"),
     path("speakers/<int:pk>/edit/", speaker.edit, name="speaker-edit"),
     path("speakers/merge/", speaker.merge, name="speaker-merge"),
+    path("", include("claims.checking.urls")),  # the desk's own checks and the "For me" page
 ]

@@ -16,6 +16,7 @@ from claims.api.views import (
     SpeakerViewSet,
 )
 from claims.factchecks.api import FactCheckLinkViewSet, FactCheckViewSet
+from claims.checking.api import DeskCheckViewSet, NoteViewSet
 from factdesk.permissions import DeskRolePermission
 
 router = DefaultRouter()
@@ -26,6 +27,8 @@ router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("citations", CitationViewSet, basename="citation")
 router.register("matches", MatchViewSet, basename="match")
+router.register("desk-checks", DeskCheckViewSet, basename="deskcheck")
+router.register("notes", NoteViewSet, basename="note")
 router.register("factchecks", FactCheckViewSet, basename="factcheck")
 router.register("factcheck-links", FactCheckLinkViewSet, basename="factchecklink")
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from articles.api.serializers import OutletBriefSerializer, article_url_field
 from articles.models import Article
+from claims.checking.serializers import DeskCheckOfClaimField
 from claims.models import (
     AnchorState,
     Candidate,
@@ -109,12 +110,13 @@ class ClaimSerializer(serializers.ModelSerializer):
     status = ClaimStatusField()
     speaker = SpeakerBriefSerializer(read_only=True)
     citations = ClaimCitationSerializer(many=True, read_only=True)
+    desk_check = DeskCheckOfClaimField(help_text="The desk's own check and notes (single claims only).")
 
     class Meta:
         model = Claim
         fields = [
             "id", "text", "kind", "status", "speaker", "merged_into", "first_article", "first_reported_at", "confirmed_at",
-            "rating", "rating_explanation", "revision", "created_at", "updated_at", "citations",
+            "rating", "rating_explanation", "revision", "created_at", "updated_at", "citations", "desk_check",
         ]
         read_only_fields = fields
 

@@ -37,6 +37,7 @@ from claims.services.extraction import (
     mark_extraction_queued,
     store_extraction,
 )
+from claims.services.checking import add_note, approve_verdict, assign_check, draft_verdict, publish_verdict, reopen_check, start_check, take_up_claim  # noqa: F401,E501
 from claims.services.matching import propose_matches
 from claims.services.reanchoring import reanchor_citations
 from claims.services.speakers import edit_speaker, link_speaker, merge_speakers, speaker_by_name

@@ -13,6 +13,24 @@ from claims.models import ArticleExtraction, Candidate, ExtractionStatus
 logger = logging.getLogger(__name__)
 
 QUEUES = ("extract", "match", "fetch", "default")
+RATE_WINDOW = timedelta(minutes=10)  # recent enough to follow a worker that starts or stops
+
+
+def backlog_estimate(*, waiting: int, extracted_recently: int, window: timedelta = RATE_WINDOW) -> dict:
+    """Rate (articles a minute over ``window``) and the minutes until ``waiting`` articles are done.
+
+    ``minutes_left`` is None when nothing was extracted in the window (no rate, so no estimate);
+    0 when nothing waits.
+    """
+    per_minute = extracted_recently / (window.total_seconds() / 60)
+    if not waiting:
+        minutes_left = 0
+    elif per_minute:
+        minutes_left = max(1, round(waiting / per_minute))
+    else:
+        minutes_left = None
+    return {"per_minute": round(per_minute, 1), "waiting": waiting, "minutes_left": minutes_left,
+            "window_minutes": int(window.total_seconds() // 60)}
 
 
 def queue_depths() -> dict[str, int | None]:
@@ -42,6 +60,7 @@ def snapshot(now=None) -> dict:
         **{status: Count("pk", filter=Q(status=status)) for status in ExtractionStatus.values},
         extracted_last_hour=Count("pk", filter=done & Q(finished_at__gte=hour_ago)),
         extracted_last_day=Count("pk", filter=done & Q(finished_at__gte=day_ago)),
+        extracted_recently=Count("pk", filter=done & Q(finished_at__gte=now - RATE_WINDOW)),
     )
     articles = Article.objects.aggregate(
         never_queued=Count("pk", filter=Q(extraction__isnull=True)),
@@ -60,6 +79,10 @@ def snapshot(now=None) -> dict:
         "extracted_last_day": extraction["extracted_last_day"],
         "candidates_last_hour": candidates["candidates_last_hour"],
         "unmatched_candidates": candidates["unmatched_candidates"],
+        "backlog": backlog_estimate(
+            waiting=extraction[ExtractionStatus.QUEUED] + extraction[ExtractionStatus.RUNNING] + articles["never_queued"],
+            extracted_recently=extraction["extracted_recently"],
+        ),
         "recent_failures": list(
             ArticleExtraction.objects.failed().select_related("article__outlet").order_by("-updated_at")[:10]
         ),

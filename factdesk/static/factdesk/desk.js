@@ -75,6 +75,20 @@
     counter.textContent = String(left);
   }
 
+  // Screens that watch work in progress (Operations) reload themselves, unless the reader is
+  // typing or has text selected.
+  var refreshing = document.querySelector("[data-refresh]");
+  if (refreshing) {
+    var seconds = parseInt(refreshing.getAttribute("data-refresh"), 10);
+    if (seconds > 0) {
+      window.setInterval(function () {
+        var active = document.activeElement;
+        var busy = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+        if (!busy && String(window.getSelection()).length === 0) window.location.reload();
+      }, seconds * 1000);
+    }
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-fetch]")) return;

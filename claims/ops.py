@@ -4,11 +4,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from articles.models import Article
-from claims.models import ArticleExtraction, Candidate, ExtractionStatus
+from claims.models import (
+    ArticleExtraction,
+    Candidate,
+    CandidateStatus,
+    ExtractionStatus,
+    Match,
+    MatchState,
+    ReviewEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +95,66 @@ def snapshot(now=None) -> dict:
             ArticleExtraction.objects.failed().select_related("article__outlet").order_by("-updated_at")[:10]
         ),
     }
+
+
+# Score bands for match suggestions: where a threshold could go.
+SCORE_BANDS = ((0.95, "0.95 and above"), (0.9, "0.90–0.95"), (0.8, "0.80–0.90"), (0.7, "0.70–0.80"),
+               (0.6, "0.60–0.70"), (0.0, "below 0.60"))
+
+
+def _rate(row: dict) -> dict:
+    decided = row["accepted"] + row["rejected"]
+    row["decided"] = decided
+    row["acceptance"] = round(row["accepted"] / decided, 2) if decided else None
+    # "accepted 1 time in 9": how an editor reads a rate when setting a threshold.
+    row["one_in"] = round(decided / row["accepted"]) if row["accepted"] else None
+    return row
+
+
+def proposal_quality() -> dict:
+    """How editors decided the desk's proposals: candidates by kind, outlet and extractor version
+    (confirmed, rejected, edited before deciding), match suggestions by relation and score band.
+
+    Two grouped queries. Machine-accepted matches are left out: they measure the policy, not
+    the proposals. Each table lists its rows with the most decisions first.
+    """
+    edited = ReviewEvent.objects.filter(action="edit_candidate", target_type="candidate", target_id=OuterRef("pk"))
+    candidate_rows = (
+        Candidate.objects.reviewed().annotate(was_edited=Exists(edited))
+        .values("kind", "article__outlet__name", "extractor_version")
+        .annotate(
+            accepted=Count("pk", filter=Q(status=CandidateStatus.CONFIRMED)),
+            rejected=Count("pk", filter=Q(status=CandidateStatus.REJECTED)),
+            edited=Count("pk", filter=Q(was_edited=True)),
+        )
+        .order_by()
+    )
+    tables: dict[str, dict[str, dict]] = {"kind": {}, "outlet": {}, "version": {}}
+    for row in candidate_rows:
+        for table, key in (("kind", row["kind"]), ("outlet", row["article__outlet__name"]),
+                           ("version", row["extractor_version"] or "unknown")):
+            tally = tables[table].setdefault(key, {"label": key, "accepted": 0, "rejected": 0, "edited": 0})
+            for count in ("accepted", "rejected", "edited"):
+                tally[count] += row[count]
+    band = Case(*(When(score__gte=low, then=Value(label)) for low, label in SCORE_BANDS),
+                default=Value(SCORE_BANDS[-1][1]), output_field=CharField())
+    match_rows = (
+        Match.objects.exclude(state=MatchState.SUGGESTED).filter(automatic=False).annotate(band=band)
+        .values("relation", "band")
+        .annotate(accepted=Count("pk", filter=Q(state=MatchState.ACCEPTED)),
+                  rejected=Count("pk", filter=Q(state=MatchState.REJECTED)))
+        .order_by()
+    )
+    band_order = {label: k for k, (_low, label) in enumerate(SCORE_BANDS)}
+    matches = sorted(
+        (_rate({"label": f"{row['relation'].replace('_', ' ')}, {row['band']}", "relation": row["relation"],
+                "band": row["band"], "accepted": row["accepted"], "rejected": row["rejected"]})
+         for row in match_rows),
+        key=lambda row: (row["relation"], band_order.get(row["band"], 99)),
+    )
+
+    def ranked(table):
+        return sorted((_rate(row) for row in table.values()), key=lambda row: (-row["accepted"] - row["rejected"], row["label"]))
+
+    return {"by_kind": ranked(tables["kind"]), "by_outlet": ranked(tables["outlet"])[:15],
+            "by_version": ranked(tables["version"]), "matches": matches}

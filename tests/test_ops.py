@@ -33,3 +33,34 @@ def test_operations_page_shows_rate_and_estimate_and_refreshes_itself(editor_cli
     assert "<strong data-waiting>40</strong> articles waiting" in html
     assert "about 20 minutes to an empty backlog" in html
     assert 'data-refresh="15"' in html
+
+
+@pytest.mark.django_db
+def test_operations_page_measures_how_editors_decided_the_desks_proposals(editor_client, editor):
+    from claims import services
+    from claims.models import Match, MatchRelation
+    from claims.ops import proposal_quality
+    from tests.factories import CandidateFactory, ClaimFactory
+
+    kept = [CandidateFactory(kind="direct") for _ in range(3)]
+    noise = [CandidateFactory(kind="checkworthy", speaker=None) for _ in range(4)]
+    for candidate in kept[:2] + noise[:1]:
+        services.confirm_candidate(candidate_id=candidate.pk, actor=editor)
+    for candidate in kept[2:] + noise[1:]:
+        services.reject_candidate(candidate_id=candidate.pk, actor=editor)
+    claim = ClaimFactory()
+    weak = [Match.objects.create(candidate=CandidateFactory(), claim=claim, score=0.55, relation=MatchRelation.PARAPHRASE)
+            for _ in range(9)]
+    services.accept_match(match_id=weak[0].pk, actor=editor)
+    for match in weak[1:]:
+        services.reject_match(match_id=match.pk, actor=editor)
+
+    quality = proposal_quality()
+    by_kind = {row["label"]: row for row in quality["by_kind"]}
+    assert (by_kind["direct"]["accepted"], by_kind["direct"]["rejected"]) == (2, 1)
+    assert by_kind["checkworthy"]["acceptance"] == 0.25
+    assert quality["matches"] == [{"label": "paraphrase, below 0.60", "relation": "paraphrase", "band": "below 0.60",
+                                   "accepted": 1, "rejected": 8, "decided": 9, "acceptance": 0.11, "one_in": 9}]
+    html = editor_client.get(reverse("claims:operations")).content.decode()
+    assert "How good are the desk&#x27;s proposals?" in html or "How good are the desk's proposals?" in html
+    assert "paraphrase, below 0.60" in html and "1 in 9" in html

@@ -9,4 +9,9 @@ REFRESH_SECONDS = 15
 
 @desk_screen
 def show(request):
-    return render(request, "claims/operations.html", {"ops": ops.snapshot(), "refresh_seconds": REFRESH_SECONDS})
+    quality = ops.proposal_quality()
+    tables = [("Candidates by kind", quality["by_kind"]), ("Match suggestions by relation and score", quality["matches"]),
+              ("Candidates by outlet (most decided)", quality["by_outlet"]), ("Candidates by extractor version",
+                                                                              quality["by_version"])]
+    return render(request, "claims/operations.html", {"ops": ops.snapshot(), "quality_tables": tables,
+                                                     "refresh_seconds": REFRESH_SECONDS})

@@ -240,3 +240,20 @@ def test_the_claim_page_shows_previously_fact_checked_and_an_editor_confirms_fro
     assert "already confirmed" in response.content.decode()
     client.post(f"/factcheck-links/{link.pk}/reject/")
     assert "Previously fact-checked" not in client.get(f"/claims/{linked_claim.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_undoing_a_split_takes_the_new_claims_suggested_fact_check_links_with_it(editor):
+    from tests.factories import ArticleFactory, CitationFactory
+
+    claim = desk_claim(text="We will cut the deficit by half within four years")
+    CitationFactory(claim=claim)
+    second = CitationFactory(claim=claim, article=ArticleFactory())
+    new_claim = services.split_citation(citation_id=second.pk, actor=editor)
+    page = read("jsonld_page.html").replace(b"The governor cut the state's school budget in half last year.",
+                                            b"We will cut the deficit by half within four years.")
+    [outcome] = library.import_factcheck_bytes(page, name="page.html")
+    assert linking.link_factchecks(factcheck_ids=[outcome.factcheck_id]) == 2  # both claims say it
+    services.undo(event_id=ReviewEvent.objects.get(action="split_citation").pk, actor=editor)
+    assert not FactCheckLink.objects.filter(claim_id=new_claim.pk).exists()
+    assert FactCheckLink.objects.get().claim == claim

@@ -45,6 +45,7 @@ from claims.services.audit import event, record, record_all
 
 LINKS_PER_CLAIM = 5          # suggestions kept per claim, best first
 EMBED_BATCH = 256
+EMBED_ON_LOOKUP = 200        # records a claim's lookup embeds itself; the rest wait for their linking task
 LIVE_STATUSES = (ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED)
 
 
@@ -130,8 +131,16 @@ _cache_lock = threading.Lock()
 
 
 def library_index() -> LibraryIndex:
-    """The process's ``LibraryIndex``, rebuilt when fact-checks were added or changed since."""
-    embed_factchecks()
+    """The process's ``LibraryIndex``, rebuilt when fact-checks were added or changed since.
+
+    Up to ``EMBED_ON_LOOKUP`` records not yet embedded are embedded here; a larger backlog (a
+    library just imported) is embedded by its queued ``link_factchecks`` tasks, and until then
+    those records are not found.
+    """
+    missing = list(FactCheck.objects.exclude(embedding_model=EMBEDDING_MODEL, embedding__isnull=False)
+                   .order_by("id").values_list("id", flat=True)[:EMBED_ON_LOOKUP])
+    if missing:
+        embed_factchecks(factcheck_ids=missing)
     stamp = FactCheck.objects.aggregate(count=Max("id"), changed=Max("updated_at"))
     stamp = (FactCheck.objects.count(), stamp["count"], stamp["changed"])
     with _cache_lock:

@@ -9,7 +9,7 @@ from django import db
 
 from claims.factchecks import linking
 
-LINK_BATCH_SIZE = 200
+LINK_BATCH_SIZE = 50  # each record is embedded once here: 50 stay well inside the task time limit
 DATABASE_GLITCHES = (db.OperationalError, db.InterfaceError)
 
 

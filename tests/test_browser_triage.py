@@ -78,3 +78,41 @@ def test_editor_triages_claims_and_undoes_a_class_decision(live_server, chromium
         CandidateStatus.PENDING}
     assert errors == [], errors
     page.context.close()
+
+
+def test_feedback_sidebar_and_merge_results_stay_in_view(live_server, chromium, editor):  # noqa: F811
+    """Feedback after a decision far down the article is visible, the sticky sidebar starts below
+    the top bar, and the speaker-merge results are scrolled into view."""
+    from tests.factories import SAMPLE_TEXT
+
+    base = live_server.url
+    errors: list[str] = []
+    page = new_page(chromium, errors)
+    sign_in(page, base, editor)
+    filler = "\n".join(f"Paragraph {n} of background that nobody quotes at all." for n in range(80))
+    article = ArticleFactory(text=filler + "\n" + SAMPLE_TEXT)
+    candidate, _ = proposed(article, SpeakerFactory(name="Jane Rivers"))
+    SpeakerFactory(name="Jane Rivers-Smith")
+    for n in range(40):
+        proposed(ArticleFactory(), SpeakerFactory(name="Jane Rivers"))  # a long speaker page
+
+    page.goto(f"{base}{reverse('claims:article', args=[article.pk])}?c={candidate.pk}#cand-{candidate.pk}")
+    page.locator(f"#cand-{candidate.pk}").scroll_into_view_if_needed()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    topbar = page.locator(".topbar").bounding_box()
+    sidebar = page.locator(".sidebar").bounding_box()
+    assert sidebar["y"] >= topbar["y"] + topbar["height"], (sidebar, topbar)
+    page.locator("[data-cand-panel]:not([hidden]) [data-key=r]").click()
+    page.wait_for_selector("#flash .msg")
+    box = page.locator("#flash .msg").first.bounding_box()
+    assert topbar["height"] <= box["y"] <= 900 - box["height"], box
+    assert Candidate.objects.get(pk=candidate.pk).status == CandidateStatus.REJECTED
+
+    page.goto(f"{base}{reverse('claims:speaker', args=[candidate.speaker_id])}")
+    page.fill("#merge-q", "Rivers")
+    page.click("#merge-q + button")
+    page.wait_for_selector("#merge-results")
+    box = page.locator("#merge-results").bounding_box()
+    assert topbar["height"] <= box["y"] <= 900 - 20, box
+    assert errors == [], errors
+    page.context.close()

@@ -116,3 +116,31 @@ def test_feedback_sidebar_and_merge_results_stay_in_view(live_server, chromium, 
     assert topbar["height"] <= box["y"] <= 900 - 20, box
     assert errors == [], errors
     page.context.close()
+
+
+def test_confirmed_and_pending_highlights_differ_and_name_the_speaker(live_server, chromium, editor):  # noqa: F811
+    from claims import services
+
+    base = live_server.url
+    errors: list[str] = []
+    page = new_page(chromium, errors)
+    sign_in(page, base, editor)
+    rivers = SpeakerFactory(name="Jane Rivers")
+    pending, _ = proposed(ArticleFactory(), rivers)
+    confirmed, _ = proposed(ArticleFactory(), rivers)
+    services.confirm_candidate(candidate_id=confirmed.pk, actor=editor)
+    styles = {}
+    for candidate in (pending, confirmed):
+        page.goto(f"{base}{reverse('claims:article', args=[candidate.article_id])}")
+        mark = page.locator(f'mark[data-cand="{candidate.pk}"]').first
+        styles[candidate.status if candidate is pending else "confirmed"] = mark.evaluate(
+            "m => { const s = getComputedStyle(m); return [s.borderBottomStyle, s.boxShadow, s.backgroundImage] }")
+        label = mark.evaluate("m => getComputedStyle(m, '::before').content")
+        assert label == '"Jane Rivers"', label
+        assert "Jane Rivers" in mark.get_attribute("title")
+    assert styles["pending"] != styles["confirmed"], styles
+    assert styles["pending"][0] == "dashed" and styles["confirmed"][0] != "dashed"
+    # The label is not part of the text a reader selects and cites.
+    assert "Jane Rivers" not in page.locator("#article-text").inner_text().split("\n")[1][:12]
+    assert errors == [], errors
+    page.context.close()

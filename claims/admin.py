@@ -21,6 +21,7 @@ from articles.models import Article
 from claims import admin_speakers, admin_webhooks  # noqa: F401  (register the speaker and webhook admins)
 from claims import services
 from claims.admin_actions import DeskAdminMedia, merge_into_oldest, requeue_extraction, run_decisions, selected_ids, short
+from claims.admin_filters import SpeakerNameFilter
 from claims.models import (
     ArticleExtraction,
     Candidate,
@@ -204,7 +205,7 @@ class ClaimAdmin(KeptRecordAdmin, admin.ModelAdmin):
     list_display = ["pk", "short_text", "speaker", "kind", "status", "first_outlet", "first_reported_at", "citation_total",
                     "rating"]
     list_display_links = ["pk", "short_text"]
-    list_filter = ["status", "kind", "first_article__outlet", ("speaker", admin.RelatedOnlyFieldListFilter),
+    list_filter = ["status", "kind", "first_article__outlet", SpeakerNameFilter,
                    "first_reported_at", "created_at"]
     search_fields = ["text", "speaker__name", "rating"]
     list_select_related = ["speaker", "first_article__outlet"]

@@ -20,6 +20,7 @@ from articles.admin import ArticleAdmin
 from articles.models import Article
 from claims import admin_speakers, admin_webhooks  # noqa: F401  (register the speaker and webhook admins)
 from claims import services
+from claims.factchecks import admin as factcheck_admin  # noqa: F401  (register the fact-check admins)
 from claims.admin_actions import DeskAdminMedia, merge_into_oldest, requeue_extraction, run_decisions, selected_ids, short
 from claims.admin_filters import SpeakerNameFilter
 from claims.models import (

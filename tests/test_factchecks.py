@@ -257,3 +257,18 @@ def test_undoing_a_split_takes_the_new_claims_suggested_fact_check_links_with_it
     services.undo(event_id=ReviewEvent.objects.get(action="split_citation").pk, actor=editor)
     assert not FactCheckLink.objects.filter(claim_id=new_claim.pk).exists()
     assert FactCheckLink.objects.get().claim == claim
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_fact_checks_and_decides_links_through_the_services(client, desk_admin, linked_claim):
+    from django.urls import reverse
+
+    client.force_login(desk_admin)
+    page = client.get(reverse("admin:claims_factcheck_changelist")).content.decode()
+    assert "Harbour Fact Check" in page and "Riverside Truth Desk" in page
+    link = FactCheckLink.objects.get()
+    response = client.post(reverse("admin:claims_factchecklink_changelist"),
+                           {"action": "reject", "_selected_action": [link.pk]}, follow=True)
+    assert "Rejected 1 link(s)." in response.content.decode()
+    assert ReviewEvent.objects.filter(action="reject_factcheck_link", actor=desk_admin).exists()
+    assert client.post(reverse("admin:claims_factchecklink_delete", args=[link.pk])).status_code == 403

@@ -27,3 +27,8 @@ def test_admin_pages_have_a_favicon(admin_client):
     html = admin_client.get("/admin/").content.decode()
     assert 'rel="icon" href="/static/factdesk/favicon.svg"' in html
     assert finders.find("factdesk/favicon.svg")
+
+
+def test_desk_pages_have_the_same_favicon(editor_client):
+    html = editor_client.get("/").content.decode()
+    assert 'rel="icon" href="/static/factdesk/favicon.svg"' in html

@@ -9,7 +9,7 @@ the same sum in SQL (so the queue pages through any number of rows in this order
 signal                      weight  why
 ==========================  ======  ==========================================================
 each further outlet         +3      a claim several outlets report travels; at most 4 counted
-possible misquote           +4      a suggested match in other words (variant or paraphrase)
+possible misquote           +4      a suggested wording variant, or a paraphrase of a quote
 named public figure         +2      the speaker is a resolved person with a known role
 named speaker               +1      resolved, but no role known
 check-worthiness            +0..2   the best check-worthiness of its candidates, times 2
@@ -52,7 +52,7 @@ COGNITION_VERB = -4.0
 
 # Every inflected form of a cognition verb, as a cue is stored ("thinks", "believed").
 COGNITION_CUES = sorted({*COGNITION, *(form for form, lemma in FORM_TO_LEMMA.items() if lemma in COGNITION)})
-WORDING_RELATIONS = (MatchRelation.VARIANT, MatchRelation.PARAPHRASE)
+QUOTED_KINDS = ("direct", "mixed")
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,12 @@ def annotate_editorial_value(claims):
         citations.order_by().values("claim").annotate(n=Count("article__outlet", distinct=True)).values("n")[:1],
         output_field=IntegerField(),
     )
-    wording_match = Match.objects.filter(state=MatchState.SUGGESTED, relation__in=WORDING_RELATIONS)
+    # Another wording of the same words is a possible misquote; a paraphrase only when quoted
+    # (a reporter's own paraphrase of reported speech misquotes nobody).
+    wording_match = Match.objects.filter(
+        Q(relation=MatchRelation.VARIANT) | Q(relation=MatchRelation.PARAPHRASE, candidate__kind__in=QUOTED_KINDS),
+        state=MatchState.SUGGESTED,
+    )
     misquote = Exists(wording_match.filter(claim=OuterRef("pk"))) | Exists(wording_match.filter(candidate__claim=OuterRef("pk")))
     candidates = Candidate.objects.filter(claim=OuterRef("pk")).exclude(status=CandidateStatus.REJECTED)
     best_checkworthiness = Subquery(

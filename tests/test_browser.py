@@ -253,6 +253,28 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     shoot(page, "operations")
     page.goto(f"{base}{reverse('claims:article', args=[article_b.pk])}?c={candidate_b.pk}")
     shoot(page, "article-b")
+
+    # The same screens on a 390 px phone (the README's `*-phone.png`).
+    phone = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    phone.add_cookies(page.context.cookies())
+    phone_page = phone.new_page()
+    phone_page.on("pageerror", lambda exc: errors.append(str(exc)))
+    phone_screens = {
+        "dashboard": "/",
+        "queue": reverse("claims:queue"),
+        "queue-candidates": f"{reverse('claims:queue')}?tab=candidates",
+        "article": f"{reverse('claims:article', args=[article_a.pk])}",
+        "claim": reverse("claims:claim", args=[claim.pk]),
+        "speaker": reverse("claims:speaker", args=[claim.speaker_id]),
+        "search": f"{reverse('claims:search')}?q=betrayal",
+        "operations": reverse("claims:operations"),
+        "import": "/import/",
+    }
+    for name, path in phone_screens.items():
+        phone_page.goto(f"{base}{path}")
+        assert phone_page.locator("main").count() == 1, name
+        shoot(phone_page, f"{name}-phone")
+    phone.close()
     assert errors == [], errors
     page.context.close()
 

@@ -65,3 +65,16 @@ def test_the_sql_score_is_the_documented_score_for_every_claim():
     assert by_pk[widely.pk].outlet_count == 3 and by_pk[widely.pk].public_figure
     assert by_pk[thinker.pk].cognition and by_pk[thinker.pk].checkworthiness == pytest.approx(0.7)
     assert by_pk[misquoted.pk].possible_misquote
+
+
+@pytest.mark.django_db
+def test_a_paraphrase_of_reported_speech_is_no_misquote_but_a_paraphrased_quote_is():
+    speaker = SpeakerFactory(name="Boris Pistorius")
+    reported = ClaimFactory(speaker=speaker, kind="indirect")
+    quoted = ClaimFactory(speaker=speaker, kind="direct")
+    Match.objects.create(candidate=CandidateFactory(kind="indirect", speaker=speaker), claim=reported, score=0.5,
+                         relation=MatchRelation.PARAPHRASE)
+    Match.objects.create(candidate=CandidateFactory(kind="direct", speaker=speaker), claim=quoted, score=0.5,
+                         relation=MatchRelation.PARAPHRASE)
+    flags = dict(triage.annotate_editorial_value(Claim.objects.all()).values_list("pk", "possible_misquote"))
+    assert flags == {reported.pk: False, quoted.pk: True}

@@ -8,6 +8,7 @@ the same as ``reject_candidate``'s and ``accept_match``'s.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.models import Article, Outlet
@@ -60,7 +61,7 @@ def reject_unattributed_candidates(*, actor, article_id: int | None = None, outl
     """Reject every pending candidate with no resolved speaker in one article or outlet: one event, one undo."""
     target, lookups, where = _scope(article_id=article_id, outlet_id=outlet_id)
     candidates = list(
-        Candidate.objects.select_for_update().pending().filter(speaker__isnull=True, **lookups).order_by("pk")[
+        Candidate.objects.select_for_update(of=("self",)).pending().filter(speaker__isnull=True, **lookups).order_by("pk")[
             :MAX_ROWS_PER_STEP
         ]
     )
@@ -76,7 +77,9 @@ def reject_unattributed_candidates(*, actor, article_id: int | None = None, outl
     for candidate in candidates:
         _bump(changes, candidate, status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=now)
     claim_ids = {candidate.claim_id for candidate in candidates if candidate.claim_id}
-    orphaned = Claim.objects.select_for_update().filter(pk__in=claim_ids, status=ClaimStatus.PROPOSED, citations__isnull=True)
+    # Exists(), not a join: PostgreSQL cannot lock the nullable side of an outer join.
+    orphaned = Claim.objects.select_for_update().filter(pk__in=claim_ids, status=ClaimStatus.PROPOSED).exclude(
+        Exists(Citation.objects.filter(claim=OuterRef("pk"))))
     for claim in orphaned:
         _bump(changes, claim, status=ClaimStatus.REJECTED)
     count = len(candidates)
@@ -98,7 +101,7 @@ def accept_verbatim_matches(
     matches = Match.objects.suggested().filter(relation=MatchRelation.VERBATIM, score__gte=min_score)
     if outlet_id is not None:
         matches = matches.filter(candidate__article__outlet_id=outlet_id)
-    matches = list(matches.select_for_update().order_by("-score", "pk")[:MAX_ROWS_PER_STEP])
+    matches = list(matches.select_for_update(of=("self",)).order_by("-score", "pk")[:MAX_ROWS_PER_STEP])
     changes = ChangeSet()
     now = timezone.now()
     done, seen_candidates, touched = 0, set(), {}

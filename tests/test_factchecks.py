@@ -272,3 +272,16 @@ def test_the_admin_lists_fact_checks_and_decides_links_through_the_services(clie
     assert "Rejected 1 link(s)." in response.content.decode()
     assert ReviewEvent.objects.filter(action="reject_factcheck_link", actor=desk_admin).exists()
     assert client.post(reverse("admin:claims_factchecklink_delete", args=[link.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_fact_check_embedded_after_the_library_was_loaded_is_found_by_meaning_next_time(monkeypatch):
+    _library_with_budget_check()
+    linking.library_index()  # loaded and cached while both records have their vectors
+    FactCheck.objects.update(embedding=None, embedding_model="")
+    linking._cache.clear()
+    monkeypatch.setattr(linking, "EMBED_ON_LOOKUP", 0)
+    linking.library_index()  # cached without vectors: found by words only
+    linking.embed_factchecks()  # what the queued linking tasks do
+    claim = desk_claim(text="The governor cut the state school budget in half last year")
+    assert linking.link_claims(claim_ids=[claim.pk]) == 1

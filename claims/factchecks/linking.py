@@ -84,10 +84,12 @@ def embed_factchecks(*, factcheck_ids: Sequence[int] | None = None) -> int:
     for start in range(0, len(pending), EMBED_BATCH):
         batch = pending[start:start + EMBED_BATCH]
         vectors = embed([factcheck.statement_text for factcheck in batch])
+        now = timezone.now()  # bulk_update skips auto_now: stamped here so library_index() sees the change
         for factcheck, vector in zip(batch, vectors):
             factcheck.embedding = np.asarray(vector, dtype=np.float32).tobytes()
             factcheck.embedding_model = EMBEDDING_MODEL
-        FactCheck.objects.bulk_update(batch, ["embedding", "embedding_model"])
+            factcheck.updated_at = now
+        FactCheck.objects.bulk_update(batch, ["embedding", "embedding_model", "updated_at"])
         done += len(batch)
     return done
 
@@ -141,8 +143,8 @@ def library_index() -> LibraryIndex:
                    .order_by("id").values_list("id", flat=True)[:EMBED_ON_LOOKUP])
     if missing:
         embed_factchecks(factcheck_ids=missing)
-    stamp = FactCheck.objects.aggregate(count=Max("id"), changed=Max("updated_at"))
-    stamp = (FactCheck.objects.count(), stamp["count"], stamp["changed"])
+    latest = FactCheck.objects.aggregate(last_id=Max("id"), changed=Max("updated_at"))
+    stamp = (FactCheck.objects.count(), latest["last_id"], latest["changed"])
     with _cache_lock:
         if _cache.get("stamp") != stamp:
             rows = []

@@ -484,3 +484,68 @@ def test_a_reporting_noun_without_an_owner_or_a_that_clause_is_no_statement(text
 def test_a_first_name_alone_is_the_one_person_of_the_article_with_that_first_name(text, speaker, resolved):
     statement = only(text)
     assert (statement.speaker, statement.speaker_resolved) == (speaker, resolved)
+
+
+# ----------------------------------------------------------------------------- reports the tagger or the prefilter hid
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a present-tense cue the tagger takes for a plural noun ("claims", "notes")
+        ("But Trump claims that he should be the exception.", "he should be the exception", "Trump"),
+        ("Mike Pence will release his returns soon. But Trump claims that he should be the exception.", "he should be the exception", "Trump"),
+        # a weak cue with a clause but no "that"
+        ("Maria Lopez runs the fund. Lopez notes they were appointed before she arrived.", "they were appointed before she arrived",
+         "Maria Lopez"),
+        ("Tom Reyes is suing the city. Still, Reyes claims he was never paid.", "he was never paid", "Tom Reyes"),
+        # a weak cue closing its sentence after the content
+        ("The dam will not hold another winter, the chief engineer warns.", "The dam will not hold another winter", "the chief engineer"),
+        ("Maria Lopez runs the fund. The money ran out in May, Lopez notes.", "The money ran out in May", "Maria Lopez"),
+    ],
+)
+def test_a_present_tense_report_is_found_whatever_the_tagger_called_its_verb(text, content, speaker):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end], statement.speaker) == ("indirect", content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Donations to party committees hit $1 billion by August, a new analysis of campaign filings shows.",
+         "Donations to party committees hit $1 billion by August"),
+        ("Rents rose faster than wages in most cities, a study by the housing institute found.", "Rents rose faster than wages in most cities"),
+        ("Large parts of the city are divided by income, other studies have shown.", "Large parts of the city are divided by income"),
+    ],
+)
+def test_a_finding_before_the_study_or_poll_that_found_it_is_the_studys_statement(text, content):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end]) == ("indirect", content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The senator left early, his aides showed.", "The river flooded twice, the mayor found.", "The hall was full, the photos showed us."],
+)
+def test_a_person_who_showed_or_found_something_is_not_reporting_what_came_before(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("As many tax experts have pointed out, the senator is free to publish his returns.",
+         "the senator is free to publish his returns", "many tax experts"),
+        ("The report does not say whether the driver had a gun, as police have said.",
+         "The report does not say whether the driver had a gun", "police"),
+        ("As the mayor noted on Monday, the bridge will stay closed until spring.", "the bridge will stay closed until spring", "the mayor"),
+        ("Maria Lopez runs the fund. The plant closed in 2019, as Lopez said.", "The plant closed in 2019", "Maria Lopez"),
+    ],
+)
+def test_a_cue_in_an_as_clause_vouches_for_the_clause_it_hangs_on(text, content, speaker):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end], statement.speaker) == ("indirect", content, speaker)
+
+
+def test_an_as_clause_that_is_no_report_gives_nothing():
+    assert found("As she walked in, the crowd cheered loudly for the team.") == []

@@ -18,6 +18,14 @@ COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guar
 
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
+# Verbs that report what a study, poll or record found, and the nouns that name such sources.
+FINDING = {"find", "show", "conclude", "estimate", "suggest", "indicate"}
+DATA_SOURCES = {
+    "study", "studies", "analysis", "analyses", "poll", "polls", "survey", "surveys", "report", "reports", "data",
+    "research", "review", "audit", "investigation", "records", "documents", "figures", "estimates", "statistics",
+    "census", "projections", "filings", "tally", "count",
+}
+
 CLOSING_MARKS = {"”", '"', "''"}
 DASHES = {"—", "–", "--"}
 
@@ -52,6 +60,9 @@ def clause_span(doc, root, floor: int) -> tuple[int, int]:
 def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
     """The token span of what ``cue`` reports, or None when it reports nothing here."""
     subject_span = subtree_span(subject) if subject is not None else (-1, -1)
+    around = _clause_around_as(doc, cue, lemma)
+    if around is not None:
+        return around
     # clause complement
     for child in cue.children:
         if child.dep_ == "ccomp" and child.i > cue.i:
@@ -204,13 +215,42 @@ def _object_has_quote(doc, unit: Unit, cue, particle) -> bool:
     return False
 
 
+def _clause_around_as(doc, cue, lemma: str) -> tuple[int, int] | None:
+    """"As many experts have pointed out, X" / "X, as police have said": a cue in an "as" clause
+    with nothing of its own to report vouches for the clause it hangs on."""
+    if lemma not in SAY or cue.dep_ != "advcl" or not cue.head.tag_.startswith(("VB", "MD")):
+        return None
+    marks = [child for child in cue.children if child.dep_ == "mark"]
+    if not marks or marks[0].lower_ != "as" or marks[0].i != cue.left_edge.i:
+        return None
+    if any(child.dep_ in {"ccomp", "xcomp", "dobj"} for child in cue.children):
+        return None  # "as he said he would", "as she told reporters": not a vouching aside
+    head = cue.head
+    if cue.i < head.i:
+        left = cue.right_edge.i + 1
+        while left < head.i and doc[left].is_punct:
+            left += 1
+        right = head.right_edge.i
+    else:
+        left, right = head.left_edge.i, cue.left_edge.i - 1
+    while right > left and doc[right].is_punct and doc[right].text not in CLOSING_MARKS:
+        right -= 1
+    if right - left < 3 or not any(token.dep_ in SUBJECT_DEPS for token in doc[left:right + 1]):
+        return None
+    return (left, right)
+
+
 def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int] | None:
     """Content before the cue: "X, sources said." / "X, he added." -- the cue and its subject
     close the sentence."""
-    if subject is None or lemma in WEAK and lemma not in {"add", "tell", "note"} or lemma not in SAY:
+    if subject is None or lemma not in SAY:
         return None
+    if lemma in WEAK and lemma not in {"add", "tell", "note"} and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
+        return None  # "X, a new analysis shows": only a study, poll or record closes a finding this way
     subject_span = subtree_span(subject)
     first_subject = min(subject_span[0], cue.i)
+    while first_subject > 0 and doc[first_subject - 1].head.i == cue.i and doc[first_subject - 1].dep_ in {"poss", "amod", "det", "compound"}:
+        first_subject -= 1  # "her former doctor maintains" parsed as one noun phrase: its modifiers hang on the cue
     if first_subject < 3 or doc[first_subject - 1].text not in {",", "—", "–", "--"} and not quote_ends_before(unit, doc, first_subject):
         return None
     has_addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}

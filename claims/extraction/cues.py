@@ -29,7 +29,7 @@ def cue_lemma(token, unit: Unit) -> str | None:
     lemma = FORM_TO_LEMMA.get(token.lower_)
     if not lemma:
         return None
-    if not token.tag_.startswith("VB"):
+    if not token.tag_.startswith("VB") and not _verb_tagged_as_noun(token):
         return None
     if token.dep_ in {"amod", "compound", "aux", "auxpass"}:
         # '"Debate recap," tweeted Rubio spokesman Alex Conant': a cue right after a closing
@@ -45,6 +45,25 @@ def cue_lemma(token, unit: Unit) -> str | None:
     if in_quote(unit, token_start(unit, token)):
         return None
     return lemma
+
+
+def _verb_tagged_as_noun(token) -> bool:
+    """"But Trump claims that he …": a present-tense cue the tagger took for a plural noun, though
+    the parser made it the verb of its sentence, with a subject and a clause complement."""
+    if token.tag_ != "NNS" or not token.lower_.endswith("s") or token.dep_ not in {"ROOT", "conj", "ccomp"}:
+        return False
+    if any(child.dep_ == "nsubj" and child.i < token.i for child in token.children):
+        return any(child.dep_ == "ccomp" and child.i > token.i for child in token.children)
+    # "X, her former doctor maintains.": the speaker's noun taken as a compound of the cue
+    return _compound_speaker(token) is not None and any(child.dep_ == "ccomp" and child.i < token.i for child in token.children)
+
+
+def _compound_speaker(token):
+    """The noun right before a cue the parser made its compound ("doctor" in "her doctor maintains")."""
+    before = token.nbor(-1) if token.i > 0 else None
+    if before is not None and before.dep_ == "compound" and before.head.i == token.i and before.tag_.startswith("NN"):
+        return before
+    return None
 
 
 def _introduces_quote(token, unit: Unit) -> bool:
@@ -93,6 +112,8 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
             current = head
             continue
         break
+    if cue.tag_ == "NNS" and _compound_speaker(cue) is not None:
+        return CueSubject(_compound_speaker(cue), None)
     for child in cue.children:
         if child.dep_ == "agent":
             for grandchild in child.children:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import (
-    ACCORDING, ACCORDING_WORDS, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
+    ACCORDING, ACCORDING_WORDS, CLAUSE_AFTER_CUE_RE, CLOSING_CUE_RE, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
     WEAK_CUE_FORMS,
 )
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
@@ -73,6 +73,10 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
         or (not words.isdisjoint(WEAK_CUE_FORMS) and REPORTED_CONTENT.search(chunk))
         or (not words.isdisjoint(INVERTED_FORMS)
             and any(match.group(1).lower() in INVERTED_FORMS for match in INVERTED_CUE_RE.finditer(outside)))
+        or (not words.isdisjoint(INVERTED_FORMS)
+            and any(match.group(1).lower() in INVERTED_FORMS for match in CLAUSE_AFTER_CUE_RE.finditer(outside)))
+        or (not words.isdisjoint(INVERTED_FORMS) and (closing := CLOSING_CUE_RE.search(outside)) is not None
+            and closing.group(1) in INVERTED_FORMS)
         or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
         or ("that" in words and not words.isdisjoint(REPORT_NOUNS))
     )

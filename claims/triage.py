@@ -167,3 +167,58 @@ def signals_of(claim) -> Signals:
         checkworthiness=float(claim.best_checkworthiness or 0.0),
         cognition=bool(claim.cognition),
     )
+
+
+# Proposal classes editors almost always reject are left out of the queue by default (a link
+# shows them). A class is a kind of candidate, attributed or not; it is hidden once editors have
+# decided at least FACTDESK_HIDE_MIN_DECISIONS of it and accepted fewer than
+# FACTDESK_HIDE_ACCEPTANCE_BELOW of those (0 turns hiding off).
+HIDE_ACCEPTANCE_BELOW = 0.05
+HIDE_MIN_DECISIONS = 50
+HIDDEN_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ProposalClass:
+    kind: str
+    attributed: bool
+    accepted: int
+    decided: int
+
+    @property
+    def label(self) -> str:
+        from claims.models import ClaimKind
+
+        kind = ClaimKind(self.kind).label.lower()
+        return f"{'attributed' if self.attributed else 'unattributed'} {kind} candidates"
+
+    def lookups(self) -> Q:
+        return Q(kind=self.kind, speaker__isnull=not self.attributed)
+
+
+def hidden_classes() -> list[ProposalClass]:
+    """The candidate classes editors almost always reject (cached for a few minutes: one grouped query)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    below = float(getattr(settings, "FACTDESK_HIDE_ACCEPTANCE_BELOW", HIDE_ACCEPTANCE_BELOW))
+    minimum = int(getattr(settings, "FACTDESK_HIDE_MIN_DECISIONS", HIDE_MIN_DECISIONS))
+    if below <= 0:
+        return []
+    key = f"factdesk.hidden_classes.{below}.{minimum}"
+    found = cache.get(key)
+    if found is None:
+        rows = (
+            Candidate.objects.reviewed().values("kind").annotate(
+                attributed=Case(When(speaker__isnull=True, then=Value(False)), default=Value(True),
+                                output_field=BooleanField()),
+            ).values("kind", "attributed").annotate(
+                accepted=Count("pk", filter=Q(status=CandidateStatus.CONFIRMED)), decided=Count("pk"),
+            ).order_by()
+        )
+        found = [
+            ProposalClass(kind=row["kind"], attributed=row["attributed"], accepted=row["accepted"], decided=row["decided"])
+            for row in rows if row["decided"] >= minimum and row["accepted"] / row["decided"] < below
+        ]
+        cache.set(key, found, HIDDEN_CACHE_SECONDS)
+    return found

@@ -699,3 +699,19 @@ def test_undo_messages_say_what_was_undone(editor_client, editor, desk):
     rejection = ReviewEvent.objects.get(action="reject_candidate")
     response = editor_client.post(reverse("claims:undo", args=[rejection.pk]), **FETCH)
     assert f"Undid: rejection of candidate {desk.cand_a.pk}." in response.content.decode()
+
+
+def test_classes_editors_almost_always_reject_are_hidden_with_a_link_to_show_them(editor_client, desk, settings):
+    settings.FACTDESK_HIDE_MIN_DECISIONS = 3
+    settings.FACTDESK_HIDE_ACCEPTANCE_BELOW = 0.2
+    for _ in range(3):
+        CandidateFactory(article=ArticleFactory(), kind="checkworthy", speaker=None, status="rejected")
+    waiting = CandidateFactory(article=desk.a, kind="checkworthy", speaker=None, start=0, end=10)
+    url = reverse("claims:queue")
+    html = editor_client.get(url, {"tab": "candidates"}).content.decode()
+    assert f"cand-row-{waiting.pk}" not in html and f"cand-row-{desk.cand_a.pk}" in html
+    assert "unattributed check-worthy statement candidates (accepted 0 of 3)" in html and "show_all=1" in html
+    html = editor_client.get(url, {"tab": "candidates", "show_all": "1"}).content.decode()
+    assert f"cand-row-{waiting.pk}" in html and "data-hidden-classes" not in html
+    settings.FACTDESK_HIDE_ACCEPTANCE_BELOW = 0
+    assert f"cand-row-{waiting.pk}" in editor_client.get(url, {"tab": "candidates"}).content.decode()

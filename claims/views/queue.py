@@ -228,7 +228,11 @@ def show(request):
     for name, value in request.GET.items():
         if value == "":
             del filled[name]
-    filters = filter_set_class(data=filled, queryset=waiting())
+    waiting_rows = waiting()
+    hidden = triage.hidden_classes() if tab == "candidates" and not request.GET.get("show_all") else []
+    for proposal_class in hidden:
+        waiting_rows = waiting_rows.exclude(proposal_class.lookups())
+    filters = filter_set_class(data=filled, queryset=waiting_rows)
     sort_form = QueueSortForm(request.GET, sorts=sorts)
     ordered = triage.annotate_editorial_value(filters.qs) if tab == "claims" else filters.qs
     page = page_of(ordered.order_by(*sort_form.ordering()), request.GET.get("page"), fetch_rows, counted=filters.qs)
@@ -245,6 +249,7 @@ def show(request):
         "here": request.get_full_path(),
         "can_review": roles.can_review(request.user),
         "last_bulk": last_bulk_decision(request),
+        "hidden_classes": hidden,
         "class_form": ClassDecisionForm(initial={"outlet": filled.get("outlet"), "article": filled.get("article")}),
     }
     return render(request, "claims/queue.html", context)

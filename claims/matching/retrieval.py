@@ -17,15 +17,18 @@ production (PostgreSQL with a pgvector HNSW index; an exact in-process search on
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import dataclasses
+import math
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Protocol
 
 import numpy as np
 
 from claims.matching.ranking import MatchResult, Statement, rank
-from claims.matching.relations import Thresholds
+from claims.matching.relations import RELATION_NONE, RELATION_OTHER_SPEAKER, Thresholds
 from claims.matching.shingles import shingles
+from claims.matching.words import _TOKEN, _content_stem, _word_keys
 
 POOL_SAME_SPEAKER = 150      # the speaker's claims nearest before the date (a third as many after)
 POOL_PER_SHINGLE = 100       # newest claims per shared shingle (an index range scan each)
@@ -33,6 +36,8 @@ POOL_BY_SHINGLES = 150       # claims sharing the most shingles
 POOL_MAX_SHINGLES = 64       # shingles of the statement looked up
 POOL_NEAREST = 40            # nearest claims by embedding; pgvector's HNSW search returns at most
                              # hnsw.ef_search (default 40) rows, so a larger cap would not be honoured
+RELEVANCE_TERM_WEIGHT = 0.2  # the pool-BM25 term of the relevance order (see the module docstring)
+_BM25_K1, _BM25_B = 1.2, 0.75
 
 
 def query_shingles(text: str) -> list[int]:
@@ -54,14 +59,47 @@ def retrieve(
     thresholds: Thresholds,
     include_unrelated: bool = False,
 ) -> list[MatchResult]:
-    """Gather ``query``'s pool from ``backend`` and score it with ``rank``, best first."""
+    """Gather ``query``'s pool from ``backend`` and score it with ``rank``; each tier by relevance, best first."""
     pool, pool_vectors = backend.pool(query, vector=vector)
     if not pool:
         return []
-    return rank(
-        query, pool, pool_vecs=pool_vectors, query_vec=vector, window_days=window_days, thresholds=thresholds,
-        include_unrelated=include_unrelated,
+    results = rank(
+        query, pool, pool_vecs=pool_vectors, query_vec=vector, window_days=window_days,
+        thresholds=dataclasses.replace(thresholds, max_results=len(pool)), include_unrelated=include_unrelated,
     )
+    terms = pool_term_scores(query.text, [item.text for item in pool])
+    boost = {item.id: RELEVANCE_TERM_WEIGHT * value for item, value in zip(pool, terms)}
+    tier = {RELATION_OTHER_SPEAKER: 1, RELATION_NONE: 2}
+    results.sort(key=lambda r: (tier.get(r.relation, 0), -(r.semantic + boost.get(r.target_id, 0.0)), str(r.target_id)))
+    return results[: thresholds.max_results]
+
+
+def _terms(text: str) -> list[str]:
+    # The matcher's content stems, word by word (each step cached per word form): no phrase
+    # joining, so that a pool of a few hundred texts costs a millisecond or two.
+    return [stem for raw in _TOKEN.findall(text or "") for key in _word_keys(raw) if (stem := _content_stem(key))]
+
+
+def pool_term_scores(query_text: str, texts: list[str]) -> np.ndarray:
+    """BM25 of the query's content stems over ``texts``, word rarity counted in ``texts``; best = 1."""
+    docs = [Counter(_terms(text)) for text in texts]
+    if not docs:
+        return np.zeros(0, dtype=np.float32)
+    frequency = Counter(word for doc in docs for word in doc)
+    lengths = np.array([sum(doc.values()) for doc in docs], dtype=np.float32)
+    norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * lengths / max(float(lengths.mean()), 1.0))
+    scores = np.zeros(len(docs), dtype=np.float32)
+    for word in set(_terms(query_text)):
+        df = frequency.get(word)
+        if not df:
+            continue
+        idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+        for i, doc in enumerate(docs):
+            count = doc.get(word)
+            if count:
+                scores[i] += idf * count * (_BM25_K1 + 1) / (count + norm[i])
+    best = float(scores.max())
+    return scores / best if best > 0 else scores
 
 
 def top_by_count(counts: dict[int, int], limit: int) -> list[int]:

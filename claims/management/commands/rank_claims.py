@@ -7,9 +7,11 @@ Retrieval and scoring are production's: ``claims.matching.retrieve`` over a
 ``MemoryBackend`` (the speaker block, the shingle block and the nearest claims by embedding,
 with the caps of ``claims.selectors.DatabaseBackend``), then ``claims.matching.rank``.
 
-Output, TREC style, top 20 per query: ``query_id Q0 claim_id rank score factdesk``. The score
-column is the match score plus 2 for a pair typed verbatim/variant/paraphrase and plus 1 for
-same words by another speaker, so typed matches come first in any tool that sorts by score.
+Output, TREC style, top 20 per query: ``query_id Q0 claim_id rank score factdesk``, in
+``retrieve``'s order (pairs typed verbatim/variant/paraphrase first, then same words by another
+speaker, then the rest; each by relevance). The score column follows that order: 2 for the
+first tier, 1 for the second, 0 for the rest, plus a fraction that falls with the rank, so any
+tool that sorts by score agrees with the rank column.
 """
 from __future__ import annotations
 
@@ -95,7 +97,7 @@ class Command(BaseCommand):
                 include_unrelated=True,
             )
             for rank_number, result in enumerate(results, 1):
-                score = TIER.get(result.relation, 2.0) + result.score
+                score = TIER.get(result.relation, 2.0) + 1 - rank_number / (TOP + 1)
                 lines.append(f"{query.id} Q0 {result.target_id} {rank_number} {score:.4f} factdesk\n")
         try:
             with open(output, "w", encoding="utf-8") as handle:

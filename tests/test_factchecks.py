@@ -285,3 +285,13 @@ def test_a_fact_check_embedded_after_the_library_was_loaded_is_found_by_meaning_
     linking.embed_factchecks()  # what the queued linking tasks do
     claim = desk_claim(text="The governor cut the state school budget in half last year")
     assert linking.link_claims(claim_ids=[claim.pk]) == 1
+
+
+@pytest.mark.django_db
+def test_the_speaker_page_lists_their_checked_claims_with_ratings(client, viewer, editor, linked_claim):
+    client.force_login(viewer)
+    url = f"/speakers/{linked_claim.speaker_id}/"
+    assert "Checked claims" not in client.get(url).content.decode()  # only a suggestion so far
+    linking.confirm_factcheck_link(link_id=FactCheckLink.objects.get().pk, actor=editor)
+    page = client.get(url).content.decode()
+    assert "Checked claims" in page and "Harbour Fact Check, 14 Mar 2024" in page and ">False<" in page

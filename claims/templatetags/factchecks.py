@@ -14,3 +14,17 @@ def previously_factchecked(context, claim):
     )
     return {"claim": claim, "links": links, "can_review": context.get("can_review", False),
             "request": context.get("request"), "csrf_token": context.get("csrf_token")}
+
+
+SPEAKER_CHECKS_SHOWN = 50
+
+
+@register.inclusion_tag("claims/_speaker_factchecks.html")
+def speaker_factchecks(speaker):
+    """The speaker's claims with a confirmed fact-check, newest check first, with the checker's rating."""
+    links = list(
+        FactCheckLink.objects.confirmed().filter(claim__speaker=speaker).exclude(claim__status="merged")
+        .select_related("factcheck", "claim").defer("factcheck__embedding", "claim__embedding")
+        .order_by("-factcheck__published", "-id")[:SPEAKER_CHECKS_SHOWN]
+    )
+    return {"links": links}

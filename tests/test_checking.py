@@ -295,3 +295,12 @@ def test_the_api_answers_bad_input_with_a_clear_400(claim, editor):
     response = api(editor).post("/api/v1/desk-checks/", {"claim": 999999}, format="json")
     assert response.status_code == 400 and "does not exist" in response.json()["detail"]
     assert api(editor).post("/api/v1/notes/", {"claim": claim.pk, "text": ""}, format="json").status_code == 400
+
+
+def test_a_viewer_who_was_mentioned_can_mark_their_inbox_read_but_not_decide(client, claim, editor, viewer):
+    services.add_note(claim_id=claim.pk, actor=editor, text="FYI @vera-viewer")
+    client.force_login(viewer)
+    assert "1 unread" in client.get(reverse("claims:for-me")).content.decode()
+    assert client.post(reverse("claims:for-me-read")).status_code == 302
+    assert inbox.unread_count(viewer) == 0
+    assert client.post(reverse("claims:note-add", args=[claim.pk]), {"text": "me too"}).status_code == 403

@@ -121,6 +121,15 @@ def decision(method, role):
     return expect(405) if method == "GET" else review(method, role)
 
 
+def own_inbox(method, role):
+    """Marking one's own "For me" page read: any desk role, by POST."""
+    if method == "GET":
+        return expect(405)
+    if role == ANON or role in TOKENS:
+        return TO_LOGIN
+    return FORBIDDEN if role == OUTSIDER else expect(302)
+
+
 def public(method, role):
     return OK
 
@@ -190,6 +199,12 @@ RULES = [
     Rule("claims:undo", decision, methods=("GET", "POST"), objects={"pk": "event"}),
     Rule("claims:speaker-merge", decision, methods=("GET", "POST")),
     Rule("claims:speaker-*", decision, methods=("GET", "POST"), objects={"pk": "speaker"}),
+    # The desk's own checks: the panel's moves and notes (editors), the "For me" page (every desk role).
+    Rule("claims:check-take-up", decision, methods=("GET", "POST"), objects={"pk": "claim"}),
+    Rule("claims:note-add", decision, methods=("GET", "POST"), objects={"pk": "claim"}),
+    Rule("claims:check-*", decision, methods=("GET", "POST"), objects={"pk": "check"}),
+    Rule("claims:for-me", screen),
+    Rule("claims:for-me-read", own_inbox, methods=("GET", "POST")),
     # The API: reads for every desk role, decisions and imports for editors.
     Rule("api-schema", api_read, api=True),
     # The interactive docs page is a static shell; the schema it loads (above) needs a role.
@@ -198,6 +213,8 @@ RULES = [
     Rule("api/v1/^*", not_found, api=True),  # the unnamed catch-all: what no API route matches is a JSON 404
     Rule("export-claims*", api_read, api=True),
     Rule("article-list", api_read_and_write, methods=("GET", "POST"), api=True),
+    Rule("deskcheck-list", api_read_and_write, methods=("GET", "POST"), api=True),
+    Rule("note-list", api_read_and_write, methods=("GET", "POST"), api=True),
     Rule("*-list", api_read, api=True),
     Rule("outlet-detail", api_read, api=True, objects={"pk": "outlet"}),
     Rule("article-detail", api_read, api=True, objects={"pk": "article"}),
@@ -209,6 +226,9 @@ RULES = [
     Rule("claim-*", api_write, methods=("POST",), api=True, objects={"pk": "claim"}),
     Rule("match-detail", api_read, api=True, objects={"pk": "match"}),
     Rule("match-*", api_write, methods=("POST",), api=True, objects={"pk": "match"}),
+    Rule("deskcheck-detail", api_read, api=True, objects={"pk": "check"}),
+    Rule("deskcheck-*", api_write, methods=("POST",), api=True, objects={"pk": "check"}),
+    Rule("note-detail", api_read, api=True, objects={"pk": "note"}),
     # The Django admin: staff only; what staff get is worked out from each ModelAdmin below.
     Rule("admin:login", django_admin_login),
     Rule("admin:logout", django_admin_logout),
@@ -374,6 +394,8 @@ def desk(db):
     webhook = webhook_model.objects.create(name="Partner", url="https://partner.example/hook", secret="s" * 32)
     apps.get_model("claims", "WebhookDelivery").objects.create(webhook=webhook, event="claim.confirmed", payload={})
     objects["webhook"] = webhook
+    objects["check"] = services.take_up_claim(claim_id=claim.pk, actor=users[EDITOR])
+    objects["note"] = services.add_note(claim_id=claim.pk, actor=users[EDITOR], text="Ask @vera-viewer")
     return {"users": users, "tokens": tokens, "objects": objects}
 
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from claims.checking import inbox
 from claims.checking.forms import AssignForm, DraftForm, NoteForm, TakeUpForm
 from claims.checking.models import DeskCheck
 from claims.models import Claim
 from claims.services import checking
-from claims.views.base import decision_view, desk_decision, desk_screen, safe_next
+from claims.views.base import decision_view, desk_screen, safe_next, signed_in_with
+from factdesk import roles
+
+
+def desk_inbox_post(view):
+    """A POST on one's own inbox: every desk role (a viewer may be mentioned too)."""
+    return signed_in_with(view, allowed=roles.can_view, refusal="You are not in a desk group; ask an admin for access.",
+                          method=require_POST)
 
 
 def check_back(request, pk) -> str:
@@ -57,7 +65,7 @@ def for_me(request):
     return render(request, "claims/for_me.html", {**context, "section": "for_me"})
 
 
-@desk_decision
+@desk_inbox_post
 def mark_read(request):
     inbox.mark_all_read(request.user)
     messages.success(request, "Everything here is marked read.")

@@ -61,12 +61,14 @@ class DeskCheckViewSet(DeskViewSet):
     ordering_fields = ["id", "updated_at"]
 
     def get_queryset(self):
-        return DeskCheck.objects.select_related("assignee", "drafted_by", "approved_by", "published_by").order_by("-updated_at", "-id")
+        return (DeskCheck.objects.select_related("assignee", "drafted_by", "approved_by", "published_by")
+                .order_by("-updated_at", "-id"))
 
     def _serialize(self, check):
         return DeskCheckSerializer(self.get_queryset().get(pk=check.pk), context=self.get_serializer_context()).data
 
-    @extend_schema(summary="Take a claim up for checking", request=TakeUpBody, responses={201: DeskCheckSerializer, **DECISION_RESPONSES})
+    @extend_schema(summary="Take a claim up for checking", request=TakeUpBody,
+                   responses={201: DeskCheckSerializer, **DECISION_RESPONSES})
     def create(self, request, format=None):
         body = _body(TakeUpBody, request)
         assignee = body.get("assignee")
@@ -80,7 +82,8 @@ class DeskCheckViewSet(DeskViewSet):
         return _decide(lambda: checking.assign_check(check_id=check.pk, actor=request.user, assignee_id=body["assignee"].pk,
                                                      expected_revision=body.get("expected_revision")), self._serialize)
 
-    @extend_schema(summary="Draft (or revise) the verdict", request=DraftBody, responses={200: DeskCheckSerializer, **DECISION_RESPONSES})
+    @extend_schema(summary="Draft (or revise) the verdict", request=DraftBody,
+                   responses={200: DeskCheckSerializer, **DECISION_RESPONSES})
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None, format=None):
         check, body = self.get_object(), _body(DraftBody, request)

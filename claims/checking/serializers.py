@@ -64,7 +64,8 @@ class DeskCheckOfClaimField(serializers.Field):
         return instance
 
     def to_representation(self, claim):
-        check = DeskCheck.objects.filter(claim=claim).select_related("assignee", "drafted_by", "approved_by", "published_by").first()
+        check = (DeskCheck.objects.filter(claim=claim)
+                 .select_related("assignee", "drafted_by", "approved_by", "published_by").first())
         notes = Note.objects.filter(claim=claim).select_related("author")
         return {"check": DeskCheckSerializer(check).data if check else None, "notes": NoteSerializer(notes, many=True).data}
 

@@ -60,7 +60,8 @@ def _tell(changes: ChangeSet, *, recipients, reason: str, claim: Claim, actor, n
                        actor=actor if getattr(actor, "pk", None) else None)
         who = actor.get_username() if getattr(actor, "pk", None) else "FactDesk"
         subject = f"[FactDesk] {who} {NotificationReason(reason).label.lower()}: claim {claim.pk}"
-        mail.append((subject[:200], f"{claim.text}\n\n{body}\n\n{_claim_url(claim.pk)}".strip(), [user.email] if user.email else []))
+        text = f"{claim.text}\n\n{body}\n\n{_claim_url(claim.pk)}".strip()
+        mail.append((subject[:200], text, [user.email] if user.email else []))
     notify.email_on_commit(mail)
 
 
@@ -130,7 +131,9 @@ def start_check(*, check_id: int, actor, expected_revision: int | None = None) -
 
 
 @transaction.atomic
-def draft_verdict(*, check_id: int, actor, verdict: str, explanation: str = "", expected_revision: int | None = None) -> DeskCheck:
+def draft_verdict(
+    *, check_id: int, actor, verdict: str, explanation: str = "", expected_revision: int | None = None
+) -> DeskCheck:
     """In progress → verdict drafted (or a drafted verdict revised); the drafter cannot approve it."""
     check = _locked_check(check_id, expected_revision)
     _move(check, "draft", actor=actor)
@@ -142,7 +145,8 @@ def draft_verdict(*, check_id: int, actor, verdict: str, explanation: str = "", 
     changes = ChangeSet()
     _bump(changes, check, state=rules.next_state("draft"), verdict=verdict, explanation=explanation,
           drafted_by=actor if getattr(actor, "pk", None) else None)
-    record(actor=actor, action="draft_verdict", target=check, changes=changes, claim=check.claim, summary=f"Verdict drafted: {verdict}")
+    record(actor=actor, action="draft_verdict", target=check, changes=changes, claim=check.claim,
+           summary=f"Verdict drafted: {verdict}")
     return check
 
 
@@ -165,7 +169,9 @@ def publish_verdict(*, check_id: int, actor, expected_revision: int | None = Non
     _move(check, "publish", actor=actor)
     claim = _lock(Claim, check.claim_id)
     if claim.status != ClaimStatus.CONFIRMED:
-        raise DecisionError(f"Only a confirmed claim's verdict can be published; this claim is {claim.get_status_display().lower()}.")
+        raise DecisionError(
+            f"Only a confirmed claim's verdict can be published; this claim is {claim.get_status_display().lower()}."
+        )
     now = timezone.now()
     organisation = organisation_name()
     changes = ChangeSet()
@@ -203,7 +209,8 @@ def reopen_check(*, check_id: int, actor, expected_revision: int | None = None) 
             changes.delete(link)
         changes.delete(factcheck)
     if was_published:
-        _emit(WebhookEvent.VERDICT, check.claim_id, verdict={"state": "withdrawn", "rating": check.verdict, "by": organisation_name()})
+        _emit(WebhookEvent.VERDICT, check.claim_id,
+              verdict={"state": "withdrawn", "rating": check.verdict, "by": organisation_name()})
     record(actor=actor, action="reopen_check", target=check, changes=changes, claim=check.claim,
            summary="Check reopened" + (": published verdict withdrawn" if was_published else ""))
     return check

@@ -1,4 +1,4 @@
-"""The Import screen's form: several files, an optional outlet, an optional URL for the worker."""
+"""The Import screen's form: several files, an optional outlet and publication date, an optional URL for the worker."""
 from __future__ import annotations
 
 from django import forms
@@ -44,6 +44,12 @@ class ImportForm(forms.Form):
         required=False,
         label="Outlet",
         help_text="Used for every article imported here. Leave empty to take it from the files (or the site's domain).",
+    )
+    published = forms.DateField(
+        required=False,
+        label="Published on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For files that do not say when they were published. Without a date, an article is matched by its content alone.",
     )
     url = forms.URLField(
         max_length=2000,

@@ -6,6 +6,7 @@ one bad file fails alone with its reason; the page then lists a result per file.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import render
+from django.utils import timezone
 
 from articles import services
 from articles.forms import ImportForm
@@ -79,6 +81,11 @@ def queue_fetch_after_commit(url: str, outlet: str, user_id: int) -> dict:
     return state
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the desk's time zone: a date-only publication date."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 @login_required
 def import_articles(request):
     """GET: the form. POST: import each file, queue the URL, and show a result per file."""
@@ -88,6 +95,8 @@ def import_articles(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            # The date fills in for files that give none; a date in the file wins.
+            dated = {"published_at": _start_of(data["published"])} if data.get("published") else {}
             results = []
             for upload in data["files"]:
                 outcomes = services.import_bytes(
@@ -97,6 +106,7 @@ def import_articles(request):
                     outlet=data["outlet"],
                     user=request.user,
                     content_type=upload.content_type or "",
+                    **dated,
                 )
                 results.append(FileResult(upload.name, outcomes))
             queued_url, queue_failed = data["url"], False

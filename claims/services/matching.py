@@ -19,7 +19,7 @@ from claims.changes import ChangeSet
 from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimShingle, ClaimStatus, Match, MatchState
 from claims.selectors import DatabaseBackend, speaker_key
 from claims.services import audit
-from claims.services._common import _article_date, _citation_values, _claim_values, _emit
+from claims.services._common import _citation_values, _claim_values, _emit
 
 
 def _match_thresholds():
@@ -160,7 +160,9 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
             return 0
         candidates.sort(key=lambda c: c.start)
         article = candidates[0].article
-        when = _article_date(article)
+        # An undated article has no place in time: matched by content, never kept out by the
+        # window (its import time is no publication date).
+        when = article.published_at.date() if article.published_at else None
         backend = DatabaseBackend(exclude_article_id=article.pk)
         ranked = [(c, _rank_candidate(c, vectors_by_pk[c.pk], when, thresholds, backend)) for c in candidates]
         kept = _without_same_outlet_suggestions(_without_rejected_pairs(ranked), outlet_id=article.outlet_id)

@@ -1,0 +1,83 @@
+"""Articles without a publication date: the Import screen asks for one, and matching never drops them.
+
+An undated upload used to be dated by its import time, so a statement first reported months ago
+fell outside the match window and an identical quote became a new claim.
+"""
+import datetime as dt
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from articles.models import Article
+from claims import services
+from claims.models import Candidate, Claim
+from tests.factories import ArticleFactory, OutletFactory, SpeakerFactory
+
+pytestmark = pytest.mark.django_db
+
+REMARK = "We will cut the deficit by half within four years, whatever the opposition says about the plan"
+
+
+def quoted(remark, *, speaker, published_at):
+    """A one-quote article and its pending candidate; ``speaker=None``: a quote the extractor could not attribute."""
+    said_by = speaker.name if speaker else "a spokesman"
+    article = ArticleFactory(outlet=OutletFactory(), text=f"\u201c{remark},\u201d {said_by} said.", published_at=published_at)
+    end = len(remark) + 3
+    return Candidate.objects.create(
+        article=article, content_hash=article.content_hash, kind="direct", start=0, end=end,
+        text=article.text[:end], speaker=speaker, speaker_text=said_by, speaker_resolved=speaker is not None,
+        cue="said", confidence=0.9, extractor_version="test",
+    ).pk
+
+
+def test_an_undated_quote_is_matched_by_content_to_a_claim_reported_months_ago(settings):
+    settings.FACTDESK_MATCH_WINDOW_DAYS = 30
+    speaker = SpeakerFactory(name="Jane Rivers")
+    services.propose_matches(candidate_ids=[quoted(REMARK, speaker=speaker, published_at=timezone.now() - timedelta(days=200))])
+    first = Claim.objects.get()
+
+    undated = quoted(REMARK, speaker=None, published_at=None)
+    services.propose_matches(candidate_ids=[undated])
+
+    assert Claim.objects.count() == 1, "the undated report became a claim of its own"
+    assert Candidate.objects.get(pk=undated).claim == first
+    assert first.citations.count() == 2
+
+
+def test_a_dated_article_still_keeps_to_the_window(settings):
+    settings.FACTDESK_MATCH_WINDOW_DAYS = 30
+    speaker = SpeakerFactory(name="Jane Rivers")
+    services.propose_matches(candidate_ids=[quoted(REMARK, speaker=speaker, published_at=timezone.now() - timedelta(days=200))])
+    services.propose_matches(candidate_ids=[quoted(REMARK, speaker=None, published_at=timezone.now())])
+    assert Claim.objects.count() == 2
+
+
+def test_the_import_screen_takes_a_publication_date_for_undated_files(editor_client):
+    page = editor_client.get("/import/").content.decode()
+    assert 'name="published"' in page and 'type="date"' in page
+
+    text = b"Mayor promises a bridge\n\nThe mayor said the bridge would open in spring."
+    response = editor_client.post(
+        "/import/", {"files": [SimpleUploadedFile("bridge.txt", text)], "published": "2025-03-04"}
+    )
+    assert response.status_code == 200
+    assert Article.objects.get().published_at.date() == dt.date(2025, 3, 4)
+
+
+def test_a_date_in_the_file_wins_over_the_screens_date(editor_client):
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>
+<item><title>Bridge</title><link>https://wire.example/bridge</link><pubDate>Tue, 04 Feb 2025 10:00:00 +0000</pubDate>
+<description>The mayor said the bridge would open in spring, and the council agreed with the plan.</description></item>
+</channel></rss>"""
+    editor_client.post("/import/", {"files": [SimpleUploadedFile("feed.xml", feed)], "published": "2025-03-04"})
+    assert Article.objects.get().published_at.date() == dt.date(2025, 2, 4)
+
+
+def test_a_malformed_date_is_refused_with_a_message(editor_client):
+    response = editor_client.post(
+        "/import/", {"files": [SimpleUploadedFile("bridge.txt", b"Mayor\n\nThe mayor spoke.")], "published": "next tuesday"}
+    )
+    assert response.status_code == 400 and "Enter a valid date" in response.content.decode()
+    assert not Article.objects.exists()

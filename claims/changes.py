@@ -157,10 +157,13 @@ def revert(rows: list[dict], *, cascade_ok=lambda obj: False) -> None:
                 collector.collect([obj])
             except (ProtectedError, RestrictedError):
                 raise UndoRefused(f"{_describe(model, row['pk'])} is now used elsewhere") from None
-            for dep_model, instances in collector.data.items():
-                for dep in instances:
-                    if (_label(dep_model), dep.pk) not in created and not cascade_ok(dep):
-                        raise UndoRefused(f"{_describe(model, row['pk'])} has since gained {_describe(dep_model, dep.pk)}")
+            # Django deletes some dependents in bulk without loading them ("fast deletes"): they
+            # are checked like the loaded ones, or a later decision's rows would vanish unseen.
+            dependents = [dep for instances in collector.data.values() for dep in instances]
+            dependents += [dep for queryset in collector.fast_deletes for dep in queryset]
+            for dep in dependents:
+                if (_label(dep), dep.pk) not in created and not cascade_ok(dep):
+                    raise UndoRefused(f"{_describe(model, row['pk'])} has since gained {_describe(type(dep), dep.pk)}")
             obj.delete()
         elif row["after"] is None:
             values = {f.attname: f.to_python(row["before"].get(f.attname)) for f in _fields(model) if f.attname in row["before"]}

@@ -170,3 +170,38 @@ def test_undo_of_a_rejection_is_refused_once_the_article_has_a_new_version(edito
     assert candidate.status == CandidateStatus.REJECTED
     assert not Citation.objects.filter(candidate=candidate).exists()
 
+
+
+def test_undo_of_a_split_is_refused_once_the_new_claim_has_a_confirmed_fact_check(editor):
+    """A confirmed fact-check link would go with the split-off claim (Django deletes such rows in bulk, unseen)."""
+    from claims.factchecks.linking import confirm_factcheck_link
+    from claims.models import FactCheck, FactCheckLink, LinkState
+
+    speaker = SpeakerFactory()
+    claim = claim_with_citation(speaker)
+    second = CitationFactory(claim=claim, article=ArticleFactory())
+    new_claim = services.split_citation(citation_id=second.pk, actor=editor)
+    split = last_event("split_citation")
+    factcheck = FactCheck.objects.create(
+        key="test-review-1", claim_reviewed="The deficit will be cut by half", rating="Mostly false", source_format="jsonl"
+    )
+    link = FactCheckLink.objects.create(claim=new_claim, factcheck=factcheck, score=0.9)
+    confirm_factcheck_link(link_id=link.pk, actor=editor)
+
+    refused(split, editor, f"claim {new_claim.pk}")
+    assert FactCheckLink.objects.get(pk=link.pk).state == LinkState.CONFIRMED
+
+
+def test_undo_of_a_split_takes_a_merely_suggested_fact_check_link_with_it(editor):
+    from claims.models import FactCheck, FactCheckLink
+
+    speaker = SpeakerFactory()
+    claim = claim_with_citation(speaker)
+    second = CitationFactory(claim=claim, article=ArticleFactory())
+    new_claim = services.split_citation(citation_id=second.pk, actor=editor)
+    factcheck = FactCheck.objects.create(key="test-review-2", claim_reviewed="Schools get more", source_format="jsonl")
+    FactCheckLink.objects.create(claim=new_claim, factcheck=factcheck, score=0.7)
+
+    services.undo(event_id=last_event("split_citation").pk, actor=editor)
+    assert not Claim.objects.filter(pk=new_claim.pk).exists() and not FactCheckLink.objects.exists()
+    assert_consistent()

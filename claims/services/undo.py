@@ -5,6 +5,7 @@ from django.db import transaction
 
 from articles.models import Article
 from claims.changes import UndoRefused, revert
+from claims.factchecks.models import FactCheckLink, LinkState
 from claims.models import Candidate, Claim, ClaimShingle, Match, MatchState, ReviewEvent
 from claims.services._common import Conflict, DecisionError, _lock
 from claims.services.audit import record_undo
@@ -53,4 +54,6 @@ def _machine_made(obj) -> bool:
     """Rows that may disappear with a claim an undo removes: suggestions and index rows."""
     if isinstance(obj, Match):
         return obj.state == MatchState.SUGGESTED
+    if isinstance(obj, FactCheckLink):
+        return obj.state == LinkState.SUGGESTED
     return isinstance(obj, ClaimShingle)

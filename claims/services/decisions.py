@@ -308,10 +308,59 @@ def cite_span(*, claim_id: int, article_id: int, start: int, end: int, actor) ->
     if Citation.objects.filter(claim=claim, article=article, start=start, end=end).exists():
         raise DecisionError("This span is already cited to this claim.")
     changes = ChangeSet()
-    citation = _cite(changes, claim=claim, article=article, start=start, end=end, actor=actor)
+    candidate = _overlapping_pending_candidate(article, start, end)
+    if candidate is None:
+        citation = _cite(changes, claim=claim, article=article, start=start, end=end, actor=actor)
+        resolved = ""
+    else:
+        citation = _resolve_into(changes, candidate=candidate, claim=claim, start=start, end=end, actor=actor)
+        resolved = f" (resolves candidate {candidate.pk})"
     _bump(changes, claim)
     _refresh_first_reported(changes, claim)
     _index_wordings(claim, [citation.quote])
     record(actor=actor, action="cite_span", target=citation, changes=changes, claim=claim,
-           summary=f"Cited {article.outlet}: {citation.quote[:120]}")
+           summary=f"Cited {article.outlet}{resolved}: {citation.quote[:120]}")
+    return citation
+
+
+def _overlapping_pending_candidate(article: Article, start: int, end: int) -> Candidate | None:
+    """The pending candidate of the article's current text that shares the most characters with the span, locked."""
+    overlapping = list(
+        Candidate.objects.select_for_update()
+        .filter(article=article, content_hash=article.content_hash, status=CandidateStatus.PENDING, start__lt=end, end__gt=start)
+        .order_by("pk")
+    )
+    return max(overlapping, key=lambda c: min(c.end, end) - max(c.start, start), default=None)
+
+
+def _resolve_into(changes: ChangeSet, *, candidate: Candidate, claim: Claim, start: int, end: int, actor) -> Citation:
+    """Confirm ``candidate`` into ``claim`` with the editor's span: one citation where there were two.
+
+    The candidate's own citation moves to the claim (a new one if it had none), its proposed
+    claim, left without citations, is merged into this one, and its suggestions are decided.
+    """
+    article = candidate.article
+    own = _live_claim(_lock(Claim, candidate.claim_id)) if candidate.claim_id else None
+    cited = list(Citation.objects.select_for_update().filter(candidate=candidate).order_by("pk"))
+    if cited:
+        prefix, suffix = _context(article.text, start, end)
+        citation = cited[0]
+        changes.update(citation, claim=claim, start=start, end=end, quote=article.text[start:end], prefix=prefix, suffix=suffix)
+        for extra in cited[1:]:
+            changes.delete(extra)
+        if claim.status == ClaimStatus.CONFIRMED:
+            _emit("claim.cited", claim.pk)
+    else:
+        citation = _cite(changes, claim=claim, article=article, start=start, end=end, candidate=candidate, actor=actor)
+    now = timezone.now()
+    _bump(changes, candidate, status=CandidateStatus.CONFIRMED, reviewed_by=actor, reviewed_at=now, claim=claim,
+          start=start, end=end, text=article.text[start:end])
+    for match in Match.objects.select_for_update().filter(candidate=candidate, state=MatchState.SUGGESTED):
+        state = MatchState.ACCEPTED if match.claim_id == claim.pk else MatchState.REJECTED
+        changes.update(match, state=state, decided_by=actor, decided_at=now)
+    if own is not None and own.pk != claim.pk and own.status == ClaimStatus.PROPOSED and not own.citations.exists():
+        _bump(changes, own, status=ClaimStatus.MERGED, merged_into=claim)
+    if claim.status == ClaimStatus.PROPOSED:
+        _bump(changes, claim, status=ClaimStatus.CONFIRMED, confirmed_by=actor, confirmed_at=now)
+        _emit("claim.confirmed", claim.pk)
     return citation

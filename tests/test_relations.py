@@ -204,3 +204,10 @@ def test_a_candidate_with_no_speaker_joins_the_claim_it_repeats_and_takes_its_sp
     services.undo(event_id=event.pk, actor=editor)
     candidate.refresh_from_db()
     assert candidate.speaker_id is None
+
+
+def test_with_no_speaker_a_shared_stock_phrase_is_a_topic_not_a_quote():
+    a = "Millions of families lost their homes in the worst economic crisis since the great depression"
+    b = "Banks were bailed out with public money during the worst economic crisis since the great depression"
+    assert relation(a, b, speakers=("", "")) is None
+    assert relation(a, b, speakers=("person:a", "")) is None

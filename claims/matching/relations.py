@@ -20,7 +20,7 @@ SAME_CLAIM_RELATIONS = (RELATION_VERBATIM, RELATION_VARIANT, RELATION_PARAPHRASE
 # Defaults; services pass overrides from settings (FACTDESK_MATCH_*). See bench/matching_thresholds.py.
 VARIANT_MIN_RATIO = 0.7       # in-order share of content words (Dice over the aligned sequence)
 VARIANT_MIN_RUN = 3           # ... together with at least this many consecutive shared content words
-SHARED_RUN_MIN = 4            # or a shared run holding this many content words that are not names or titles
+SHARED_RUN_MIN = 5            # or a shared run holding this many content words that are not names or titles
 QUOTED_FRAGMENT_MIN = 3       # or a quoted fragment of at least this many content words repeated
 PARAPHRASE_MIN_SEMANTIC = 0.65           # same meaning, whatever the words (all-MiniLM-L6-v2 cosine)
 SUPPORTED_MIN_SEMANTIC = 0.60            # ... lower when the two also share a phrase:
@@ -146,6 +146,10 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
         if wording is not None or supported or (meaning and semantic >= th.other_speaker_min_semantic and f.shared_common):
             return RELATION_OTHER_SPEAKER
         return RELATION_NONE
+    if wording is not None and speaker_agrees is None and not (f.ratio >= th.variant_min_ratio or near_verbatim(f)):
+        # With no speaker to vouch, a shared phrase ("the 9/11 terrorist attacks") or a repeated
+        # fragment is a topic, not a quote: only most of the words in order make a variant.
+        wording = None
     if wording is not None:
         return wording
     if f.polarity_differs and f.ratio >= th.variant_min_ratio - 0.1:

@@ -69,6 +69,24 @@ def test_an_organisation_speaking_as_it_or_by_its_kind_is_the_organisation_named
 
 def test_it_with_no_organisation_named_before_is_no_speaker():
     assert found("The storm hit the coast overnight. “It is over,” it said.") == []
+    assert found("The storm hit the coast overnight. It says a lot about the town that nobody left.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content, source",
+    [
+        ("The city sent a cease-and-desist letter on Thursday. It says the campaign broke state law by using the logo.",
+         "the campaign broke state law by using the logo", "the city"),
+        ("The agency published a report on Monday. The average rent, it says, would be $900 a month.",
+         "The average rent, it says, would be $900 a month", "the agency"),
+        ("The lawsuit was filed in federal court on Friday. It says the company hid the defects for years.",
+         "the company hid the defects for years", "the lawsuit"),
+    ],
+)
+def test_it_after_an_unnamed_body_or_document_is_that_source_unresolved(text, content, source):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker, statement.speaker_kind, statement.speaker_resolved) == (
+        content, source, "organisation", False)
 
 
 # ----------------------------------------------------------------------------- long appositions
@@ -549,3 +567,33 @@ def test_a_cue_in_an_as_clause_vouches_for_the_clause_it_hangs_on(text, content,
 
 def test_an_as_clause_that_is_no_report_gives_nothing():
     assert found("As she walked in, the crowd cheered loudly for the team.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The top tenth of earners would see their incomes rise by as much as 12 percent, according to the left-leaning Budget "
+         "Institute, more than twice what it projected for families in the middle of the income distribution.",
+         "The top tenth of earners would see their incomes rise by as much as 12 percent"),
+        ("Farm exports fell by 8 percent last year, according to the agriculture ministry, the steepest drop recorded since the "
+         "ministry began to keep its monthly records in 1990.", "Farm exports fell by 8 percent last year"),
+        ("According to the agriculture ministry, farm exports fell by 8 percent last year, the steepest drop in a decade.",
+         "farm exports fell by 8 percent last year, the steepest drop in a decade"),
+    ],
+)
+def test_according_to_in_mid_sentence_credits_the_main_clause_not_the_gloss_after_it(text, content):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end]) == ("indirect", content)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Pence disagrees. Yet Obama claims that the deal is done.", "Obama"),
+        ("The mayor spoke first. Then Trump warns that the deal is a disaster.", "Trump"),
+        ("The board met on Friday. Now Lopez says that the seats were filled.", "Lopez"),
+        ("Then Hegseth said the strikes would continue.", "Hegseth"),
+    ],
+)
+def test_a_sentence_opener_is_never_part_of_the_speakers_name(text, speaker):
+    assert only(text).speaker == speaker

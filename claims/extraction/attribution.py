@@ -369,6 +369,14 @@ def _according(layout: ArticleLayout, unit: Unit, doc, according, resolver: Spea
     before = trim_content(text, unit.start, phrase_start)
     after = trim_content(text, phrase_end, unit.end)
     start, end = before if (before[1] - before[0]) >= (after[1] - after[0]) else after
+    root = according.sent.root
+    root_at = token_start(unit, root)
+    if root.tag_.startswith(("VB", "MD")) and not (start <= root_at < end):
+        # "X rose 20 percent, according to Y, more than twice what …": the side that holds the
+        # sentence's main verb is the statement, the other a gloss
+        for side in (before, after):
+            if side[0] <= root_at < side[1] and side[1] - side[0] >= 10:
+                start, end = side
     if end - start < 10:
         return None
     quoted = any(start <= quote.start and quote.end <= end + 1 for quote in unit.quotes)

@@ -7,12 +7,20 @@ import re
 
 from .candidates import SourceKind, SpeakerRef
 from .lexicon import PERSONAL, PLURAL_PRONOUNS, SPEAKER_NOUNS, TITLE_WORDS, is_speaker_noun
-from .speakers import COURTESY, NAME_RUN, ORGANISATION_NOUNS, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
+from .speakers import COURTESY, NAME_RUN, ORGANISATION_NOUNS, SENTENCE_OPENERS, ArticleIndex, Salience, looks_like_person, norm, role_words, split_title
 from .spans import subtree_span, token_at, token_end, token_start
 from .text import Unit
 
 POSSESSIVE_END = re.compile(r"[’']s$")
 COURTESY_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Prof)\.?\s+$")
+# What "it" can stand for as a source when no organisation is named: a body or a document the
+# sentence before described ("The city sent a letter. It says …").
+PUBLIC_BODIES = {"city", "state", "county", "town", "village", "school", "district", "hospital", "police", "prosecutor's office"}
+DOCUMENT_NOUNS = {
+    "letter", "statement", "report", "study", "lawsuit", "suit", "complaint", "memo", "filing", "ad", "advertisement",
+    "analysis", "survey", "poll", "review", "audit", "ruling", "order", "petition", "brief", "motion", "bill", "plan", "proposal",
+}
+DESCRIBED_SOURCE = re.compile(r"\b(?:the|a|an|its|their|this)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b", re.I)
 NOT_SOURCES = {"you", "it", "this", "which", "that", "what", "there"}
 ORGANISATION_ENTITIES = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 
@@ -22,7 +30,7 @@ def speaker_mention_span(doc, subject) -> tuple[int, int]:
     left, right = subtree_span(subject)
     while right > left and (doc[right].is_punct and doc[right].text != ")" or doc[right].tag_ == "POS"):
         right -= 1  # (and an owner's "’s": "the police department’s claim")
-    while left < right and (doc[left].is_punct or doc[left].lower_ in {"and", "but", "so", "also"}):
+    while left < right and (doc[left].is_punct or doc[left].lower_ in SENTENCE_OPENERS):
         left += 1
     return left, right
 
@@ -152,8 +160,25 @@ class SpeakerResolver:
         ministry, agency, court); otherwise "it" is no source we can name."""
         name = self.index.organisation_before(start)
         if not name:
-            return None
+            described = self._source_described_before(start)
+            if not described:
+                return None
+            # "The city sent a letter on Monday. It says …": the source is the one the sentence
+            # before described, kept unresolved (no name to file it under)
+            return SpeakerRef(name=described, kind=SourceKind.ORGANISATION, resolved=False, mention=subject.text, start=start, end=end)
         return SpeakerRef(name=name, kind=SourceKind.ORGANISATION, resolved=True, mention=subject.text, start=start, end=end)
+
+    def _source_described_before(self, pos: int) -> str:
+        """The last organisation ("the city", "the company") or, failing one, document ("the
+        letter", "the study") described in the sentence before ``pos``, as "the <noun>"."""
+        window = self.text[max(0, pos - 300):pos]
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", window)
+        before = " ".join(sentences[-2:]) if len(sentences) >= 2 else window
+        organisations = [m.group(1).lower() for m in DESCRIBED_SOURCE.finditer(before) if m.group(1).lower() in ORGANISATION_NOUNS | PUBLIC_BODIES]
+        if organisations:
+            return f"the {organisations[-1]}"
+        documents = [m.group(1).lower() for m in DESCRIBED_SOURCE.finditer(before) if m.group(1).lower() in DOCUMENT_NOUNS]
+        return f"the {documents[-1]}" if documents else ""
 
     def _person_named_in(self, doc, unit: Unit, subject, *, mention_start: int, mention_end: int) -> str:
         """A person named in the mention, as its head or in apposition to it (not as an owner:

@@ -108,9 +108,15 @@ def role_words(phrase: str) -> set[str]:
     return {norm(w) for w in re.findall(r"[\w’'.-]+", phrase)} - {"the", "a", "an", "of", "for", "and", "'s", ""}
 
 
+# Capitalised sentence openers that are never part of a name after them.
+SENTENCE_OPENERS = {"yet", "then", "still", "now", "meanwhile", "maybe", "perhaps", "instead", "however", "but", "and", "so", "also"}
+
+
 def split_title(run: str) -> tuple[str, str]:
     """'US Defence Secretary Pete Hegseth' -> ('US Defence Secretary', 'Pete Hegseth')."""
     words = run.split()
+    while len(words) > 1 and norm(words[0]) in SENTENCE_OPENERS:
+        words = words[1:]  # "Yet Obama claims …", "Then Trump warns …": an opener the run took in
     cut = 0
     for position, word in enumerate(words[:-1]):
         if norm(word).rstrip(".") in TITLE_WORDS or norm(word) in TITLE_WORDS:

@@ -24,13 +24,13 @@ from claims.checking.serializers import (
     TakeUpBody,
 )
 from claims.services import checking
-from factdesk.api_base import StrictFilterSet
+from factdesk.api_base import IdFilter, StrictFilterSet, TextFilter
 
 
 class DeskCheckFilter(StrictFilterSet):
     state = filters.ChoiceFilter(choices=CheckState.choices)
-    assignee = filters.CharFilter(field_name="assignee__username")
-    claim = filters.NumberFilter(field_name="claim_id")
+    assignee = TextFilter(field_name="assignee__username", help_text="The assignee's username.")
+    claim = IdFilter(field_name="claim_id", help_text="Claim id.")
 
     class Meta:
         model = DeskCheck
@@ -38,7 +38,7 @@ class DeskCheckFilter(StrictFilterSet):
 
 
 class NoteFilter(StrictFilterSet):
-    claim = filters.NumberFilter(field_name="claim_id")
+    claim = IdFilter(field_name="claim_id", help_text="Claim id.")
 
     class Meta:
         model = Note

@@ -13,7 +13,7 @@ from claims.checking.rules import MAX_NOTE_CHARS, MAX_VERDICT_CHARS
 
 class UsernameField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
-        super().__init__(slug_field="username", **kwargs)
+        super().__init__(slug_field="username", allow_null=True, **kwargs)
 
 
 class DeskCheckSerializer(serializers.ModelSerializer):
@@ -56,7 +56,12 @@ class DeskCheckOfClaimField(serializers.Field):
     """The claim's check and notes, on a single claim only: a list of claims leaves it out (no query per row)."""
 
     def __init__(self, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
+        # Not "read only" for the schema's sake: OpenAPI makes read-only fields required, and a list leaves
+        # this one out. Claim serializers are never used for input, so nothing is ever written through it.
+        super().__init__(source="*", required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        raise serializers.ValidationError("The desk check is changed through /api/v1/desk-checks/, not here.")
 
     def get_attribute(self, instance):
         if isinstance(getattr(self.parent, "parent", None), serializers.ListSerializer):

@@ -141,8 +141,9 @@ def claimbuster_cv(claimbuster: list[dict], others: list[tuple[dict, float]]) ->
     return out_of_fold
 
 
-def clef_leave_one_debate_out(clef: list[dict], others: list[tuple[dict, float]]) -> dict[str, float]:
-    """Average precision of each CLEF debate, ranked by a model that never saw it."""
+def clef_leave_one_debate_out(clef: list[dict], others: list[tuple[dict, float]], *,
+                              scores: dict | None = None) -> dict[str, float]:
+    """Average precision of each CLEF debate, ranked by a model that never saw it (its log-odds into ``scores``)."""
     from sklearn.metrics import average_precision_score
 
     results = {}
@@ -154,7 +155,10 @@ def clef_leave_one_debate_out(clef: list[dict], others: list[tuple[dict, float]]
             train_rows += [(row, CLEF_WEIGHT) for row in clef
                            if row["debate"] != debate and fold_key(row["text"]) not in held_out]
         fitted = fit([r["text"] for r, _ in train_rows], [r["label"] for r, _ in train_rows], [w for _, w in train_rows])
-        results[debate] = float(average_precision_score([r["label"] for r in test], decisions(fitted, [r["text"] for r in test])))
+        debate_scores = decisions(fitted, [r["text"] for r in test])
+        if scores is not None:
+            scores[debate] = debate_scores
+        results[debate] = float(average_precision_score([r["label"] for r in test], debate_scores))
     return results
 
 
@@ -285,6 +289,7 @@ def encoder_comparison(claimbuster: list[dict], vectors: np.ndarray) -> dict:
         results[name] = {"roc_auc": round(float(roc_auc_score(labels, scores[name])), 4), "nested": prf(predicted[name], labels),
                          "threshold_on_test_folds_f1": optimistic["f1"]}
     weights = np.mean([np.r_[s.coef_[0], s.intercept_] for s in stackers], axis=0)
+    results["out_of_fold"] = {name: scores[name] for name in names[:2]}
     results["stacker"] = {"ngram_weight": round(float(weights[0]), 3), "encoder_weight": round(float(weights[1]), 3),
                           "offset": round(float(weights[2]), 3)}
     return results
@@ -306,6 +311,7 @@ def encode_all(texts: list[str], cache: Path | None) -> np.ndarray:
         vectors[start:start + 1024] = encoder.encode(texts[start:start + 1024])
         print(f"  encoded {min(len(texts), start + 1024)}/{len(texts)} ({time.perf_counter() - started:.0f} s)", flush=True)
     if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez(cache, key=key, vectors=vectors)
     return vectors
 
@@ -327,9 +333,31 @@ def encoder_cost(texts: list[str]) -> dict[str, float]:
     return costs
 
 
-def print_encoder_comparison(claimbuster: list[dict], clef: list[dict], cache: Path | None) -> None:
+def clef_encoder_comparison(claimbuster: list[dict], vectors: np.ndarray, clef: list[dict], clef_vectors: np.ndarray,
+                            ngram_scores: dict[str, np.ndarray], stacker) -> dict[str, float]:
+    """CLEF MAP, leave-one-debate-out, of the MiniLM head and of the stack (its stacker fitted on ClaimBuster)."""
+    from sklearn.metrics import average_precision_score
+
+    labels = np.array([row["label"] for row in claimbuster])
+    precisions: dict[str, list[float]] = {"MiniLM head": [], "stacked": []}
+    for debate in sorted(ngram_scores):
+        test = [i for i, row in enumerate(clef) if row["debate"] == debate]
+        held_out = {fold_key(clef[i]["text"]) for i in test}
+        train = np.array([i for i, row in enumerate(claimbuster) if fold_key(row["text"]) not in held_out])
+        head_scores = embedding_fit(vectors[train], labels[train]).decision_function(clef_vectors[test])
+        stacked = stacker.decision_function(np.c_[ngram_scores[debate], head_scores])
+        debate_labels = [clef[i]["label"] for i in test]
+        precisions["MiniLM head"].append(float(average_precision_score(debate_labels, head_scores)))
+        precisions["stacked"].append(float(average_precision_score(debate_labels, stacked)))
+    return {name: round(float(np.mean(values)), 4) for name, values in precisions.items()}
+
+
+def print_encoder_comparison(claimbuster: list[dict], clef: list[dict], cache: Path | None,
+                             clef_ngram_scores: dict[str, np.ndarray]) -> None:
+    from sklearn.linear_model import LogisticRegression
+
     print("\nThe sentence encoder (all-MiniLM-L6-v2, claims/matching/encoder.py) beside the n-grams, same five folds:")
-    vectors = encode_all([row["text"] for row in claimbuster], cache)
+    vectors = encode_all([row["text"] for row in claimbuster], cache and cache / "claimbuster.npz")
     results = encoder_comparison(claimbuster, vectors)
     for name in ("n-grams", "MiniLM head", "stacked"):
         figures = results[name]
@@ -338,6 +366,13 @@ def print_encoder_comparison(claimbuster: list[dict], clef: list[dict], cache: P
               f"  recall {nested['recall']:.4f}  F1 {nested['f1']:.4f}  (threshold chosen on the test folds: F1 "
               f"{figures['threshold_on_test_folds_f1']:.4f})")
     print(f"  stacker (mean of the folds): {results['stacker']}")
+    clef_vectors = encode_all([row["text"] for row in clef], cache and cache / "clef.npz")
+    out_of_fold = results["out_of_fold"]
+    stacker = LogisticRegression(C=1e6, max_iter=1000).fit(
+        np.c_[out_of_fold["n-grams"], out_of_fold["MiniLM head"]], [row["label"] for row in claimbuster])
+    clef_map = clef_encoder_comparison(claimbuster, vectors, clef, clef_vectors, clef_ngram_scores, stacker)
+    print(f"  CLEF 2019 leave-one-debate-out MAP: MiniLM head {clef_map['MiniLM head']:.4f}, stacked {clef_map['stacked']:.4f}"
+          f" (n-grams above)")
     costs = encoder_cost([row["text"] for row in clef[5000:5300]])
     print("  CPU per sentence (300 CLEF sentences): " + ", ".join(f"{name} {value:.0f} µs" for name, value in costs.items()))
 
@@ -356,7 +391,7 @@ def main() -> None:
                         help="Also measure heads on the MiniLM sentence encoder and a stack of both models, with nested "
                              "thresholds (encodes the ClaimBuster sentences: minutes on a loaded machine).")
     parser.add_argument("--encoder-cache", type=Path, default=None,
-                        help="An .npz file that keeps the encoded sentences between runs of --compare-encoder.")
+                        help="A directory that keeps the encoded sentences (.npz) between runs of --compare-encoder.")
     parser.add_argument("--skip-cv", action="store_true",
                         help="Only rebuild the artifact, keeping the calibration and threshold of the current one.")
     args = parser.parse_args()
@@ -406,13 +441,14 @@ def main() -> None:
 
         print("\nLeave-one-debate-out on the CLEF 2019 debates (trained on ClaimBuster and extra sentences minus the"
               " held-out debate's sentences" + (", and the other CLEF debates" if CLEF_WEIGHT else "") + "):")
-        per_debate = clef_leave_one_debate_out(clef, [(row, 1.0) for row in claimbuster] + extra_rows)
+        clef_ngram_scores: dict[str, np.ndarray] = {}
+        per_debate = clef_leave_one_debate_out(clef, [(row, 1.0) for row in claimbuster] + extra_rows, scores=clef_ngram_scores)
         for debate, average_precision in per_debate.items():
             print(f"  {debate:<28} AP {average_precision:.4f}")
         clef_map = float(np.mean(list(per_debate.values())))
         print(f"  MAP {clef_map:.4f}")
         if args.compare_encoder:
-            print_encoder_comparison(claimbuster, clef, args.encoder_cache)
+            print_encoder_comparison(claimbuster, clef, args.encoder_cache, clef_ngram_scores)
         metrics = {
             "claimbuster_cv": {"folds": FOLDS, "roc_auc": round(auc, 4), **at_threshold, "calibration_error": calibration_error,
                                "reliability": bins},

@@ -21,7 +21,16 @@ SKIPPED_FIELDS = {"embedding"}
 
 
 class UndoRefused(Exception):
-    """The rows a decision changed have changed again since; undoing it would lose work."""
+    """The rows a decision changed have changed again since; undoing it would lose work.
+
+    ``row`` is the (model label, pk) that changed and ``changed`` the fields that differ, so the
+    caller can say in words what happened and find the decision that did it.
+    """
+
+    def __init__(self, message: str, *, row: tuple[str, int] | None = None, changed: list[str] | None = None):
+        super().__init__(message)
+        self.row = row
+        self.changed = changed or []
 
 
 def _fields(obj):
@@ -141,12 +150,13 @@ def revert(rows: list[dict], *, cascade_ok=lambda obj: False) -> None:
                 raise UndoRefused(f"{_describe(model, row['pk'])} exists again")
             continue
         if obj is None:
-            raise UndoRefused(f"{_describe(model, row['pk'])} has been deleted since")
+            raise UndoRefused(f"{_describe(model, row['pk'])} has been deleted since", row=(row["model"], row["pk"]))
         current = snapshot(obj, set(row["after"]))
         if current != row["after"]:
             changed = sorted(k for k in row["after"] if current.get(k) != row["after"][k] and k != "updated_at")
             if changed:
-                raise UndoRefused(f"{_describe(model, row['pk'])} has changed since ({', '.join(changed)})")
+                raise UndoRefused(f"{_describe(model, row['pk'])} has changed since ({', '.join(changed)})",
+                                  row=(row["model"], row["pk"]), changed=changed)
     for row in reversed(rows):
         model = apps.get_model(row["model"])
         key = (row["model"], row["pk"])

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,6 +71,20 @@ def refused(request, message: str, *, back: str, status: int = 409):
     return redirect(back)
 
 
+def refusal_text(exc: Exception):
+    """A refusal's words, with a link to the later decision it names (an undo refused because of it)."""
+    later = getattr(exc, "later", None)
+    if later is None:
+        return str(exc)
+    if later.claim_id:
+        where = reverse("claims:claim", args=[later.claim_id])
+    elif later.target_type == "speaker":
+        where = reverse("claims:speaker", args=[later.target_id])
+    else:
+        return str(exc)
+    return format_html('{} <a href="{}#event-{}">See that decision</a>.', str(exc), where, later.pk)
+
+
 def form_errors(form) -> str:
     parts = []
     for name, errors in form.errors.items():
@@ -98,7 +113,7 @@ def decide(request, decision, *, back: str, message, form=None, fragment: str | 
     try:
         result = decision()
     except services.DecisionError as exc:
-        return refused(request, str(exc), back=back_if_refused or back)
+        return refused(request, refusal_text(exc), back=back_if_refused or back)
     text = message(result) if callable(message) else message
     if is_fetch(request):
         if fragment:
@@ -189,6 +204,66 @@ DECISION_NOUNS = {
     "merge_speakers": "speaker merge ({summary})",
     "edit_article": "edit of article {id} ({summary})",
 }
+
+
+_QUIET_FIELDS = {"revision", "updated_at", "reviewed_at", "reviewed_by_id", "decided_at", "confirmed_at", "matched_at",
+                 "speaker_resolved", "embedding_model", "normalized"}
+_QUOTED_FIELDS = {"text": "wording", "name": "name", "rating": "rating", "alias": "alias", "role": "role"}
+
+
+def _short(value) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= 60 else text[:59].rsplit(" ", 1)[0] + "…"
+
+
+def what_an_edit_changed(event, speaker_names: dict[int, str]) -> str:
+    """An edit's recorded rows in words: 'wording “a” → “b”; speaker A → B; alias “X” added'."""
+    parts = []
+    target_model = f"claims.{event.target_type}"
+    for row in event.changes or []:
+        before, after = row.get("before"), row.get("after")
+        if row.get("model") != target_model or row.get("pk") != event.target_id:
+            if before is None and after:  # an alias or role added
+                added = after.get("alias") or after.get("role")
+                if added:
+                    parts.append(f"{'alias' if 'alias' in after else 'role'} “{_short(added)}” added")
+            elif after is None and before:
+                removed = before.get("alias") or before.get("role")
+                if removed:
+                    parts.append(f"{'alias' if 'alias' in before else 'role'} “{_short(removed)}” removed")
+            continue
+        if not before or not after:
+            continue
+        changed = [name for name in after if name not in _QUIET_FIELDS and before.get(name) != after.get(name)]
+        for name in changed:
+            if name in _QUOTED_FIELDS:
+                parts.append(f"{_QUOTED_FIELDS[name]} “{_short(before.get(name))}” → “{_short(after.get(name))}”")
+            elif name == "speaker_id":
+                old, new = (speaker_names.get(before.get(name), "no speaker"), speaker_names.get(after.get(name), "no speaker"))
+                parts.append(f"speaker {old} → {new}")
+            elif name in ("start", "end"):
+                if "span moved" not in parts:
+                    parts.append("span moved")
+            elif name == "rating_explanation":
+                parts.append("rating explanation rewritten")
+            else:
+                parts.append(f"{name.removesuffix('_id').replace('_', ' ')} {_short(before.get(name))} → {_short(after.get(name))}")
+    return "; ".join(parts)
+
+
+def label_history(events: list) -> None:
+    """Give each event of a history its ``label`` and, for an edit, ``what_changed`` (one query for speaker names)."""
+    from claims.models import Speaker
+
+    edits = [e for e in events if e.action.startswith("edit_")]
+    speaker_ids = {
+        row[side].get("speaker_id")
+        for e in edits for row in e.changes or [] for side in ("before", "after") if row.get(side)
+    } - {None}
+    names = dict(Speaker.objects.filter(pk__in=speaker_ids).values_list("pk", "name")) if speaker_ids else {}
+    for event in events:
+        event.label = event.action.replace("_", " ")
+        event.what_changed = what_an_edit_changed(event, names) if event in edits else ""
 
 
 def describe_decision(event) -> str:

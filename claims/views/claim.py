@@ -19,6 +19,7 @@ from claims.views.base import (
     desk_screen,
     diff_words,
     form_errors,
+    label_history,
     refused,
     safe_next,
 )
@@ -46,8 +47,7 @@ def show(request, pk):
         diff, misquote = diff_words(claim.text, citation.quote, quoted=claim.kind in QUOTED_KINDS)
         cards.append({"citation": citation, "diff": diff, "misquote": misquote})
     events = list(ReviewEvent.objects.filter(claim=claim).select_related("actor").order_by("-created_at", "-id")[:HISTORY_LENGTH])
-    for event in events:
-        event.label = event.action.replace("_", " ")
+    label_history(events)
     suggestions = match_rows(
         Match.objects.filter(claim=claim).suggested()
         .select_related("candidate__article__outlet", "candidate__speaker", "claim__speaker")

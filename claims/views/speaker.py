@@ -8,11 +8,12 @@ from django.urls import reverse
 from claims import search as desk_search
 from claims import services
 from claims.forms import SpeakerEditForm, SpeakerMergeForm
-from claims.models import Claim, Speaker
-from claims.views.base import decide, desk_decision, desk_screen, form_errors, refused
+from claims.models import Claim, ReviewEvent, Speaker
+from claims.views.base import decide, desk_decision, desk_screen, form_errors, label_history, refused
 from factdesk import roles
 
 SPEAKER_CLAIMS = 50
+HISTORY_LENGTH = 20
 
 
 @desk_screen
@@ -27,6 +28,11 @@ def show(request, pk):
     )
     merge_query = desk_search.clean_query(request.GET.get("merge_q"))
     merge_results = list(desk_search.search_speakers(merge_query, exclude_ids=[speaker.pk])) if merge_query else []
+    events = list(
+        ReviewEvent.objects.filter(target_type="speaker", target_id=speaker.pk).select_related("actor")
+        .order_by("-created_at", "-id")[:HISTORY_LENGTH]
+    )
+    label_history(events)
     speaker._prefetched_objects_cache = {"aliases": aliases}  # the edit form lists them without a second query
     context = {
         "speaker": speaker,
@@ -38,6 +44,7 @@ def show(request, pk):
         "merge_results": merge_results,
         "edit_form": SpeakerEditForm(speaker=speaker),
         "can_review": roles.can_review(request.user),
+        "events": events,
     }
     return render(request, "claims/speaker.html", context)
 

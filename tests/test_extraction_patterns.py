@@ -597,3 +597,23 @@ def test_according_to_in_mid_sentence_credits_the_main_clause_not_the_gloss_afte
 )
 def test_a_sentence_opener_is_never_part_of_the_speakers_name(text, speaker):
     assert only(text).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Polls show a close contest in the state, where 18 electoral votes are up for grabs.", "a close contest in the state"),
+        ("A new analysis of campaign filings shows Democratic groups outpacing Republicans in recent weeks.",
+         "Democratic groups outpacing Republicans in recent weeks"),
+        ("The study found no link between the vaccine and autism.", "no link between the vaccine and autism"),
+    ],
+)
+def test_what_a_poll_or_study_shows_is_its_statement_without_that(text, content):
+    statement = only(text)
+    assert (statement.kind, text[statement.start:statement.end]) == ("indirect", content)
+
+
+@pytest.mark.parametrize("text", ["His aides showed reporters the new office.", "The photos show a crowd outside the hall.",
+                                  "The senator found his keys in the car."])
+def test_what_a_person_or_picture_shows_or_finds_is_no_statement(text):
+    assert found(text) == []

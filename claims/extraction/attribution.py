@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from .candidates import Attribution, SpeakerRef, Stance, StatementKind, confidence_for
-from .content import clause_span, cue_content, without_reporters_addition
+from .content import DATA_SOURCES, FINDING, clause_span, cue_content, without_reporters_addition
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
 from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, INTENTION, PHRASAL, REPORT_NOUNS, STRONG, WEAK
@@ -118,8 +118,9 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
                 used_quotes.add(led.start)
                 found.append(CueFinding(_direct(led, speaker=speaker, cue=cue, base=0.9, stance=cue_stance(token, lemma)), token.i, None))
             continue
-        if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children):
-            continue  # a thing as subject reports only a clause ("the study found that ...")
+        if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children) \
+                and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
+            continue  # a thing as subject reports only a clause ("the study found that ..."), or what a poll shows
         attribution = _content_attribution(text, unit, doc, span, speaker=speaker, cue=cue, lemma=lemma, standalone=standalone,
                                            used_quotes=used_quotes)
         if attribution is not None:

@@ -116,6 +116,10 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
         deps_after = {child.dep_ for child in cue.children if child.i > cue.i}
         if not ("dobj" in deps_after and deps_after & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in deps_after:
             return None
+    if lemma in FINDING and subject is not None and subject.lower_ in DATA_SOURCES:
+        finding = _finding_object(doc, cue)
+        if finding is not None:
+            return finding
     # object content for verbs that report their object
     if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)):
         return _object_content(doc, unit, cue, lemma, particle, subject)
@@ -213,6 +217,25 @@ def _object_has_quote(doc, unit: Unit, cue, particle) -> bool:
             if any(start - 2 <= quote.start < end for quote in unit.quotes):
                 return True
     return False
+
+
+def _finding_object(doc, cue) -> tuple[int, int] | None:
+    """"Polls show a close contest in the state", "the analysis shows Democrats outpacing
+    Republicans": what a study, poll or record shows, as the object phrase up to the first comma."""
+    objects = [child for child in cue.children if child.i > cue.i and child.dep_ in {"dobj", "ccomp", "xcomp", "oprd"}]
+    if not objects:
+        return None
+    left, right = objects[0].left_edge.i, objects[0].right_edge.i
+    for child in sorted(cue.children, key=lambda token: token.i):
+        if child.i <= right or child.dep_ not in {"prep", "xcomp", "advcl", "acl", "npadvmod", "dobj"}:
+            continue
+        if any(doc[position].is_punct for position in range(right + 1, child.left_edge.i)):
+            break
+        right = child.right_edge.i
+    comma = next((position for position in range(left, right + 1) if doc[position].text in {",", ";", "—", "–"}), None)
+    if comma is not None:
+        right = comma - 1
+    return (left, right) if right - left >= 2 else None
 
 
 def _clause_around_as(doc, cue, lemma: str) -> tuple[int, int] | None:

@@ -204,6 +204,8 @@ RULES = [
     Rule("claims:note-add", decision, methods=("GET", "POST"), objects={"pk": "claim"}),
     Rule("claims:check-*", decision, methods=("GET", "POST"), objects={"pk": "check"}),
     Rule("claims:for-me", screen),
+    # Fact-check links suggested on a claim page: confirmed or rejected by editors.
+    Rule("claims:factcheck-link-*", decision, methods=("GET", "POST"), objects={"pk": "factcheck_link"}),
     Rule("claims:for-me-read", own_inbox, methods=("GET", "POST")),
     # The API: reads for every desk role, decisions and imports for editors.
     Rule("api-schema", api_read, api=True),
@@ -229,6 +231,9 @@ RULES = [
     Rule("deskcheck-detail", api_read, api=True, objects={"pk": "check"}),
     Rule("deskcheck-*", api_write, methods=("POST",), api=True, objects={"pk": "check"}),
     Rule("note-detail", api_read, api=True, objects={"pk": "note"}),
+    Rule("factcheck-detail", api_read, api=True, objects={"pk": "factcheck"}),
+    Rule("factchecklink-detail", api_read, api=True, objects={"pk": "factcheck_link"}),
+    Rule("factchecklink-*", api_write, methods=("POST",), api=True, objects={"pk": "factcheck_link"}),
     # The Django admin: staff only; what staff get is worked out from each ModelAdmin below.
     Rule("admin:login", django_admin_login),
     Rule("admin:logout", django_admin_logout),
@@ -396,6 +401,11 @@ def desk(db):
     objects["webhook"] = webhook
     objects["check"] = services.take_up_claim(claim_id=claim.pk, actor=users[EDITOR])
     objects["note"] = services.add_note(claim_id=claim.pk, actor=users[EDITOR], text="Ask @vera-viewer")
+    factcheck_model, link_model = apps.get_model("claims", "FactCheck"), apps.get_model("claims", "FactCheckLink")
+    objects["factcheck"] = factcheck_model.objects.create(
+        key="matrix-review", claim_reviewed="The deficit was cut by half", rating="False", source_format="jsonl"
+    )
+    objects["factcheck_link"] = link_model.objects.create(claim=claim, factcheck=objects["factcheck"], score=0.8)
     return {"users": users, "tokens": tokens, "objects": objects}
 
 

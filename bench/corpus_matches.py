@@ -12,11 +12,19 @@ articles — retrieved by speaker and by the shingle index, capped as in service
 match window — and the policy decides: the same speaker's verbatim/variant wording becomes a
 citation of that claim at once; paraphrases and same-words-by-another-speaker are suggestions.
 Speakers are keyed by the extractor's resolved full name (the database links aliases too, so it
-can only join more). Printed: counts, and random samples of each kind of link to judge by eye.
+can only join more). As in services, a suggestion of a claim only the statement's own outlet has
+cited is dropped (an outlet repeating itself is no cross-outlet evidence), and a long repeat by an
+unresolved speaker joins the claim it repeats and takes its speaker.
+
+Printed: counts; the quotes several outlets printed word for word (quoted strings of different
+outlets sharing an 8-word run, grouped) and how many end on one claim; and random samples of the
+suggested paraphrases, variants and other-speaker links, each with the verdict a person wrote down
+for it in tests/fixtures/corpus_match_verdicts.jsonl (keyed by the two texts), and the share right.
 """
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -29,6 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._setup import require_shared  # noqa: E402
 
 WINDOW_DAYS = 30
+QUOTE_RUN = 8  # words in a row two outlets' quoted strings share to count as one quote printed by both
+VERDICTS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus_match_verdicts.jsonl"
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{20,}?)[\"\u201d]")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def load_articles(shared: Path, limit: int | None):
@@ -61,19 +73,48 @@ def extract_all(docs, cache: Path | None):
     return items
 
 
+def embed_all(texts: list[str], cache: Path | None):
+    """Sentence vectors of ``texts``, kept beside the extraction cache (keyed by model and texts) for reruns."""
+    import hashlib
+
+    from claims import matching
+
+    key = hashlib.sha256("\x00".join([matching.EMBEDDING_MODEL, *texts]).encode("utf-8")).hexdigest()[:16]
+    path = cache.with_name(f"{cache.stem}.vectors-{key}.npy") if cache else None
+    if path and path.exists():
+        return np.load(path)
+    vectors = matching.embed(texts)
+    if path:
+        np.save(path, vectors)
+    return vectors
+
+
 class Desk:
     """Claims formed so far, with the same retrieval indexes the database has."""
 
     def __init__(self, capacity: int):
+        from claims import matching
+
         self.claims = []          # dicts: text, speaker, published, citations [(doc_id, outlet)]
-        self.vectors = np.zeros((capacity, 256), dtype=np.float32)
+        self.vectors = np.zeros((capacity, matching.EMBEDDING_DIM), dtype=np.float32)
         self.by_speaker = defaultdict(list)
         self.postings = defaultdict(list)
 
-    def pool(self, speaker: str, values: set[int], doc_id: str) -> list[int]:
+    def pool(self, speaker: str, values: set[int], doc_id: str, published: date | None, vector) -> list[int]:
+        from claims import selectors
         from claims.selectors import POOL_BY_SHINGLES, POOL_PER_SHINGLE, POOL_SAME_SPEAKER
 
-        ids = set(self.by_speaker.get(speaker, [])[-POOL_SAME_SPEAKER:]) if speaker else set()
+        # The speaker block is bounded by the window, as in the database: a quote re-printed
+        # months later is found through its shingles.
+        mine = self.by_speaker.get(speaker, []) if speaker else []
+        if published:
+            mine = [cid for cid in mine if self.claims[cid]["published"] is None
+                    or abs((published - self.claims[cid]["published"]).days) <= WINDOW_DAYS]
+        ids = set(mine[-POOL_SAME_SPEAKER:])
+        nearest = getattr(selectors, "POOL_NEAREST", 0)  # the semantic branch, where the retriever has one
+        if nearest and self.claims:
+            scores = self.vectors[:len(self.claims)] @ vector
+            ids.update(int(k) for k in np.argsort(-scores)[:nearest])
         counts = Counter()
         for v in values:
             counts.update(self.postings.get(v, [])[-POOL_PER_SHINGLE:])
@@ -122,13 +163,16 @@ def main():
     print(f"{len(docs)} articles from {len({d['outlet'] for d in docs})} outlets; {len(statements)} statements "
           f"({Counter(s[2] for s in statements).most_common()})")
     started = time.perf_counter()
-    vectors = matching.embed([s[3] for s in statements])
+    vectors = embed_all([s[3] for s in statements], args.cache)
+    print(f"embedding took {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
     desk = Desk(len(statements))
     links = defaultdict(list)  # relation -> [(claim id, statement index, result)]
-    auto = 0
+    claim_of = {}  # statement index -> the claim it cites
+    dropped_same_outlet = adopted = 0
     for index, ((doc, published, kind, text, speaker), vector) in enumerate(zip(statements, vectors)):
         values = matching.shingles(text)
-        pool = desk.pool(speaker, values, doc["doc_id"])
+        pool = desk.pool(speaker, values, doc["doc_id"], published, vector)
         results = []
         if pool:
             results = matching.rank(
@@ -137,46 +181,154 @@ def main():
                                     published=desk.claims[c]["published"]) for c in pool],
                 pool_vecs=desk.vectors[pool], query_vec=vector, window_days=WINDOW_DAYS,
             )
-        chosen = next((r for r in results if r.auto_mergeable), None)
-        for r in results:
+        # As services do: an outlet's repeats of itself are not suggested.
+        kept = [r for r in results if r.auto_mergeable or {o for _, o in desk.claims[r.target_id]["citations"]} - {doc["outlet"]}]
+        dropped_same_outlet += len(results) - len(kept)
+        chosen = next((r for r in kept if r.auto_mergeable), None)
+        for r in kept:
             links["cited at once" if r is chosen else r.relation].append((r.target_id, index, r))
         if chosen is not None:
             desk.claims[chosen.target_id]["citations"].append((doc["doc_id"], doc["outlet"]))
-            auto += 1
+            claim_of[index] = chosen.target_id
+            adopted += bool(chosen.evidence.get("adopts_speaker"))
         else:
-            desk.add(text, speaker, published, doc["doc_id"], doc["outlet"], vector, values)
+            claim_of[index] = desk.add(text, speaker, published, doc["doc_id"], doc["outlet"], vector, values)
     elapsed = time.perf_counter() - started
     claims = desk.claims
     cross = [c for c in claims if len({o for _, o in c["citations"]}) >= 2]
     multi = [c for c in claims if len(c["citations"]) >= 2]
     print(f"matching took {elapsed:.1f} s ({elapsed / max(1, len(statements)) * 1000:.2f} ms a statement)")
     print(f"\n{len(claims)} claims formed; {len(multi)} cited by 2+ articles; "
-          f"**{len(cross)} cross-outlet claims** (cited automatically by 2+ outlets)")
-    outlet_of = lambda i: statements[i][0]["outlet"]  # noqa: E731
+          f"**{len(cross)} claims cited by 2+ outlets** (cited automatically)")
+    print(f"  statements with no resolved speaker that joined a claim and took its speaker: {adopted}")
+    print(f"  suggestions dropped as an outlet repeating itself: {dropped_same_outlet}")
     for relation in ("cited at once", matching.RELATION_VARIANT, matching.RELATION_VERBATIM,
                      matching.RELATION_PARAPHRASE, matching.RELATION_OTHER_SPEAKER):
         rows = links.get(relation, [])
-        crossing = [r for r in rows if outlet_of(r[1]) not in {o for _, o in claims[r[0]]["citations"][:1]}]
         label = relation if relation == "cited at once" else f"suggested {relation}"
-        print(f"  {label:26} {len(rows):5d} links, {len(crossing):5d} across outlets")
-    extra = {c for rel in (matching.RELATION_PARAPHRASE, matching.RELATION_VARIANT, matching.RELATION_VERBATIM)
-             for c, i, _ in links.get(rel, []) if outlet_of(i) != claims[c]["citations"][0][1]}
-    print(f"  claims with a same-speaker suggestion from another outlet (cross-outlet once an editor accepts): {len(extra)}")
+        print(f"  {label:26} {len(rows):5d} links")
 
-    rng = random.Random(args.seed)
-    for relation in ("cited at once", matching.RELATION_PARAPHRASE, matching.RELATION_OTHER_SPEAKER):
-        rows = [r for r in links.get(relation, []) if outlet_of(r[1]) != claims[r[0]]["citations"][0][1]]
-        if not rows:
+    report_shared_quotes(docs, extracted, statements, claim_of, links)
+    report_samples(links, claims, statements, args.sample, args.seed)
+
+
+def _quoted_strings(doc):
+    """(start, end, folded words) of each quoted string of 8+ words in an article."""
+    out = []
+    for match in _QUOTED.finditer(doc["text"]):
+        words = [w.casefold() for w in _WORD.findall(match.group(1))]
+        if len(words) >= QUOTE_RUN:
+            out.append((match.start(1), match.end(1), words))
+    return out
+
+
+def report_shared_quotes(docs, extracted, statements, claim_of, links):
+    """Quotes printed word for word by several outlets, and whether each ends on one claim."""
+    spans = []  # (doc, start, end)
+    owners = defaultdict(set)  # 8-word run -> span numbers
+    for doc in docs:
+        for start, end, words in _quoted_strings(doc):
+            number = len(spans)
+            spans.append((doc, start, end))
+            for k in range(len(words) - QUOTE_RUN + 1):
+                owners[tuple(words[k:k + QUOTE_RUN])].add(number)
+    parent = list(range(len(spans)))
+
+    def root(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for members in owners.values():
+        if len({spans[k][0]["outlet"] for k in members}) >= 2:
+            first, *rest = sorted(members)
+            for k in rest:
+                parent[root(k)] = root(first)
+    groups = defaultdict(list)
+    for k in range(len(spans)):
+        groups[root(k)].append(k)
+    groups = [g for g in groups.values() if len({spans[k][0]["outlet"] for k in g}) >= 2]
+    # The statements each quoted string lies in (overlapping it by half of it or more).
+    by_doc = defaultdict(list)
+    for index, (doc, _published, _kind, text, _speaker) in enumerate(statements):
+        by_doc[doc["doc_id"]].append(index)
+    offsets = {}
+    for doc_id, indexes in by_doc.items():
+        doc = statements[indexes[0]][0]
+        cursor = defaultdict(int)
+        for index in indexes:
+            text = statements[index][3]
+            found = doc["text"].find(text, cursor[text])
+            offsets[index] = (found, found + len(text))
+            cursor[text] = found + 1
+    suggested = {(c, i) for rows in links.values() for c, i, _ in rows}
+    joined = linked = unextracted = apart = 0
+    missed = []
+    for group in groups:
+        claims_by_outlet, indexes_by_outlet = defaultdict(set), defaultdict(set)
+        for k in group:
+            doc, start, end = spans[k]
+            for index in by_doc.get(doc["doc_id"], []):
+                lo, hi = offsets[index]
+                if min(hi, end) - max(lo, start) >= (end - start) / 2:
+                    claims_by_outlet[doc["outlet"]].add(claim_of[index])
+                    indexes_by_outlet[doc["outlet"]].add(index)
+        outlets = {spans[k][0]["outlet"] for k in group}
+        if set(claims_by_outlet) != outlets:
+            unextracted += 1
             continue
-        print(f"\n== sample: {relation} across outlets ({min(args.sample, len(rows))} of {len(rows)}) — judge: same claim? ==")
-        for cid, i, r in rng.sample(rows, min(args.sample, len(rows))):
+        common = set.intersection(*claims_by_outlet.values())
+        if common:
+            joined += 1
+            continue
+        if any((c, i) in suggested
+               for outlet, indexes in indexes_by_outlet.items() for i in indexes
+               for other, others in claims_by_outlet.items() if other != outlet for c in others):
+            linked += 1
+        else:
+            apart += 1
+            doc, start, end = spans[group[0]]
+            missed.append(doc["text"][start:end][:110])
+    print(f"\n== quotes printed word for word by 2+ outlets (quoted strings sharing a {QUOTE_RUN}-word run): {len(groups)} ==")
+    print(f"  **ending on one claim: {joined} of {len(groups)}**; only linked by a suggestion {linked}; "
+          f"apart {apart}; one side not among the extracted statements {unextracted}")
+    for text in missed[:10]:
+        print(f"    apart: {text!r}")
+
+
+def _verdicts() -> dict:
+    if not VERDICTS.exists():
+        return {}
+    rows = [json.loads(line) for line in VERDICTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(r["relation"], r["claim"], r["statement"]): r["verdict"] for r in rows}
+
+
+def report_samples(links, claims, statements, size, seed):
+    """Random samples of each suggested relation, with the verdict written down for each pair."""
+    from claims import matching
+
+    verdicts = _verdicts()
+    rng = random.Random(seed)
+    for relation in (matching.RELATION_PARAPHRASE, matching.RELATION_VARIANT, matching.RELATION_OTHER_SPEAKER):
+        rows = links.get(relation, [])
+        if not rows:
+            print(f"\n== sample: suggested {relation}: none ==")
+            continue
+        picked = rng.sample(rows, min(size, len(rows)))
+        tally = Counter()
+        print(f"\n== sample: suggested {relation} ({len(picked)} of {len(rows)}) ==")
+        for cid, i, r in picked:
             claim, (doc, published, kind, text, speaker) = claims[cid], statements[i]
-            print(f"- {r.relation} score {r.score:.2f} (lexical {r.lexical:.2f}, semantic {r.semantic:.2f}) "
+            verdict = verdicts.get((relation, claim["text"], text), "unjudged")
+            tally[verdict] += 1
+            print(f"- [{verdict}] score {r.score:.2f} (lexical {r.lexical:.2f}, semantic {r.semantic:.2f}) "
                   f"speakers {claim['speaker'] or '?'} / {speaker or '?'}")
-            print(f"    {claim['citations'][0][1]:>10} {claim['published']}: {claim['text'][:160]!r}")
-            print(f"    {doc['outlet']:>10} {published}: {text[:160]!r}")
-            if r.evidence.get("misquote_words"):
-                print(f"    words that differ: {', '.join(r.evidence['misquote_words'][:10])}")
+            print(f"    {claim['citations'][0][1]:>10} {claim['published']}: {claim['text'][:240]!r}")
+            print(f"    {doc['outlet']:>10} {published}: {text[:240]!r}")
+            print("    JSON " + json.dumps({"relation": relation, "claim": claim["text"], "statement": text}))
+        judged = tally["right"] + tally["wrong"]
+        print(f"  **{relation}: {tally['right']} of {judged} judged right** ({dict(tally)})")
 
 
 if __name__ == "__main__":

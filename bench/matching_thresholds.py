@@ -12,11 +12,16 @@
    paraphrase/variant is (an upper bound of) the false-proposal rate; the top pairs are printed
    for a person to judge. Also the share of different-speaker pairs typed other_speaker.
 3. A sweep of the paraphrase threshold: sample recall vs the PolNeAR proposal rate.
+4. The semantic floor: how low pairs that share wording go.
+5. The hand-judged corpus pairs (tests/fixtures/corpus_match_verdicts.jsonl, written down from
+   bench/corpus_matches.py's samples): for each relation, how many judged pairs are still typed
+   and how many of those are right, as the paraphrase and other-speaker cut-offs rise.
 """
 import json
 import re
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -210,6 +215,37 @@ def semantic_floor(quotes, th):
         print(f"    {sem:.3f}  {quotes[i][0]['quote_text'][:70]!r}\n{'':11}{quotes[j][0]['quote_text'][:70]!r}")
 
 
+VERDICTS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus_match_verdicts.jsonl"
+
+
+def judged_corpus_pairs(th):
+    print("\n== 5. Hand-judged corpus pairs: precision per threshold ==")
+    if not VERDICTS.exists():
+        print(f"  no verdicts at {VERDICTS}")
+        return
+    rows = [json.loads(x) for x in VERDICTS.read_text(encoding="utf-8").splitlines() if x.strip()]
+    vecs = m.embed([t for r in rows for t in (r["claim"], r["statement"])])
+    judged = []
+    for k, r in enumerate(rows):
+        agrees = r["relation"] != m.RELATION_OTHER_SPEAKER
+        f = m._features(m._analyse(r["claim"]), m._analyse(r["statement"]))
+        judged.append((r["relation"], r["verdict"] == "right", agrees, float(vecs[2 * k] @ vecs[2 * k + 1]), f))
+    for relation, field, cuts in (
+        (m.RELATION_PARAPHRASE, "paraphrase_min_semantic", (0.5, 0.56, 0.6, 0.65, 0.7, 0.75, 0.8)),
+        (m.RELATION_VARIANT, "paraphrase_min_semantic", (th.paraphrase_min_semantic,)),
+        (m.RELATION_OTHER_SPEAKER, "other_speaker_min_semantic", (0.45, 0.53, 0.6, 0.65, 0.7, 0.75, 0.8)),
+    ):
+        mine = [j for j in judged if j[0] == relation]
+        right = sum(j[1] for j in mine)
+        print(f"  {relation}: {len(mine)} judged, {right} right with the cut-offs they were suggested under")
+        for cut in cuts:
+            t = replace(th, **{field: cut})
+            kept = [j for j in mine if m._relation(j[4], j[3], j[2], t) == relation]
+            good = sum(j[1] for j in kept)
+            print(f"    {field} {cut:4.2f}: still typed {len(kept):3d}, right {good:3d} "
+                  f"(precision {good / max(1, len(kept)):.0%}, recall of the right ones {good / max(1, right):.0%})")
+
+
 def main():
     shared = require_shared("the threshold measurements")
     th = m.DEFAULT_THRESHOLDS
@@ -220,6 +256,7 @@ def main():
     same_rows, _ = polnear_pairs(quotes, th)
     sweep(rows, quotes, same_rows)
     semantic_floor(quotes, th)
+    judged_corpus_pairs(th)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.inclusion_tag("claims/_factchecks.html", takes_context=True)
 def previously_factchecked(context, claim):
-    links = list(
+    # A claim page that annotated ``has_factcheck_links`` (False) spares the query for an empty panel.
+    links = [] if getattr(claim, "has_factcheck_links", True) is False else list(
         FactCheckLink.objects.filter(claim=claim).shown().select_related("factcheck").defer("factcheck__embedding")
         .order_by("state", "-score", "id")  # confirmed before suggested
     )

@@ -2,6 +2,7 @@
 decisions on a claim: confirm, reject, edit, merge, split a citation off."""
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -9,6 +10,8 @@ from claims import search as desk_search
 from claims import services
 from claims.extraction import checkworthy
 from claims.forms import ClaimEditForm, MergeForm
+from claims.checking.models import Note
+from claims.factchecks.models import FactCheckLink
 from claims.models import Citation, Claim, Match, ReviewEvent
 from claims.views.base import (
     QUOTED_KINDS,
@@ -32,8 +35,16 @@ HISTORY_LENGTH = 50
 @desk_screen
 def show(request, pk):
     claim = get_object_or_404(
-        Claim.objects.select_related("speaker", "first_article__outlet", "confirmed_by", "merged_into")
-        .defer("embedding", "first_article__text", "merged_into__embedding"),
+        Claim.objects.select_related(
+            "speaker", "first_article__outlet", "confirmed_by", "merged_into",
+            "desk_check__assignee", "desk_check__drafted_by", "desk_check__approved_by", "desk_check__published_by",
+        )
+        .defer("embedding", "first_article__text", "merged_into__embedding")
+        # The panels of notes and fact-checks skip their query when these say they are empty.
+        .annotate(
+            has_notes=Exists(Note.objects.filter(claim=OuterRef("pk"))),
+            has_factcheck_links=Exists(FactCheckLink.objects.filter(claim=OuterRef("pk")).shown()),
+        ),
         pk=pk,
     )
     citations = list(

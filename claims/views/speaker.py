@@ -1,7 +1,7 @@
 """The Speaker screen: names, aliases, roles and claims; editing and merging speakers."""
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -18,7 +18,13 @@ HISTORY_LENGTH = 20
 
 @desk_screen
 def show(request, pk):
-    speaker = get_object_or_404(Speaker.objects.select_related("merged_into"), pk=pk)
+    speaker = get_object_or_404(
+        Speaker.objects.select_related("merged_into").annotate(
+            # Most speakers were never edited: their empty history costs no query.
+            has_history=Exists(ReviewEvent.objects.filter(target_type="speaker", target_id=OuterRef("pk")))
+        ),
+        pk=pk,
+    )
     aliases = list(speaker.aliases.all())
     roles_seen = list(speaker.roles.order_by("-last_seen", "role"))
     claims = list(
@@ -31,7 +37,7 @@ def show(request, pk):
     events = list(
         ReviewEvent.objects.filter(target_type="speaker", target_id=speaker.pk).select_related("actor")
         .order_by("-created_at", "-id")[:HISTORY_LENGTH]
-    )
+    ) if speaker.has_history else []
     label_history(events)
     speaker._prefetched_objects_cache = {"aliases": aliases}  # the edit form lists them without a second query
     context = {

@@ -2,7 +2,7 @@
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from articles.api.views import ArticleViewSet, OutletViewSet
@@ -17,6 +17,7 @@ from claims.api.views import (
 )
 from claims.factchecks.api import FactCheckLinkViewSet, FactCheckViewSet
 from claims.checking.api import DeskCheckViewSet, NoteViewSet
+from factdesk.api_docs import ApiDocsView
 from factdesk.permissions import DeskRolePermission
 
 router = DefaultRouter()
@@ -35,7 +36,7 @@ router.register("factcheck-links", FactCheckLinkViewSet, basename="factchecklink
 urlpatterns = [
     # The schema describes unpublished review endpoints: it needs a role like everything else.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[DeskRolePermission]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^exports/claims\.(?P<fmt>[a-z]+)$", ExportClaimsAsView.as_view(), name="export-claims-format"),
     path("exports/claims/", ExportClaimsView.as_view(), name="export-claims"),
     path("", include(router.urls)),

@@ -134,6 +134,13 @@ def public(method, role):
     return OK
 
 
+def api_docs(method, role):
+    """The API's docs page: a desk role reads it (tokens too); the signed-out are asked to sign in (401)."""
+    if role == ANON:
+        return expect(401)
+    return FORBIDDEN if role == OUTSIDER else OK
+
+
 def not_found(method, role):
     return expect(404)
 
@@ -209,8 +216,8 @@ RULES = [
     Rule("claims:for-me-read", own_inbox, methods=("GET", "POST")),
     # The API: reads for every desk role, decisions and imports for editors.
     Rule("api-schema", api_read, api=True),
-    # The interactive docs page is a static shell; the schema it loads (above) needs a role.
-    Rule("api-docs", public),
+    # The interactive docs page: a desk role reads it; others get a page saying how to get in.
+    Rule("api-docs", api_docs),
     Rule("api-root", api_read, api=True),
     Rule("api/v1/^*", not_found, api=True),  # the unnamed catch-all: what no API route matches is a JSON 404
     Rule("export-claims*", api_read, api=True),

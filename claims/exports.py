@@ -10,8 +10,9 @@ and the JSON writers fill a fixed template with the json module's own string esc
 output is byte for byte what the generic encoders write (tests/test_exports.py checks it).
 
 JSON-LD follows schema.org: each claim is a ``Claim`` (``author`` the speaker, ``appearance``
-every article that reported it, ``firstAppearance`` the first report); a claim carrying a
-fact-check rating is wrapped in a ``ClaimReview`` with a ``reviewRating``.
+every citation: its article with the quoted words and their offsets, ``firstAppearance`` the
+first report); a claim carrying a fact-check rating is wrapped in a ``ClaimReview`` with a
+``reviewRating``.
 """
 from __future__ import annotations
 
@@ -322,16 +323,35 @@ def _article_node(cite: dict) -> dict:
     )
 
 
+def _appearance_node(cite: dict) -> dict:
+    """One citation as an appearance: its article, and as the article's part the quoted words.
+
+    The ``Quotation`` carries the citation's id, its words and its character offsets into the
+    article's text (a ``PropertyValue`` from ``minValue`` to ``maxValue``, and an RFC 5147
+    ``#char=`` fragment on the article's URL), so two appearances in one article differ.
+    """
+    node = _article_node(cite)
+    url = cite["article"]["url"]
+    node["hasPart"] = _drop_empty({
+        "@type": "Quotation",
+        "identifier": [
+            f"factdesk:citation:{cite['id']}",
+            {"@type": "PropertyValue", "propertyID": "characterOffsets", "unitText": "characters",
+             "minValue": cite["start"], "maxValue": cite["end"]},
+        ],
+        "text": cite["quote"],
+        "url": f"{url}#char={cite['start']},{cite['end']}" if url else None,
+    })
+    return node
+
+
 def claim_node(record: dict, *, reviews: list[dict] = ()) -> dict:
     """A schema.org ``Claim`` (or a ``ClaimReview`` of it when the claim has a rating), without ``@context``.
 
     ``reviews``: the fact-checkers' ClaimReviews linked to the claim, carried as its ``review``.
+    Every citation is an ``appearance`` of its own (two in one article are two appearances).
     """
-    appearances, seen = [], set()
-    for cite in record["citations"]:
-        if cite["article"]["id"] not in seen:
-            seen.add(cite["article"]["id"])
-            appearances.append(_article_node(cite))
+    appearances = [_appearance_node(cite) for cite in record["citations"]]
     claim = _drop_empty(
         {
             "@type": "Claim",

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 THING = {"@type", "@id", "name", "url", "identifier", "description", "sameAs", "alternateName"}
 CREATIVE_WORK = THING | {
     "author", "text", "datePublished", "dateModified", "headline", "publisher", "inLanguage", "about", "citation",
+    "hasPart",
 }
 SCHEMA_ORG = {
     "Claim": CREATIVE_WORK | {"appearance", "firstAppearance", "claimInterpreter"},
@@ -34,6 +35,8 @@ SCHEMA_ORG = {
     "Rating": THING | {"ratingValue", "bestRating", "worstRating", "ratingExplanation", "reviewAspect", "author"},
     "Person": THING | {"jobTitle", "affiliation", "givenName", "familyName"},
     "Organization": THING | {"legalName", "logo", "address"},
+    "Quotation": CREATIVE_WORK | {"spokenByCharacter"},
+    "PropertyValue": THING | {"propertyID", "value", "minValue", "maxValue", "unitText", "unitCode"},
 }
 
 SECOND_TEXT = (

@@ -293,6 +293,17 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "2000/minute"),
     },
 }
+# Email (notes' @mentions and check assignments): sent only when EMAIL_BACKEND is given, e.g.
+# django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends.
+if env_str("EMAIL_BACKEND"):
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND")
+    EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factdesk@localhost")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "FactDesk API",
     "DESCRIPTION": "Claims, their speakers and their citations across outlets.",
@@ -302,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models have a "source_format" with different choices: name each enum after its owner.
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleSourceFormatEnum": "articles.models.SourceFormat",
+        "FactCheckSourceFormatEnum": "claims.factchecks.models.FactCheckFormat",
+    },
 }
 
 LOGGING = {

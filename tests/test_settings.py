@@ -25,10 +25,12 @@ def start_django(tmp_path, **env):
         ("FACTDESK_MAX_UPLOAD_BYTES", "-5"),
         ("DATABASE_URL", "nosuchdb://what"),
         ("SECRET_KEY", "short"),
+        ("EMAIL_PORT", "smtp"),
     ],
 )
 def test_malformed_value_fails_at_start_naming_the_variable(tmp_path, variable, value):
-    result = start_django(tmp_path, **{variable: value})
+    extra = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"} if variable.startswith("EMAIL_") else {}
+    result = start_django(tmp_path, **{variable: value}, **extra)
     assert result.returncode != 0
     assert variable in result.stderr
 
@@ -52,3 +54,18 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mail_is_configured_from_the_environment(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update(
+        FACTDESK_DATA_DIR=str(tmp_path), EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="mail.example.org", EMAIL_PORT="587", EMAIL_USE_TLS="true", DEFAULT_FROM_EMAIL="desk@example.org",
+    )
+    read = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, s.is_overridden('EMAIL_BACKEND'))")
+    result = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env={**environment, "DJANGO_SETTINGS_MODULE": "factdesk.settings"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend", "mail.example.org", "587", "True", "desk@example.org", "True",
+    ], result.stderr

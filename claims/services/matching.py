@@ -22,6 +22,20 @@ from claims.services import audit
 from claims.services._common import _citation_values, _claim_values, _emit
 
 
+def store_claim_embeddings(*, vectors: Sequence[tuple[int, str, bytes]], model_name: str) -> int:
+    """Store recomputed embeddings ``(claim id, text embedded, vector bytes)``; returns how many were stored.
+
+    Embeddings are derived data, not editorial state, so this is not audited: a claim edited
+    meanwhile keeps the vector of its newest text, because a row is written only where its text is
+    still the one embedded.
+    """
+    stored = 0
+    with transaction.atomic():
+        for pk, text, vector in vectors:
+            stored += Claim.objects.filter(pk=pk, text=text).update(embedding=vector, embedding_model=model_name)
+    return stored
+
+
 def _match_thresholds():
     """Matching cut-offs: ``claims.matching`` defaults, each overridable by a FACTDESK_MATCH_* setting."""
     from claims import matching

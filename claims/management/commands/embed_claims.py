@@ -8,10 +8,10 @@ runs keeps the vector of its newest text, because each batch is written only whe
 still the one embedded. Safe to stop and run again: it resumes where it left off.
 """
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.db.models import Q
 
 from claims.models import Claim
+from claims.services.matching import store_claim_embeddings
 
 
 class Command(BaseCommand):
@@ -38,11 +38,10 @@ class Command(BaseCommand):
                 break
             last_pk = rows[-1][0]
             vectors = embed([text for _, text in rows])
-            with transaction.atomic():
-                for (pk, text), vector in zip(rows, vectors):
-                    done += Claim.objects.filter(pk=pk, text=text).update(
-                        embedding=vector.astype("<f4").tobytes(), embedding_model=EMBEDDING_MODEL
-                    )
+            done += store_claim_embeddings(
+                vectors=[(pk, text, vector.astype("<f4").tobytes()) for (pk, text), vector in zip(rows, vectors)],
+                model_name=EMBEDDING_MODEL,
+            )
             self.stdout.write(f"{done}/{total} claims embedded", ending="\r")
             self.stdout.flush()
         self.stdout.write(f"Embedded {done} claims with {EMBEDDING_MODEL}.")

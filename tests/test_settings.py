@@ -69,3 +69,14 @@ def test_mail_is_configured_from_the_environment(tmp_path):
     assert result.stdout.split() == [
         "django.core.mail.backends.smtp.EmailBackend", "mail.example.org", "587", "True", "desk@example.org", "True",
     ], result.stderr
+
+
+def test_numpy_runs_one_thread_per_process_unless_the_operator_says_otherwise(tmp_path):
+    read = ("import factdesk, numpy; from threadpoolctl import threadpool_info; "
+            "print(sorted({pool['num_threads'] for pool in threadpool_info()}))")
+    environment = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    one = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert one.stdout.strip() == "[1]", one.stderr
+    chosen = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env={**environment, "OPENBLAS_NUM_THREADS": "2"},
+                            capture_output=True, text=True, timeout=120)
+    assert chosen.stdout.strip() == "[2]", chosen.stderr

@@ -35,7 +35,8 @@ POOL_PER_SHINGLE = 100       # newest claims per shared shingle (an index range 
 POOL_BY_SHINGLES = 150       # claims sharing the most shingles
 POOL_MAX_SHINGLES = 64       # shingles of the statement looked up
 POOL_NEAREST = 40            # nearest claims by embedding; pgvector's HNSW search returns at most
-                             # hnsw.ef_search (default 40) rows, so a larger cap would not be honoured
+                             # hnsw.ef_search rows (settings: 100 on every connection), so the cap
+                             # is honoured with room for recall
 RELEVANCE_TERM_WEIGHT = 0.2  # the pool-BM25 term of the relevance order (see the module docstring)
 _BM25_K1, _BM25_B = 1.2, 0.75
 

@@ -4,9 +4,10 @@ Both directions use the matching retriever and scorer (``claims.matching.retriev
 ``rank``), the code paths of cross-outlet matching and ``rank_claims``:
 
 - a new claim is looked up in the library: a ``MemoryBackend`` over the fact-checks' statements
-  (headline, then claim reviewed) and their stored vectors, built once per process and rebuilt
-  when the library changes;
-- a new fact-check is looked up among the claims: ``claims.selectors.DatabaseBackend``.
+  (headline, then claim reviewed; and the claim reviewed alone, ``FactCheck.wordings``) and their
+  stored vectors, built once per process and rebuilt when the library changes;
+- a new fact-check is looked up among the claims, by each of its wordings:
+  ``claims.selectors.DatabaseBackend``.
 
 A pair the scorer types as the same claim (verbatim, wording variant or paraphrase; with no
 speaker to vouch, a paraphrase must be as close as ``unknown_speaker_min_semantic``) and that
@@ -113,19 +114,32 @@ def _claim_vectors(claims: list[Claim]) -> np.ndarray:
 class LibraryIndex:
     """The fact-check library in memory: statements, vectors and the retriever's posting lists."""
 
-    def __init__(self, factchecks: list[tuple[int, str, bytes]]):
-        self.statements = [Statement(id=pk, text=text) for pk, text, _ in factchecks]
-        vectors = np.zeros((len(factchecks), EMBEDDING_DIM), dtype=np.float32)
-        for position, (_, _, blob) in enumerate(factchecks):
+    def __init__(self, factchecks: list[tuple[int, str | Sequence[str], bytes]]):
+        """``factchecks``: (id, its wording or wordings, its vector); each wording is a statement with that vector."""
+        self.statements, rows = [], []
+        for pk, wordings, blob in factchecks:
             vector = _vector(blob)
+            for text in [wordings] if isinstance(wordings, str) else wordings:
+                self.statements.append(Statement(id=pk, text=text))
+                rows.append(vector)
+        vectors = np.zeros((len(rows), EMBEDDING_DIM), dtype=np.float32)
+        for position, vector in enumerate(rows):
             if vector is not None:
                 vectors[position] = vector
         self.backend = MemoryBackend(self.statements, vectors, window_days=None)
 
     def links_for(self, statement: Statement, vector: np.ndarray) -> list:
-        """The library's strong matches for one statement, best first."""
+        """The library's strong matches for one statement, best first, each fact-check once (its best wording)."""
         results = retrieve(statement, vector=vector, backend=self.backend, window_days=None, thresholds=_thresholds())
-        return [result for result in results if _is_strong(result)][:LINKS_PER_CLAIM]
+        return _best_per_target([result for result in results if _is_strong(result)])
+
+
+def _best_per_target(results: list) -> list:
+    best = {}
+    for result in results:
+        if result.target_id not in best or result.score > best[result.target_id].score:
+            best[result.target_id] = result
+    return sorted(best.values(), key=lambda result: -result.score)[:LINKS_PER_CLAIM]
 
 
 _cache: dict = {}
@@ -151,7 +165,7 @@ def library_index() -> LibraryIndex:
             for factcheck in FactCheck.objects.only("id", "headline", "claim_reviewed", "embedding").order_by("id").iterator(
                 chunk_size=2000
             ):
-                rows.append((factcheck.pk, factcheck.statement_text, factcheck.embedding))
+                rows.append((factcheck.pk, factcheck.wordings, factcheck.embedding))
             _cache["index"] = LibraryIndex(rows)
             _cache["stamp"] = stamp
         return _cache["index"]
@@ -185,9 +199,14 @@ def link_factchecks(*, factcheck_ids: Sequence[int]) -> int:
         backend = DatabaseBackend()
         for factcheck in factchecks:
             vector = _vector(factcheck.embedding)
-            statement = Statement(id=factcheck.pk, text=factcheck.statement_text)
-            results = retrieve(statement, vector=vector, backend=backend, window_days=None, thresholds=_thresholds())
-            for result in [r for r in results if _is_strong(r)][:LINKS_PER_CLAIM]:
+            results = [
+                result
+                for text in factcheck.wordings
+                for result in retrieve(Statement(id=factcheck.pk, text=text), vector=vector, backend=backend,
+                                       window_days=None, thresholds=_thresholds())
+                if _is_strong(result)
+            ]
+            for result in _best_per_target(results):
                 proposals.append((result.target_id, factcheck.pk, result))
     suggested = _suggest(proposals)
     FactCheck.objects.filter(pk__in=ids).update(linked_at=timezone.now())  # bookkeeping, not a decision

@@ -84,6 +84,17 @@ class FactCheck(models.Model):
             return self.claim_reviewed
         return headline + ("" if headline[-1] in ".!?:" else ".") + " " + self.claim_reviewed
 
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """Every text a claim is compared with: the statement, and the claim reviewed on its own.
+
+        The headline often frames the claim ("No, the state did not …"): beside it, the words a
+        claim repeats are only part of the statement, and with no speaker to vouch that is a topic,
+        not the same claim. Compared alone, the claim reviewed is found verbatim.
+        """
+        statement = self.statement_text
+        return (statement,) if statement == self.claim_reviewed else (statement, self.claim_reviewed)
+
 
 class LinkState(models.TextChoices):
     SUGGESTED = "suggested", "Suggested"

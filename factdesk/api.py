@@ -15,6 +15,7 @@ from claims.api.views import (
     MatchViewSet,
     SpeakerViewSet,
 )
+from claims.api.quality import ProposalQualityViewSet
 from claims.factchecks.api import FactCheckLinkViewSet, FactCheckViewSet
 from claims.checking.api import DeskCheckViewSet, NoteViewSet
 from factdesk.api_docs import ApiDocsView
@@ -32,6 +33,7 @@ router.register("desk-checks", DeskCheckViewSet, basename="deskcheck")
 router.register("notes", NoteViewSet, basename="note")
 router.register("factchecks", FactCheckViewSet, basename="factcheck")
 router.register("factcheck-links", FactCheckLinkViewSet, basename="factchecklink")
+router.register("proposal-quality", ProposalQualityViewSet, basename="proposal-quality")
 
 urlpatterns = [
     # The schema describes unpublished review endpoints: it needs a role like everything else.

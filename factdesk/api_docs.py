@@ -6,16 +6,17 @@ The schema needs a desk role, so the Swagger page alone showed a signed-out read
 """
 from django.shortcuts import render
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
 
 from factdesk import roles
 
 
 class ApiDocsView(SpectacularSwaggerView):
+    @extend_schema(exclude=True)  # a page for people, not an operation of the API
     def get(self, request, *args, **kwargs):
         if roles.can_view(request.user):
             return super().get(request, *args, **kwargs)
         signed_in = request.user.is_authenticated
         context = {"signed_in": signed_in, "sign_in_url": f"{reverse('login')}?next={request.path}"}
-        return render(request._request if hasattr(request, "_request") else request, "api_docs_sign_in.html",
-                      context, status=403 if signed_in else 401)
+        return render(request._request, "api_docs_sign_in.html", context, status=403 if signed_in else 401)

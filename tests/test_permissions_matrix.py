@@ -224,6 +224,7 @@ RULES = [
     Rule("article-list", api_read_and_write, methods=("GET", "POST"), api=True),
     Rule("deskcheck-list", api_read_and_write, methods=("GET", "POST"), api=True),
     Rule("note-list", api_read_and_write, methods=("GET", "POST"), api=True),
+    Rule("proposal-quality-list", api_read, api=True),  # how editors decided the proposals: a read
     Rule("*-list", api_read, api=True),
     Rule("outlet-detail", api_read, api=True, objects={"pk": "outlet"}),
     Rule("article-detail", api_read, api=True, objects={"pk": "article"}),

@@ -42,11 +42,23 @@ class Command(BaseCommand):
             if importer is None:
                 raise CommandError(f"No user called {user!r}.")
         outcomes = []
-        for path in manifest:
-            outcomes.extend(services.import_manifest(Path(path), user=importer))
         files, urls = self._expand(sources)
-        for path in tqdm(files, desc="Importing", unit="file", disable=verbosity < 1 or len(files) < 2):
-            outcomes.extend(services.import_path(path, fmt=format, outlet=outlet, user=importer))
+        # Counted in articles (a JSON Lines file or a feed holds many): the total is not known
+        # before each file is read, so the bar shows the count, the rate and the files done.
+        inputs = len(manifest) + len(files)
+        progress = tqdm(desc="Importing", unit=" articles", total=None, file=self.stderr._out, disable=verbosity < 1 or not inputs,
+                        dynamic_ncols=True)
+        with progress:
+            for done, path in enumerate(manifest, start=1):
+                found = services.import_manifest(Path(path), user=importer)
+                outcomes.extend(found)
+                progress.set_postfix_str(f"inputs {done}/{inputs}", refresh=False)
+                progress.update(len(found))
+            for done, path in enumerate(files, start=len(manifest) + 1):
+                found = services.import_path(path, fmt=format, outlet=outlet, user=importer)
+                outcomes.extend(found)
+                progress.set_postfix_str(f"inputs {done}/{inputs}", refresh=False)
+                progress.update(len(found))
         queued = 0
         for url in urls:
             if now:

@@ -44,14 +44,20 @@ class Command(BaseCommand):
             current = {a.pk for a in Article.objects.filter(pk__in=ids).only("pk", "content_hash") if extraction_is_current(a, EXTRACTOR_VERSION)}
             ids = [i for i in ids if i not in current]
         batches = processing.extraction_batches(ids)
-        for batch in tqdm(batches, desc="Extracting" if now else "Queueing", unit="batch", disable=verbosity < 1 or not batches):
+        # Counted in articles (batches are an implementation detail of the queue).
+        progress = tqdm(total=len(ids), desc="Extracting" if now else "Queueing", unit=" articles", file=self.stderr._out,
+                        disable=verbosity < 1 or not ids, dynamic_ncols=True)
+        for batch in batches:
             if now:
                 services.mark_extraction_queued(batch)
                 new_ids = processing.extract_and_store(batch, force=force)
                 services.propose_matches(candidate_ids=new_ids)
             elif not tasks.queue_extraction_for_articles(batch, force=force):
+                progress.close()
                 raise CommandError(
                     "The task queue is unreachable. The articles are marked queued and are picked up when it is back "
                     "(or run this again with --now)."
                 )
+            progress.update(len(batch))
+        progress.close()
         self.stdout.write(f"{len(ids)} article(s) {'extracted' if now else 'queued for extraction'}.")

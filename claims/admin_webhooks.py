@@ -22,7 +22,7 @@ class WebhookForm(forms.ModelForm):
 
     class Meta:
         model = Webhook
-        fields = ["name", "url", "secret", "on_confirmed", "on_merged", "on_cited", "on_verdict", "active"]
+        fields = ["name", "url", "secret", "on_confirmed", "on_merged", "on_cited", "on_verdict", "on_factcheck_linked", "active"]
 
     def clean_secret(self):
         secret = self.cleaned_data.get("secret", "")
@@ -36,8 +36,8 @@ class WebhookForm(forms.ModelForm):
 @admin.register(Webhook)
 class WebhookAdmin(admin.ModelAdmin):
     form = WebhookForm
-    list_display = ["name", "url", "active", "on_confirmed", "on_merged", "on_cited", "on_verdict", "created_by", "created_at"]
-    list_filter = ["active", "on_confirmed", "on_merged", "on_cited", "on_verdict"]
+    list_display = ["name", "url", "active", "on_confirmed", "on_merged", "on_cited", "on_verdict", "on_factcheck_linked", "created_by", "created_at"]
+    list_filter = ["active", "on_confirmed", "on_merged", "on_cited", "on_verdict", "on_factcheck_linked"]
     search_fields = ["name", "url"]
     list_select_related = ["created_by"]
     readonly_fields = ["created_by", "created_at"]

@@ -472,6 +472,7 @@ class WebhookEvent(models.TextChoices):
     MERGED = "claim.merged", "A claim was merged into another"
     CITED = "claim.cited", "A confirmed claim got a new citation"
     VERDICT = "claim.verdict", "The desk published or withdrew its verdict on a claim"
+    FACTCHECK_LINKED = "claim.factcheck_linked", "A claim got a fact-check link (suggested, or confirmed by an editor)"
 
 
 class WebhookQuerySet(models.QuerySet):
@@ -491,6 +492,7 @@ class Webhook(models.Model):
         WebhookEvent.MERGED: "on_merged",
         WebhookEvent.CITED: "on_cited",
         WebhookEvent.VERDICT: "on_verdict",
+        WebhookEvent.FACTCHECK_LINKED: "on_factcheck_linked",
     }
 
     name = models.CharField(max_length=200)
@@ -500,6 +502,7 @@ class Webhook(models.Model):
     on_merged = models.BooleanField("claim merged", default=True)
     on_cited = models.BooleanField("claim cited", default=True)
     on_verdict = models.BooleanField("desk verdict published or withdrawn", default=True)
+    on_factcheck_linked = models.BooleanField("fact-check linked (suggested or confirmed)", default=True)
     active = models.BooleanField(default=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

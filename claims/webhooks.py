@@ -1,4 +1,5 @@
-"""Webhooks: signed JSON events POSTed to integrators when claims are confirmed, merged or cited.
+"""Webhooks: signed JSON events POSTed to integrators when claims are confirmed, merged, cited,
+given a desk verdict or linked to a fact-check.
 
 Flow: a decision in ``claims.services`` calls ``queue_event`` inside its transaction. That costs
 one cheap ``exists()`` query, and nothing more when no active webhook listens for the event.
@@ -29,6 +30,7 @@ import hmac
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -104,6 +106,42 @@ def queue_event(event: str, claim_id: int, **details) -> None:
         return
     occurred_at = timezone.now()
     transaction.on_commit(lambda: create_deliveries(event, claim_id, occurred_at=occurred_at, details=details))
+
+
+def queue_events(event: str, details_by_claim: Callable[[], dict[int, dict]]) -> None:
+    """``queue_event`` for many claims at once (bulk linking): one ``exists()`` query for all of them.
+
+    ``details_by_claim`` is called only when a webhook listens: it returns each claim's details.
+    """
+    if not Webhook.objects.active().for_event(event).exists():
+        return
+    occurred_at = timezone.now()
+    for claim_id, details in details_by_claim().items():
+        transaction.on_commit(
+            lambda claim_id=claim_id, details=details: create_deliveries(event, claim_id, occurred_at=occurred_at, details=details)
+        )
+
+
+def factcheck_link_payload(link) -> dict:
+    """What ``claim.factcheck_linked`` says about one link: its state and score, and the fact-check's who, what and where."""
+    factcheck = link.factcheck
+    return {
+        "id": link.pk,
+        "state": link.state,
+        "score": round(link.score, 4),
+        "relation": link.relation,
+        "factcheck": {
+            "id": factcheck.pk,
+            "fact_checker": factcheck.fact_checker,
+            "claim_reviewed": factcheck.claim_reviewed,
+            "headline": factcheck.headline,
+            "rating": factcheck.rating,
+            "rating_score": factcheck.rating_score,
+            "url": factcheck.url,
+            "published": factcheck.published,
+            "api_url": f"/api/v1/factchecks/{factcheck.pk}/",
+        },
+    }
 
 
 def claim_payload(claim: Claim) -> dict:

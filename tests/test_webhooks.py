@@ -297,3 +297,33 @@ def test_a_delivery_over_the_pinned_connection_keeps_the_host_name(loopback_allo
     assert delivery.status == DeliveryStatus.DELIVERED, delivery.last_error
     [request] = receiver.requests
     assert request["headers"]["Host"] == f"localhost:{receiver.port}" and request["signature_ok"]
+
+
+@pytest.mark.django_db
+def test_a_claim_that_gets_a_fact_check_link_is_announced_when_suggested_and_when_confirmed(
+    loopback_allowed, editor, django_capture_on_commit_callbacks
+):
+    from claims.factchecks import linking
+    from claims.models import FactCheckLink
+    from tests.test_factchecks import _library_with_budget_check, desk_claim
+
+    make_webhook("http://127.0.0.1:9/never-called")
+    make_webhook("http://127.0.0.1:9/not-this-one", on_factcheck_linked=False)
+    _library_with_budget_check()
+    claim = desk_claim(text="The governor cut the state's school budget in half last year", status=ClaimStatus.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert linking.link_claims(claim_ids=[claim.pk]) == 1
+    suggested = WebhookDelivery.objects.get(event="claim.factcheck_linked")
+    link = FactCheckLink.objects.get()
+    assert suggested.payload["claim"]["id"] == claim.pk
+    [announced] = suggested.payload["factcheck_links"]
+    assert announced["id"] == link.pk and announced["state"] == "suggested"
+    assert announced["factcheck"]["rating"] == "False" and announced["factcheck"]["url"] == link.factcheck.url
+    with django_capture_on_commit_callbacks(execute=True):
+        linking.confirm_factcheck_link(link_id=link.pk, actor=editor)
+    confirmed = WebhookDelivery.objects.filter(event="claim.factcheck_linked").latest("pk")
+    assert confirmed.pk != suggested.pk and confirmed.payload["factcheck_links"][0]["state"] == "confirmed"
+    assert WebhookDelivery.objects.count() == 2  # the unsubscribed webhook got neither
+    with django_capture_on_commit_callbacks(execute=True):
+        linking.reject_factcheck_link(link_id=link.pk, actor=editor)  # a rejection is not a new link
+    assert WebhookDelivery.objects.count() == 2

@@ -15,6 +15,7 @@ scores at least ``FACTDESK_FACTCHECK_LINK_MIN_SCORE`` is suggested on the claim 
 and evidence, unless that pair was ever suggested before: a rejected link stays rejected.
 Suggestions are recorded through the audit writer (one event per claim, undoable like bulk
 matching's); ``confirm_factcheck_link`` and ``reject_factcheck_link`` are the editor's decisions.
+A suggestion and a confirmation are announced to webhooks as ``claim.factcheck_linked``.
 """
 from __future__ import annotations
 
@@ -40,9 +41,10 @@ from claims.matching import (
     embed,
     retrieve,
 )
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimStatus, WebhookEvent
 from claims.services._common import DecisionError, _lock
 from claims.services.audit import event, record, record_all
+from claims.webhooks import factcheck_link_payload, queue_event, queue_events
 
 LINKS_PER_CLAIM = 5          # suggestions kept per claim, best first
 EMBED_BATCH = 256
@@ -236,12 +238,22 @@ def _suggest(proposals: list[tuple[int, int, object]]) -> int:
         rows.extend((changes, link) for link in links)
         events.append((claim_id, changes, links))
     ChangeSet.bulk_create(FactCheckLink, rows)
+    queue_events(WebhookEvent.FACTCHECK_LINKED, lambda: _links_announced(by_claim))
     record_all([
         event(actor=None, action="suggest_factcheck_links", target=live[claim_id], changes=changes, claim=live[claim_id],
               summary=f"{len(links)} fact-check(s) found for this claim")
         for claim_id, changes, links in events
     ])
     return len(rows)
+
+
+def _links_announced(by_claim: dict[int, list]) -> dict[int, dict]:
+    """Each claim's new links as the webhook tells them, the fact-checks read in one query."""
+    factchecks = FactCheck.objects.in_bulk({link.factcheck_id for links in by_claim.values() for link in links})
+    for links in by_claim.values():
+        for link in links:
+            link.factcheck = factchecks[link.factcheck_id]
+    return {claim_id: {"factcheck_links": [factcheck_link_payload(link) for link in links]} for claim_id, links in by_claim.items()}
 
 
 def _evidence(result) -> dict:
@@ -262,6 +274,7 @@ def confirm_factcheck_link(*, link_id: int, actor) -> FactCheckLink:
     changes.update(link, state=LinkState.CONFIRMED, decided_by=actor, decided_at=timezone.now())
     record(actor=actor, action="confirm_factcheck_link", target=link, changes=changes, claim=link.claim,
            summary=str(link.factcheck)[:200])
+    queue_event(WebhookEvent.FACTCHECK_LINKED, link.claim_id, factcheck_links=[factcheck_link_payload(link)])
     return link
 
 

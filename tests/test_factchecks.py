@@ -295,3 +295,14 @@ def test_the_speaker_page_lists_their_checked_claims_with_ratings(client, viewer
     linking.confirm_factcheck_link(link_id=FactCheckLink.objects.get().pk, actor=editor)
     page = client.get(url).content.decode()
     assert "Checked claims" in page and "Harbour Fact Check, 14 Mar 2024" in page and ">False<" in page
+
+
+@pytest.mark.django_db
+def test_links_filtered_by_an_id_that_matches_nothing_are_an_empty_list_and_a_bad_id_is_named(api_reader, linked_claim):
+    link = FactCheckLink.objects.get()
+    found = api_reader.get("/api/v1/factcheck-links/", {"claim": linked_claim.pk, "factcheck": link.factcheck_id})
+    assert [row["id"] for row in found.json()["results"]] == [link.pk]
+    nothing = api_reader.get("/api/v1/factcheck-links/", {"claim": 0, "factcheck": 0})
+    assert nothing.status_code == 200 and nothing.json()["results"] == []
+    bad = api_reader.get("/api/v1/factcheck-links/", {"claim": "1.5"})
+    assert bad.status_code == 400 and "claim" in bad.json()

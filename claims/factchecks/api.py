@@ -14,7 +14,7 @@ from claims.api.views import DECISION_RESPONSES, DeskViewSet, _decide
 from claims.factchecks import linking
 from claims.factchecks.models import FactCheck, FactCheckFormat, FactCheckLink, LinkState
 from claims.factchecks.serializers import FactCheckLinkSerializer, FactCheckSerializer
-from factdesk.api_base import StrictFilterSet, TextFilter
+from factdesk.api_base import IdFilter, StrictFilterSet, TextFilter
 
 
 class FactCheckFilter(StrictFilterSet):
@@ -37,6 +37,8 @@ class FactCheckFilter(StrictFilterSet):
 
 class FactCheckLinkFilter(StrictFilterSet):
     state = filters.ChoiceFilter(choices=LinkState.choices)
+    claim = IdFilter(field_name="claim_id", help_text="Claim id.")
+    factcheck = IdFilter(field_name="factcheck_id", help_text="Fact-check id.")
 
     class Meta(StrictFilterSet.Meta):
         model = FactCheckLink

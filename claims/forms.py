@@ -56,6 +56,10 @@ def dress_queue_filters(form):
     fields["kind"].widget = forms.Select(choices=[("", "All kinds"), *ClaimKind.choices])
     if "relation" in fields:
         fields["relation"].widget = forms.Select(choices=[("", "All relations"), *MatchRelation.choices])
+    if "fact_checked" in fields:
+        fields["fact_checked"].widget = forms.Select(
+            choices=[("", "All claims"), ("true", "Fact-checked before"), ("false", "Not fact-checked")]
+        )
     if "speaker_name" in fields:
         fields["speaker_name"].widget = forms.TextInput(attrs={"placeholder": "name or alias"})
     if "q" in fields:

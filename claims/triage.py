@@ -9,6 +9,8 @@ the same sum in SQL (so the queue pages through any number of rows in this order
 signal                      weight  why
 ==========================  ======  ==========================================================
 each further outlet         +3      a claim several outlets report travels; at most 4 counted
+previously fact-checked     +5      a suggested or confirmed fact-check link: a rating exists,
+                                    the desk can answer fast (or see it contradicted)
 possible misquote           +4      a suggested wording variant, or a paraphrase of a quote
 named public figure         +2      the speaker is a resolved person with a known role
 named speaker               +1      resolved, but no role known
@@ -39,11 +41,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least, Lower
 
 from claims.extraction.lexicon import COGNITION, FORM_TO_LEMMA
-from claims.models import Candidate, CandidateStatus, Citation, Match, MatchRelation, MatchState, SpeakerKind, SpeakerRole
+from claims.models import (
+    Candidate,
+    CandidateStatus,
+    Citation,
+    FactCheckLink,
+    Match,
+    MatchRelation,
+    MatchState,
+    SpeakerKind,
+    SpeakerRole,
+)
 
 PER_FURTHER_OUTLET = 3.0
 MAX_FURTHER_OUTLETS = 4
 POSSIBLE_MISQUOTE = 4.0
+PREVIOUSLY_FACT_CHECKED = 5.0
 NAMED_PUBLIC_FIGURE = 2.0
 NAMED_SPEAKER = 1.0
 CHECKWORTHINESS = 2.0
@@ -65,6 +78,7 @@ class Signals:
     public_figure: bool
     checkworthiness: float
     cognition: bool
+    previously_fact_checked: bool = False
 
 
 def score(signals: Signals) -> float:
@@ -72,6 +86,8 @@ def score(signals: Signals) -> float:
     value = PER_FURTHER_OUTLET * min(max(signals.outlet_count - 1, 0), MAX_FURTHER_OUTLETS)
     if signals.possible_misquote:
         value += POSSIBLE_MISQUOTE
+    if signals.previously_fact_checked:
+        value += PREVIOUSLY_FACT_CHECKED
     if not signals.attributed:
         value += UNATTRIBUTED
     elif signals.public_figure:
@@ -89,6 +105,8 @@ def reasons(signals: Signals) -> list[str]:
     said = []
     if signals.outlet_count > 1:
         said.append(f"reported by {signals.outlet_count} outlets")
+    if signals.previously_fact_checked:
+        said.append("previously fact-checked")
     if signals.possible_misquote:
         said.append("possible misquote: reported in other words")
     if not signals.attributed:
@@ -126,6 +144,7 @@ def annotate_editorial_value(claims):
     )
     cognition = Exists(candidates.annotate(cue_lower=Lower("cue")).filter(cue_lower__in=COGNITION_CUES))
     public_figure = Exists(SpeakerRole.objects.filter(speaker=OuterRef("speaker_id")))
+    fact_checked = Exists(FactCheckLink.objects.shown().filter(claim=OuterRef("pk")))
     annotated = claims.annotate(
         outlet_count=Coalesce(outlet_count, 0),
         possible_misquote=Case(When(misquote, then=Value(True)), default=Value(False), output_field=BooleanField()),
@@ -135,6 +154,7 @@ def annotate_editorial_value(claims):
         ),
         best_checkworthiness=Coalesce(best_checkworthiness, 0.0),
         cognition=Case(When(cognition, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        previously_fact_checked=Case(When(fact_checked, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
     further_outlets = Least(
         Case(When(outlet_count__gt=1, then=F("outlet_count") - 1), default=Value(0)), Value(MAX_FURTHER_OUTLETS)
@@ -146,6 +166,7 @@ def annotate_editorial_value(claims):
     value = (
         Value(PER_FURTHER_OUTLET) * further_outlets
         + weight(Q(possible_misquote=True), POSSIBLE_MISQUOTE)
+        + weight(Q(previously_fact_checked=True), PREVIOUSLY_FACT_CHECKED)
         + Case(
             When(speaker__isnull=True, then=Value(UNATTRIBUTED)),
             When(public_figure=True, then=Value(NAMED_PUBLIC_FIGURE)),
@@ -166,6 +187,7 @@ def signals_of(claim) -> Signals:
         public_figure=bool(claim.public_figure),
         checkworthiness=float(claim.best_checkworthiness or 0.0),
         cognition=bool(claim.cognition),
+        previously_fact_checked=bool(claim.previously_fact_checked),
     )
 
 

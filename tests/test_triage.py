@@ -78,3 +78,58 @@ def test_a_paraphrase_of_reported_speech_is_no_misquote_but_a_paraphrased_quote_
                          relation=MatchRelation.PARAPHRASE)
     flags = dict(triage.annotate_editorial_value(Claim.objects.all()).values_list("pk", "possible_misquote"))
     assert flags == {reported.pk: False, quoted.pk: True}
+
+
+def test_a_claim_fact_checked_before_goes_above_a_misquote_and_says_so():
+    checked = signals(previously_fact_checked=True)
+    assert triage.score(checked) > triage.score(signals(possible_misquote=True))
+    assert triage.reasons(checked) == ["previously fact-checked"]
+
+
+@pytest.mark.django_db
+def test_the_sql_score_counts_suggested_and_confirmed_fact_check_links_but_not_rejected_ones():
+    from claims.factchecks.models import FactCheck, FactCheckFormat, FactCheckLink, LinkState
+
+    speaker = SpeakerFactory(name="Jane Rivers")
+    claims = {state: ClaimFactory(speaker=speaker) for state in (LinkState.SUGGESTED, LinkState.CONFIRMED, LinkState.REJECTED)}
+    unchecked = ClaimFactory(speaker=speaker)
+    for number, (state, claim) in enumerate(claims.items()):
+        factcheck = FactCheck.objects.create(key=f"check-{number}", claim_reviewed=claim.text, rating="False",
+                                             source_format=FactCheckFormat.PLAIN)
+        FactCheckLink.objects.create(claim=claim, factcheck=factcheck, state=state, score=0.9)
+
+    rows = list(triage.annotate_editorial_value(Claim.objects.all()).order_by("-editorial_value", "pk"))
+
+    for row in rows:
+        assert row.editorial_value == pytest.approx(triage.score(triage.signals_of(row)))
+    flagged = {row.pk for row in rows if triage.signals_of(row).previously_fact_checked}
+    assert flagged == {claims[LinkState.SUGGESTED].pk, claims[LinkState.CONFIRMED].pk}
+    assert [row.pk for row in rows][:2] == [claims[LinkState.SUGGESTED].pk, claims[LinkState.CONFIRMED].pk]
+    assert {row.pk for row in rows[2:]} == {claims[LinkState.REJECTED].pk, unchecked.pk}
+
+
+@pytest.mark.django_db
+def test_the_claims_tab_puts_fact_checked_claims_on_top_and_can_show_only_them(client, editor):
+    from django.urls import reverse
+
+    from claims.factchecks.models import FactCheck, FactCheckFormat, FactCheckLink, LinkState
+
+    widely = ClaimFactory(text="The bridge toll doubled in two years")
+    for name in ("Ledger", "Post"):
+        CitationFactory(claim=widely, article=ArticleFactory(outlet=OutletFactory(name=name)))
+    checked = ClaimFactory(text="The river carries twice the water it did in 1990")
+    factcheck = FactCheck.objects.create(key="river", claim_reviewed=checked.text, rating="False",
+                                         source_format=FactCheckFormat.PLAIN)
+    FactCheckLink.objects.create(claim=checked, factcheck=factcheck, state=LinkState.SUGGESTED, score=0.9)
+    client.force_login(editor)
+
+    def row(claim):
+        return f'href="{reverse("claims:claim", args=[claim.pk])}"'
+
+    page = client.get(reverse("claims:queue")).content.decode()
+    assert page.index(row(checked)) < page.index(row(widely))
+    assert "previously fact-checked" in page
+    only_checked = client.get(reverse("claims:queue"), {"fact_checked": "true"}).content.decode()
+    assert row(checked) in only_checked and row(widely) not in only_checked
+    not_checked = client.get(reverse("claims:queue"), {"fact_checked": "false"}).content.decode()
+    assert row(widely) in not_checked and row(checked) not in not_checked

@@ -35,6 +35,9 @@ class ClaimFilter(StrictFilterSet):
     published_after = DateTimeFilter(method="filter_published_after", help_text="Cited in an article published on or after.")
     published_before = DateTimeFilter(method="filter_published_before", help_text="Cited in an article published on or before.")
     rated = filters.BooleanFilter(method="filter_rated", help_text="Only claims with (true) or without (false) a rating.")
+    fact_checked = filters.BooleanFilter(
+        method="filter_fact_checked", help_text="Only claims with (true) or without (false) a suggested or confirmed fact-check link."
+    )
     q = TextFilter(method="filter_text", help_text="Words in the claim's text or its speaker's name.")
 
     class Meta(StrictFilterSet.Meta):
@@ -56,6 +59,12 @@ class ClaimFilter(StrictFilterSet):
 
     def filter_rated(self, queryset, name, value):
         return queryset.exclude(rating="") if value else queryset.filter(rating="")
+
+    def filter_fact_checked(self, queryset, name, value):
+        from claims.factchecks.models import FactCheckLink
+
+        linked = Exists(FactCheckLink.objects.shown().filter(claim=OuterRef("pk")))
+        return queryset.filter(linked) if value else queryset.exclude(linked)
 
     def filter_text(self, queryset, name, value):
         for word in value.split()[:10]:

@@ -306,3 +306,42 @@ def test_links_filtered_by_an_id_that_matches_nothing_are_an_empty_list_and_a_ba
     assert nothing.status_code == 200 and nothing.json()["results"] == []
     bad = api_reader.get("/api/v1/factcheck-links/", {"claim": "1.5"})
     assert bad.status_code == 400 and "claim" in bad.json()
+
+
+# --- ratings that disagree ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, score, leaning", [
+    ("False", None, "false"), ("Pants on Fire!", None, "false"), ("Mostly false", None, "false"),
+    ("Not true", None, "false"), ("Incorrect", None, "false"), ("True", None, "true"), ("Mostly True", None, "true"),
+    ("Correct", None, "true"), ("Half true", None, None), ("Mixture", None, None), ("Unproven", None, None),
+    ("", None, None), ("Four Pinocchios", 0.0, "false"), ("Geppetto checkmark", 1.0, "true"), ("Two", 0.5, None),
+])
+def test_a_rating_leans_true_or_false_by_its_scale_else_its_words(text, score, leaning):
+    from claims.factchecks.ratings import leaning_of
+
+    assert leaning_of(text=text, score=score) == leaning
+
+
+def _confirmed_link(claim, *, key, rating, checker, rating_score=None):
+    factcheck = FactCheck.objects.create(key=key, claim_reviewed=claim.text, rating=rating, fact_checker=checker,
+                                         rating_score=rating_score, source_format="plain")
+    return FactCheckLink.objects.create(claim=claim, factcheck=factcheck, state=LinkState.CONFIRMED, score=0.9)
+
+
+@pytest.mark.django_db
+def test_the_claim_page_warns_when_the_claims_ratings_disagree(client, viewer):
+    claim = ClaimFactory(status=ClaimStatus.CONFIRMED, rating="Mostly true")
+    client.force_login(viewer)
+    _confirmed_link(claim, key="one", rating="Mostly true", checker="Harbour Fact Check")
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Previously fact-checked" in page and "Ratings disagree" not in page
+    rejected = _confirmed_link(claim, key="two", rating="Pants on Fire", checker="Other Checker")
+    rejected.state = LinkState.REJECTED  # not this claim: its rating says nothing about it
+    rejected.save()
+    assert "Ratings disagree" not in client.get(f"/claims/{claim.pk}/").content.decode()
+    _confirmed_link(claim, key="three", rating="Four Pinocchios", checker="Ledger Fact Checker", rating_score=0.0)
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "Ratings disagree" in page
+    warning = page[page.index("Ratings disagree"):][:600]
+    assert "Ledger Fact Checker" in warning and "Four Pinocchios" in warning
+    assert "this desk" in warning and "Harbour Fact Check" in warning

@@ -1,7 +1,8 @@
 """``{% previously_factchecked claim %}``: the claim page's panel of fact-checks linked to the claim."""
 from django import template
 
-from claims.factchecks.models import FactCheckLink
+from claims.factchecks import ratings
+from claims.factchecks.models import FactCheckLink, LinkState
 
 register = template.Library()
 
@@ -13,7 +14,9 @@ def previously_factchecked(context, claim):
         FactCheckLink.objects.filter(claim=claim).shown().select_related("factcheck").defer("factcheck__embedding")
         .order_by("state", "-score", "id")  # confirmed before suggested
     )
-    return {"claim": claim, "links": links, "can_review": context.get("can_review", False),
+    confirmed = [link for link in links if link.state == LinkState.CONFIRMED]
+    disagreement = ratings.disagreement(ratings.claim_ratings(claim=claim, confirmed_links=confirmed))
+    return {"claim": claim, "links": links, "can_review": context.get("can_review", False), "disagreement": disagreement,
             "request": context.get("request"), "csrf_token": context.get("csrf_token")}
 
 

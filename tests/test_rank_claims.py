@@ -43,3 +43,26 @@ def test_a_word_every_pooled_claim_shares_weighs_less_than_a_rare_one():
     ]
     scores = pool_term_scores("Trump claims Mexico will pay for the wall", pool)
     assert scores[0] == 1.0 and scores[1] < 0.3 and scores[2] < 0.3
+
+
+def test_a_tweet_is_matched_by_its_hashtags_words_not_by_its_links_and_handle(tmp_path):
+    claims = _jsonl(tmp_path / "claims.jsonl", [
+        {"id": "solar", "text": "The council voted to put solar panels on every school roof."},
+        {"id": "links", "text": "A pic on Twitter from the local paper's website is fake, https and all."},
+        {"id": "other", "text": "The river flooded three villages after the storm."},
+    ])
+    queries = _jsonl(tmp_path / "queries.jsonl", [{
+        "id": "q1",
+        "text": "Finally! #CouncilVotesSolar for all #SchoolRoofspic.twitter.com/Xy12AbCd https://t.co/Qw3rTy "
+                "\u2014 Local Paper (@localpaper) May 1, 2020",
+    }])
+    run = tmp_path / "run.tsv"
+    call_command("rank_claims", claims=str(claims), queries=str(queries), output=str(run), stdout=open(tmp_path / "out", "w"))
+    assert [line.split()[2] for line in run.read_text().splitlines()][0] == "solar"
+
+
+def test_markup_is_dropped_and_hashtags_read_as_words():
+    from claims.management.commands.rank_claims import plain_text, statement_text
+
+    assert plain_text("So true #DraftOurDaughters #Vote2020https://t.co/x1 @JaneDoe_NYC") == "So true Draft Our Daughters Vote 2020 Jane Doe NYC"
+    assert statement_text("It was released.", "Was it released?") == "Was it released?. It was released."

@@ -47,9 +47,10 @@ def claim_number(query: str) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
-def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: bool = True) -> list[Claim]:
-    """Claims whose text (or speaker's name) matches ``query``, best first; a claim asked for by
-    its number ("12", "#12") comes first."""
+def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: bool = True,
+                  by_speaker: bool = True) -> list[Claim]:
+    """Claims whose text (or, with ``by_speaker``, speaker's name) matches ``query``, best first; a
+    claim asked for by its number ("12", "#12") comes first."""
     query = clean_query(query)
     claims = Claim.objects.select_related("speaker", "first_article__outlet")
     if live_only:
@@ -63,10 +64,10 @@ def search_claims(query: str, *, limit: int = 30, exclude_ids=(), live_only: boo
     if first:
         claims = claims.exclude(pk=number)
         limit -= 1
-    return first + list(_claims_matching(claims, query, limit))
+    return first + list(_claims_matching(claims, query, limit, by_speaker=by_speaker))
 
 
-def _claims_matching(claims: QuerySet, query: str, limit: int) -> QuerySet:
+def _claims_matching(claims: QuerySet, query: str, limit: int, *, by_speaker: bool) -> QuerySet:
     if _use_postgres():
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -77,7 +78,7 @@ def _claims_matching(claims: QuerySet, query: str, limit: int) -> QuerySet:
         speaker_ids = list(
             Speaker.objects.filter(Q(name__icontains=query) | Q(aliases__alias__icontains=query))
             .values_list("pk", flat=True).distinct()[:50]
-        )
+        ) if by_speaker else []
         found = (
             claims.alias(document=vector).annotate(rank=SearchRank(vector, search))
             .filter(Q(document=search) | Q(speaker_id__in=speaker_ids))
@@ -86,7 +87,8 @@ def _claims_matching(claims: QuerySet, query: str, limit: int) -> QuerySet:
         if found or not _only_stop_words(query):
             return found
         # "there is no": English full-text search drops every word; look for the words as written.
-    return claims.filter(_all_words(["text", "speaker__name"], query)).order_by("-created_at")[:limit]
+    fields = ["text", "speaker__name"] if by_speaker else ["text"]
+    return claims.filter(_all_words(fields, query)).order_by("-created_at")[:limit]
 
 
 def _only_stop_words(query: str) -> bool:

@@ -65,7 +65,11 @@ def show(request, pk):
         .defer("candidate__article__text", "claim__embedding")[:20]
     )
     merge_query = desk_search.clean_query(request.GET.get("merge_q"))
-    merge_results = list(desk_search.search_claims(merge_query, limit=10, exclude_ids=[claim.pk])) if merge_query else []
+    # A claim to merge into is found by its number or its words: its speaker is this claim's own,
+    # mostly, so matching speakers' names would list the speaker's every claim (and cost a query).
+    merge_results = list(
+        desk_search.search_claims(merge_query, limit=10, exclude_ids=[claim.pk], by_speaker=False)
+    ) if merge_query else []
     context = {
         "claim": claim,
         "cards": cards,

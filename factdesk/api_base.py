@@ -172,6 +172,9 @@ class _SafeIsoDateTimeField(filters.fields.IsoDateTimeField):
         return value
 
 
+# The schema says what the filter takes: a date-time in years 2 to 9998. Years 1 and 9999 may not
+# convert to UTC (an offset can move them out of Python's range), and are refused with the reason.
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": "^(?!0001-|9999-)"})
 class DateTimeFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 date-time; one too close to year 1 or 9999 to convert to UTC is a 400, not a crash."""
 

@@ -6,8 +6,11 @@ to a place in one version of an article; a *match* proposes that a candidate is 
 statement as an existing claim. Every editorial change goes through ``claims.services`` and
 leaves a ``ReviewEvent``.
 
-Over 500 lines on purpose: one module of models with their choices, querysets and constraints,
-the vocabulary the whole app shares (Django's convention; the webhooks' models included).
+Over 500 lines on purpose: one job, the models of the review desk with their choices, querysets
+and constraints, the vocabulary the whole app shares (Django's convention; the webhooks' models
+included). Newer, separable features keep their models in their own packages
+(``claims.factchecks.models``, ``claims.checking.models``), imported at the bottom so Django and
+``claims.models`` callers find them in one place.
 """
 import re
 import unicodedata

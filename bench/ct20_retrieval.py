@@ -26,7 +26,7 @@ from bench._setup import django_on, require_shared  # noqa: E402
 
 
 def bm25_run(claims_path: Path, queries_path: Path, output: Path, *, top: int = 20, k1: float = 1.2, b: float = 0.75):
-    from claims.management.commands.rank_claims import statement_text
+    from claims.matching.statements import statement_text
     from claims.matching import _analyse
 
     claims = [json.loads(line) for line in claims_path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -62,7 +62,29 @@ def test_a_tweet_is_matched_by_its_hashtags_words_not_by_its_links_and_handle(tm
 
 
 def test_markup_is_dropped_and_hashtags_read_as_words():
-    from claims.management.commands.rank_claims import plain_text, statement_text
+    from claims.matching.statements import plain_text, statement_text
 
     assert plain_text("So true #DraftOurDaughters #Vote2020https://t.co/x1 @JaneDoe_NYC") == "So true Draft Our Daughters Vote 2020 Jane Doe NYC"
     assert statement_text("It was released.", "Was it released?") == "Was it released?. It was released."
+
+
+@pytest.mark.parametrize("headline", [
+    "Did the council cut the school budget in half?",   # a question: still joined by a full stop
+    "No, the council did not cut the budget",
+    "Fact check: #SchoolBudget cut https://t.co/x1",    # markup dropped alike
+    "The council cut the school budget in half.",       # a headline repeating the claim is left out
+    "",
+])
+def test_a_fact_check_is_matched_in_production_on_the_text_rank_claims_scores_it_with(tmp_path, headline):
+    from claims.factchecks.models import FactCheck
+    from claims.management.commands.rank_claims import read_statements
+
+    claim = "The council cut the school budget in half."
+    library = _jsonl(tmp_path / "claims.jsonl", [{"id": "fc1", "text": claim, "title": headline}])
+    [offline] = read_statements(str(library), "claims")
+    factcheck = FactCheck(claim_reviewed=claim, headline=headline)
+    assert factcheck.statement_text == offline.text
+    assert factcheck.wordings[0] == offline.text
+    assert factcheck.wordings[-1] == claim  # and the claim reviewed alone, for a framing headline
+    if not headline or headline == claim:
+        assert factcheck.wordings == (claim,)

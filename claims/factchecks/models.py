@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from claims.matching.statements import statement_text
+
 
 class FactCheckFormat(models.TextChoices):
     HTML = "html", "ClaimReview markup in a web page"
@@ -78,11 +80,12 @@ class FactCheck(models.Model):
 
     @property
     def statement_text(self) -> str:
-        """What the matcher reads: the headline (often the claim said most plainly), then the claim."""
-        headline = self.headline.strip()
-        if not headline or headline == self.claim_reviewed.strip():
-            return self.claim_reviewed
-        return headline + ("" if headline[-1] in ".!?:" else ".") + " " + self.claim_reviewed
+        """What the matcher reads: the headline (often the claim said most plainly), then the claim.
+
+        ``claims.matching.statements.statement_text``, the rule ``rank_claims`` reads a title by,
+        so the library is matched in production on the text it is scored with offline.
+        """
+        return statement_text(self.claim_reviewed, self.headline)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -92,8 +95,8 @@ class FactCheck(models.Model):
         claim repeats are only part of the statement, and with no speaker to vouch that is a topic,
         not the same claim. Compared alone, the claim reviewed is found verbatim.
         """
-        statement = self.statement_text
-        return (statement,) if statement == self.claim_reviewed else (statement, self.claim_reviewed)
+        statement, alone = self.statement_text, statement_text(self.claim_reviewed)
+        return (statement,) if statement == alone else (statement, alone)
 
 
 class LinkState(models.TextChoices):

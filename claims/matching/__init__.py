@@ -12,6 +12,8 @@ Every name callers use is importable from ``claims.matching`` itself; the module
 - ``relations`` — the features of a pair and the thresholds that type it;
 - ``ranking`` — ``rank`` scores a query statement against a retrieved pool, best first;
 - ``retrieval`` — the one retriever: its branches and caps, ``MemoryBackend``, and ``retrieve`` (pool, then rank);
+- ``statements`` — ``statement_text``: a title and a text as the one statement the matcher reads
+  (``rank_claims`` and the fact-check library alike);
 - ``diffs`` — ``word_diff`` / ``misquote_words``: how two citations of one claim differ, for the claim page.
 
 Relation typing (see ``relations._relation``):
@@ -69,6 +71,7 @@ from claims.matching.retrieval import (
     retrieve,
 )
 from claims.matching.shingles import shingle_keys, shingles
+from claims.matching.statements import plain_text, statement_text
 from claims.matching.words import ABBREVIATIONS, NEGATIONS, STOPWORDS, _analyse
 
 # The private names (``_analyse``, ``_features``, ``_relation``, ``_wording_relation``) are
@@ -115,10 +118,12 @@ __all__ = [
     "_wording_relation",
     "embed",
     "misquote_words",
+    "plain_text",
     "query_shingles",
     "rank",
     "retrieve",
     "shingle_keys",
     "shingles",
+    "statement_text",
     "word_diff",
 ]

@@ -3,7 +3,8 @@
 The matcher's retrieval and scoring outside the database, for evaluation runs. Claims and
 queries are JSON lines ``{"id": ..., "text": ..., "title": ...?, "speaker": ...?, "published": "YYYY-MM-DD"?}``;
 a ``title`` (a fact-check's headline, say) is read as part of the text, before it. Links,
-and the markup of hashtags and handles, are dropped from both (``plain_text``): tweets carry them.
+and the markup of hashtags and handles, are dropped from both: tweets carry them. That is
+``claims.matching.statements.statement_text``, the rule the fact-check library reads its records by.
 Retrieval and scoring are production's: ``claims.matching.retrieve`` over a
 ``MemoryBackend`` (the speaker block, the shingle block and the nearest claims by embedding,
 with the caps of ``claims.selectors.DatabaseBackend``), then ``claims.matching.rank``.
@@ -17,43 +18,16 @@ tool that sorts by score agrees with the rank column.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 from claims import matching
+from claims.matching.statements import statement_text
 from claims.models import normalise_name
 
 TOP = 20
 TIER = {matching.RELATION_OTHER_SPEAKER: 1.0, matching.RELATION_NONE: 0.0}
-
-
-# Social-media markup is not the words of a claim: links (often glued to the word before them in
-# scraped tweets, "#Minecrafthttps://t.co/…"), and the "#" or "@" of a hashtag or handle, whose
-# words are split where the case or digits change ("#DraftOurDaughters" -> "Draft Our Daughters").
-_GLUED_LINK = re.compile(r"(?<=\w)(?=https?://|pic\.twitter\.com/)")
-_LINK = re.compile(r"(?:https?://|pic\.twitter\.com/)\S*")
-_TAG = re.compile(r"[#@](\w+)")
-_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|(?<=[A-Z])(?=[A-Z][a-z])|_")
-
-
-def plain_text(text: str) -> str:
-    """``text`` without links, hashtags and handles as markup (their words kept), whitespace collapsed."""
-    text = _LINK.sub(" ", _GLUED_LINK.sub(" ", text))
-    text = _TAG.sub(lambda found: " " + _WORD_BREAK.sub(" ", found.group(1)) + " ", text)
-    return " ".join(text.split())
-
-
-def statement_text(text: str, title: str | None) -> str:
-    """The title (if any) and the text as one statement: a headline often says the claim most plainly.
-
-    The two are always joined by a full stop, even after a headline's "?" or "!": the encoder then
-    reads them as two sentences (on CheckThat! 2020 this ranks better, train and dev alike, than
-    letting the headline's own mark end it).
-    """
-    text, title = plain_text(text), plain_text(title or "")
-    return f"{title}. {text}" if title else text
 
 
 def read_statements(path: str, what: str) -> list[matching.Statement]:

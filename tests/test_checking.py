@@ -173,6 +173,64 @@ def test_publishing_and_withdrawing_are_announced_to_webhooks(claim, editor, sec
     assert payloads[0]["claim"]["id"] == claim.pk
 
 
+def test_undoing_a_publication_or_the_reopen_that_withdrew_it_is_announced_to_webhooks(
+    claim, editor, second_editor, django_capture_on_commit_callbacks
+):
+    Webhook.objects.create(name="CMS", url="https://cms.example.org/hook", secret="s", on_confirmed=False, on_cited=False,
+                           on_merged=False)
+    check = approved_check(claim, drafter=editor, approver=second_editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_verdict(check_id=check.pk, actor=second_editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.undo(event_id=ReviewEvent.objects.get(action="publish_verdict").pk, actor=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_verdict(check_id=check.pk, actor=second_editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reopen_check(check_id=check.pk, actor=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.undo(event_id=ReviewEvent.objects.get(action="reopen_check").pk, actor=editor)
+    verdicts = [d.payload["verdict"] for d in WebhookDelivery.objects.order_by("id")]
+    assert [(v["state"], v["rating"], v.get("undo", False)) for v in verdicts] == [
+        ("published", "False", False), ("withdrawn", "False", True),
+        ("published", "False", False), ("withdrawn", "False", False), ("published", "False", True)]
+    assert {d.payload["claim"]["id"] for d in WebhookDelivery.objects.all()} == {claim.pk}
+
+
+def test_undoing_a_reopen_that_withdrew_nothing_announces_nothing(claim, editor, second_editor,
+                                                                  django_capture_on_commit_callbacks):
+    Webhook.objects.create(name="CMS", url="https://cms.example.org/hook", secret="s", on_confirmed=False, on_cited=False,
+                           on_merged=False)
+    check = approved_check(claim, drafter=editor, approver=second_editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reopen_check(check_id=check.pk, actor=editor)
+        services.undo(event_id=ReviewEvent.objects.get(action="reopen_check").pk, actor=editor)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_the_desks_own_verdict_is_not_offered_as_not_this_claim_and_cannot_be_rejected(
+    client, claim, editor, second_editor
+):
+    other = FactCheck.objects.create(key="harbour-1", claim_reviewed=claim.text, fact_checker="Harbour Fact Check",
+                                     rating="False", source_format="plain")
+    suggested = FactCheckLink.objects.create(claim=claim, factcheck=other, score=0.9, relation="verbatim")
+    check = approved_check(claim, drafter=editor, approver=second_editor)
+    services.publish_verdict(check_id=check.pk, actor=second_editor)
+    desk_link = FactCheckLink.objects.get(claim=claim, factcheck__fact_checker="FactDesk")
+    client.force_login(editor)
+    page = client.get(reverse("claims:claim", args=[claim.pk])).content.decode()
+    assert page.count("Not this claim") == 1  # the other fact-checker's suggestion keeps it
+    assert reverse("claims:factcheck-link-reject", args=[suggested.pk]) in page
+    assert reverse("claims:factcheck-link-reject", args=[desk_link.pk]) not in page
+    response = client.post(reverse("claims:factcheck-link-reject", args=[desk_link.pk]), follow=True)
+    assert "reopen the check to withdraw it" in response.content.decode()
+    api = APIClient()
+    api.force_login(editor)
+    refused = api.post(f"/api/v1/factcheck-links/{desk_link.pk}/reject/")
+    assert refused.status_code == 400 and "reopen the check" in refused.content.decode()
+    desk_link.refresh_from_db()
+    assert desk_link.state == LinkState.CONFIRMED and len(desk_reviews(jsonld_export(editor), claim)) == 1
+
+
 # --- notes and what they tell ---------------------------------------------------------------------
 
 def test_a_note_tells_the_people_it_mentions_and_the_assignee_in_the_inbox_and_by_email(

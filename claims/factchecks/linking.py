@@ -282,6 +282,8 @@ def confirm_factcheck_link(*, link_id: int, actor) -> FactCheckLink:
 def reject_factcheck_link(*, link_id: int, actor) -> FactCheckLink:
     """The fact-check is about another claim: the link is hidden and never suggested again."""
     link = _lock(FactCheckLink, link_id)
+    if link.is_desk_verdict:
+        raise DecisionError("This is the desk's own published verdict on the claim; reopen the check to withdraw it.")
     if link.state == LinkState.REJECTED:
         raise DecisionError("This fact-check link was already rejected.")
     changes = ChangeSet()

@@ -105,6 +105,11 @@ class LinkState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# The relation of the link publishing a verdict makes between a claim and the desk's own review of
+# it: not a match to confirm or reject, it is withdrawn by reopening the check.
+DESK_VERDICT_RELATION = "desk_check"
+
+
 class FactCheckLinkQuerySet(models.QuerySet):
     def suggested(self):
         return self.filter(state=LinkState.SUGGESTED)
@@ -139,3 +144,8 @@ class FactCheckLink(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} {self.score:.2f}: claim {self.claim_id} → fact-check {self.factcheck_id}"
+
+    @property
+    def is_desk_verdict(self) -> bool:
+        """The link to the desk's own published verdict on this claim (withdrawn by reopening the check)."""
+        return self.relation == DESK_VERDICT_RELATION

@@ -21,7 +21,7 @@ from django.utils import timezone
 from claims.changes import ChangeSet
 from claims.checking import notify, rules
 from claims.checking.models import CheckState, DeskCheck, Note, Notification, NotificationReason
-from claims.factchecks.models import FactCheck, FactCheckFormat, FactCheckLink, LinkState
+from claims.factchecks.models import DESK_VERDICT_RELATION, FactCheck, FactCheckFormat, FactCheckLink, LinkState
 from claims.models import Claim, ClaimStatus, WebhookEvent
 from claims.services._common import DecisionError, _bump, _check_revision, _emit, _lock
 from claims.services.audit import record
@@ -184,7 +184,7 @@ def publish_verdict(*, check_id: int, actor, expected_revision: int | None = Non
         external_id=f"desk-check-{check.pk}",
         linked_at=now,  # the desk's own review of this claim: not offered to the linker as a suggestion
     )
-    changes.create(FactCheckLink, claim=claim, factcheck=factcheck, state=LinkState.CONFIRMED, relation="desk_check",
+    changes.create(FactCheckLink, claim=claim, factcheck=factcheck, state=LinkState.CONFIRMED, relation=DESK_VERDICT_RELATION,
                    score=1.0, decided_by=actor if getattr(actor, "pk", None) else None, decided_at=now)
     _bump(changes, check, state=rules.next_state("publish"), factcheck=factcheck, published_at=now,
           published_by=actor if getattr(actor, "pk", None) else None)
@@ -214,6 +214,28 @@ def reopen_check(*, check_id: int, actor, expected_revision: int | None = None) 
     record(actor=actor, action="reopen_check", target=check, changes=changes, claim=check.claim,
            summary="Check reopened" + (": published verdict withdrawn" if was_published else ""))
     return check
+
+
+def announce_undone_verdict(undone) -> None:
+    """Called by ``undo`` once it restored a decision's rows: tell webhooks when that changed the published verdict.
+
+    Undoing ``publish_verdict`` withdraws the verdict (``claim.verdict`` with ``"state":
+    "withdrawn"``), as reopening does; undoing a ``reopen_check`` that withdrew one publishes it
+    again (``"published"``). ``"undo": true`` tells the two apart from the moves themselves.
+    """
+    if undone.target_type != DeskCheck._meta.model_name or undone.action not in ("publish_verdict", "reopen_check"):
+        return
+    check = DeskCheck.objects.filter(pk=undone.target_id).first()
+    if check is None:
+        return
+    if undone.action == "publish_verdict":
+        state = "withdrawn"
+    elif check.state == CheckState.PUBLISHED:
+        state = "published"
+    else:
+        return  # the reopen withdrew nothing: nothing published changes
+    _emit(WebhookEvent.VERDICT, check.claim_id,
+          verdict={"state": state, "rating": check.verdict, "by": organisation_name(), "undo": True})
 
 
 @transaction.atomic

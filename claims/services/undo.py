@@ -11,6 +11,7 @@ from claims.factchecks.models import FactCheckLink, LinkState
 from claims.models import Candidate, Claim, ClaimShingle, Match, MatchState, ReviewEvent
 from claims.services._common import Conflict, DecisionError, _lock
 from claims.services.audit import record_undo
+from claims.services.checking import announce_undone_verdict
 
 
 class UndoRefusedSince(DecisionError):
@@ -41,6 +42,7 @@ def undo(*, event_id: int, actor) -> ReviewEvent:
         revert(event.changes, cascade_ok=_machine_made)
     except UndoRefused as exc:
         raise _refusal(event, exc) from None
+    announce_undone_verdict(event)  # integrators hear of a verdict published or withdrawn by an undo too
     claim = Claim.objects.filter(pk=event.claim_id).first() if event.claim_id else None
     return record_undo(undone=event, actor=actor, claim=claim)
 

@@ -5,6 +5,7 @@
     .venv/bin/python bench/pipeline_bench.py --large              # adds N = 100k (a day on 2 cores)
     .venv/bin/python bench/pipeline_bench.py --n 200 --embedded   # SQLite + filesystem broker, for comparison
     .venv/bin/python bench/pipeline_bench.py --workers 1 2 4      # other worker counts
+    .venv/bin/python bench/pipeline_bench.py --n 1000 --workers 2 --semantic both   # semantic branch on, then off
 
 Databases: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/factdesk_bench) and
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/12); both are emptied by every run.
@@ -19,7 +20,9 @@ each worker's RSS every ``--interval`` seconds until every article is extracted 
 candidate matched. Printed: the load average (the machine may be shared: judge the noise by
 it), articles/s and words/s end to end, the queue depth and RSS over time, the worker time
 spent in each task (parsed from the workers' "succeeded in" log lines), peak resident memory
-per worker, and the ratio of 2 workers to 1.
+per worker, and the ratio of 2 workers to 1. ``--semantic both`` runs each size and worker count
+with matching's semantic retrieval branch on, then off (``FACTDESK_MATCH_SEMANTIC``), and
+prints the rate, claims and matches of each and the ratio off / on.
 """
 import argparse
 import json
@@ -303,7 +306,8 @@ def run(label, articles, workers, data_dir, env, interval) -> dict:
     print(f"[{label}] workers busy {busy_total / (total * workers):.0%} of the wall time; "
           f"peak RSS per worker: " + ", ".join(f"{v:.0f} MB" for v in peaks))
     print(f"[{label}] load average (1 min) at start {load_before:.2f}, at end {os.getloadavg()[0]:.2f}")
-    return {"rate": rate, "words_per_s": words / total, "peaks": peaks, "seconds": total}
+    return {"rate": rate, "words_per_s": words / total, "peaks": peaks, "seconds": total, "claims": claims,
+            "cross": cross, "matches": Match.objects.count()}
 
 
 def main():
@@ -315,7 +319,11 @@ def main():
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--redis-url", default=REDIS_URL)
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between samples (default 3)")
+    parser.add_argument("--semantic", choices=["on", "off", "both"], default="on",
+                        help="matching's semantic retrieval branch (FACTDESK_MATCH_SEMANTIC): on (default), off, "
+                             "or both, one after the other in this run")
     args = parser.parse_args()
+    modes = {"on": ["on"], "off": ["off"], "both": ["on", "off"]}[args.semantic]
     corpus = require_shared("the pipeline bench") / "corpus" / "polnear-articles.jsonl"
     sizes = args.n + ([100_000] if args.large else [])
     print(f"pipeline bench: {load()}, Python {sys.version.split()[0]}, "
@@ -327,20 +335,35 @@ def main():
             ensure_postgres_database(args.postgres_url)
             database_url, broker_url, label = args.postgres_url, args.redis_url, "PostgreSQL+Redis"
         django_for(database_url, broker_url, data_dir)
-        env = {**os.environ}
         for n in sizes:
             articles = synthesise(corpus, n)
-            results = {}
-            for workers in args.workers:
-                results[workers] = run(f"{label} N={n} workers={workers}", articles, workers, data_dir, env, args.interval)
-            print(f"\n[{label} N={n}] summary")
-            for workers, r in results.items():
-                if r.get("rate"):
-                    print(f"[{label} N={n}]   {workers} worker(s): {r['rate']:.2f} articles/s, {r['words_per_s']:,.0f} words/s, "
-                          f"peak RSS {max(r['peaks']):.0f} MB")
-            if results.get(1, {}).get("rate") and results.get(2, {}).get("rate"):
-                print(f"[{label} N={n}]   2 workers / 1 worker = {results[2]['rate'] / results[1]['rate']:.2f}x "
-                      f"(on {os.cpu_count()} cores shared with other processes)")
+            by_mode = {}
+            for mode in modes:
+                # The workers read the setting; the label says which branch set ran.
+                env = {**os.environ, "FACTDESK_MATCH_SEMANTIC": "1" if mode == "on" else "0"}
+                tag = "" if args.semantic == "on" else f" semantic={mode}"
+                results = by_mode[mode] = {}
+                for workers in args.workers:
+                    results[workers] = run(f"{label} N={n}{tag} workers={workers}", articles, workers, data_dir, env,
+                                           args.interval)
+                print(f"\n[{label} N={n}{tag}] summary")
+                for workers, r in results.items():
+                    if r.get("rate"):
+                        print(f"[{label} N={n}{tag}]   {workers} worker(s): {r['rate']:.2f} articles/s, "
+                              f"{r['words_per_s']:,.0f} words/s, peak RSS {max(r['peaks']):.0f} MB; {r['claims']:,} claims "
+                              f"({r['cross']:,} cited by 2+ outlets), {r['matches']:,} matches")
+                if results.get(1, {}).get("rate") and results.get(2, {}).get("rate"):
+                    print(f"[{label} N={n}{tag}]   2 workers / 1 worker = {results[2]['rate'] / results[1]['rate']:.2f}x "
+                          f"(on {os.cpu_count()} cores shared with other processes)")
+            if len(by_mode) == 2:
+                print(f"\n[{label} N={n}] semantic branch off / on ({load()})")
+                for workers in args.workers:
+                    on, off = by_mode["on"].get(workers, {}), by_mode["off"].get(workers, {})
+                    if on.get("rate") and off.get("rate"):
+                        print(f"[{label} N={n}]   {workers} worker(s): rate {off['rate'] / on['rate']:.2f}x "
+                              f"({off['rate']:.2f} / {on['rate']:.2f} articles/s), claims {off['claims']:,} / {on['claims']:,}, "
+                              f"cited by 2+ outlets {off['cross']:,} / {on['cross']:,}, matches {off['matches']:,} / "
+                              f"{on['matches']:,}, peak RSS {max(off['peaks']):.0f} / {max(on['peaks']):.0f} MB")
 
 
 if __name__ == "__main__":

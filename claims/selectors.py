@@ -320,6 +320,8 @@ class DatabaseBackend:
             shingle_values=query_shingles(query.text), when=query.published, vector=vector, exact=self._exact,
         )
 
-    def pool(self, query, *, vector):
-        rows = sorted(self.pool_rows(query, vector=vector), key=lambda row: row.pk)  # the order of MemoryBackend's pool
+    def pool(self, query, *, vector, semantic: bool = True):
+        # Without the semantic branch the vector is not looked up by; the pool's stored vectors still score it.
+        rows = self.pool_rows(query, vector=vector if semantic else None)
+        rows.sort(key=lambda row: row.pk)  # the order of MemoryBackend's pool
         return [claim_statement(row) for row in rows], pool_vectors(rows)

@@ -200,6 +200,9 @@ FACTDESK_EXTRACTION_MAX_CHARS = env_int("FACTDESK_EXTRACTION_MAX_CHARS", 200_000
 # An article whose runs were cut short this many times in a row (worker killed) is marked failed.
 FACTDESK_EXTRACTION_MAX_ATTEMPTS = env_int("FACTDESK_EXTRACTION_MAX_ATTEMPTS", 3, minimum=1)
 FACTDESK_MATCH_WINDOW_DAYS = env_int("FACTDESK_MATCH_WINDOW_DAYS", 30, minimum=0)
+# The semantic retrieval branch (nearest claims by embedding) beside the speaker and shingle
+# blocks; 0 leaves it out (embeddings still score the pool). bench/pipeline_bench.py --semantic both.
+FACTDESK_MATCH_SEMANTIC = env_bool("FACTDESK_MATCH_SEMANTIC", True)
 FACTDESK_REANCHOR_MIN_SCORE = env_float("FACTDESK_REANCHOR_MIN_SCORE", 90.0, minimum=0, maximum=100)
 # Matching cut-offs. Their defaults live beside the scoring code (claims.matching.Thresholds,
 # measured in bench/matching_thresholds.py); an environment variable overrides one of them.

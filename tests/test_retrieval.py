@@ -130,3 +130,47 @@ def test_embed_claims_computes_missing_and_other_models_vectors_once(stored):
     again = io.StringIO()
     call_command("embed_claims", stdout=again)
     assert "Embedded 0 claims" in again.getvalue()
+
+
+def test_with_the_semantic_branch_off_a_paraphrase_sharing_no_phrase_is_not_retrieved(stored, settings):
+    claims, _, _ = stored
+    target = next(c for c in claims if c.text.startswith("Europe must have a seat"))
+    query = Statement(id="q", text="Ukraine and the EU need to be part of negotiations to end the war", speaker="")
+    vector = embed([query.text])[0]
+    kwargs = dict(vector=vector, window_days=30, thresholds=DEFAULT_THRESHOLDS, include_unrelated=True)
+    for backend in (DatabaseBackend(), _memory_backend(claims)):
+        settings.FACTDESK_MATCH_SEMANTIC = True
+        assert target.pk in [r.target_id for r in retrieve(query, backend=backend, **kwargs)]
+        settings.FACTDESK_MATCH_SEMANTIC = False
+        assert target.pk not in [r.target_id for r in retrieve(query, backend=backend, **kwargs)]
+        assert target.pk not in [s.id for s in backend.pool(query, vector=vector, semantic=False)[0]]
+
+
+def test_with_the_semantic_branch_off_a_reworded_repeat_is_still_matched(settings):
+    from claims import services
+    from claims.models import Candidate, Match
+
+    settings.FACTDESK_MATCH_SEMANTIC = False
+    speaker = SpeakerFactory(name="Jane Rivers")
+    day = datetime(2024, 3, 1, 12, tzinfo=dt_timezone.utc)
+
+    def quoted(remark, published_at):
+        article = ArticleFactory(text=f"\u201c{remark},\u201d Jane Rivers said.", published_at=published_at)
+        end = len(remark) + 3
+        return Candidate.objects.create(
+            article=article, content_hash=article.content_hash, kind="direct", start=0, end=end, text=article.text[:end],
+            speaker=speaker, speaker_text="Jane Rivers", speaker_resolved=True, cue="said", confidence=0.9,
+            extractor_version="test",
+        ).pk
+
+    remark = "We will cut the deficit by half within four years, whatever the opposition says about the plan"
+    services.propose_matches(candidate_ids=[quoted(remark, day)])
+    services.propose_matches(candidate_ids=[quoted(remark, day + timedelta(days=1))])
+    reworded = quoted("We will cut the deficit in half within four years, whatever the opposition says",
+                      day + timedelta(days=2))
+    services.propose_matches(candidate_ids=[reworded])
+
+    claim = Claim.objects.get(text__contains="cut the deficit by half")
+    assert Claim.objects.count() == 1, "a repeat became a claim of its own"
+    assert claim.citations.count() == 3
+    assert Match.objects.filter(candidate_id=reworded, claim=claim).exists()

@@ -8,7 +8,8 @@ branches, so the cost per statement stays flat however many claims are stored:
 - the shingle block: claims sharing the most of the statement's ``shingles`` (at most
   ``POOL_MAX_SHINGLES`` looked up, the newest ``POOL_PER_SHINGLE`` claims of each, the
   ``POOL_BY_SHINGLES`` sharing most kept);
-- the semantic block: the ``POOL_NEAREST`` claims nearest by sentence embedding.
+- the semantic block: the ``POOL_NEAREST`` claims nearest by sentence embedding (left out when
+  the setting ``FACTDESK_MATCH_SEMANTIC`` is off: the pool's vectors still score it).
 
 A backend answers ``pool(query, vector=...)`` with the pooled statements and their vectors:
 ``MemoryBackend`` here (for ``rank_claims`` and tests), ``claims.selectors.DatabaseBackend`` for
@@ -47,8 +48,18 @@ def query_shingles(text: str) -> list[int]:
 
 
 class Backend(Protocol):
-    def pool(self, query: Statement, *, vector: np.ndarray) -> tuple[list[Statement], np.ndarray]:
-        """Stored statements worth scoring against ``query`` (no duplicates) and their unit vectors."""
+    def pool(self, query: Statement, *, vector: np.ndarray, semantic: bool = True) -> tuple[list[Statement], np.ndarray]:
+        """Stored statements worth scoring against ``query`` (no duplicates) and their unit vectors;
+        ``semantic=False``: without the nearest-by-embedding branch."""
+
+
+def semantic_branch_on() -> bool:
+    """Whether the semantic branch pools: the ``FACTDESK_MATCH_SEMANTIC`` setting (on outside Django)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return True
+    return bool(getattr(settings, "FACTDESK_MATCH_SEMANTIC", True))
 
 
 def retrieve(
@@ -59,9 +70,15 @@ def retrieve(
     window_days: int | None,
     thresholds: Thresholds,
     include_unrelated: bool = False,
+    semantic: bool | None = None,
 ) -> list[MatchResult]:
-    """Gather ``query``'s pool from ``backend`` and score it with ``rank``; each tier by relevance, best first."""
-    pool, pool_vectors = backend.pool(query, vector=vector)
+    """Gather ``query``'s pool from ``backend`` and score it with ``rank``; each tier by relevance, best first.
+
+    ``semantic``: pool the nearest claims by embedding too (default: ``semantic_branch_on()``).
+    """
+    if semantic is None:
+        semantic = semantic_branch_on()
+    pool, pool_vectors = backend.pool(query, vector=vector, semantic=semantic)
     if not pool:
         return []
     results = rank(
@@ -167,9 +184,10 @@ class MemoryBackend:
                 counts[position] += 1
         return top_by_count(counts, POOL_BY_SHINGLES)
 
-    def pool(self, query: Statement, *, vector: np.ndarray) -> tuple[list[Statement], np.ndarray]:
+    def pool(self, query: Statement, *, vector: np.ndarray, semantic: bool = True) -> tuple[list[Statement], np.ndarray]:
         positions = set(self._same_speaker(query))
         positions.update(self._sharing_shingles(query))
-        positions.update(nearest(self.vectors, vector, POOL_NEAREST).tolist())
+        if semantic:
+            positions.update(nearest(self.vectors, vector, POOL_NEAREST).tolist())
         ordered = sorted(positions)
         return [self.statements[p] for p in ordered], self.vectors[ordered]

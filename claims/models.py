@@ -567,5 +567,5 @@ class WebhookDelivery(models.Model):
 
 
 # The fact-check library's models live in their own module; imported here so Django finds them.
-from claims.factchecks.models import FactCheck, FactCheckLink, LinkState  # noqa: E402,F401
+from claims.factchecks.models import FactCheck, FactCheckFeed, FactCheckLink, LinkState  # noqa: E402,F401
 from claims.checking.models import DeskCheck, InboxState, Note, Notification  # noqa: E402,F401  (the desk's own checks)

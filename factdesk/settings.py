@@ -265,6 +265,8 @@ CELERY_TASK_ROUTES = {
     "articles.fetch_url": {"queue": "fetch"},
     "articles.poll_feed": {"queue": "fetch"},
     "articles.poll_due_feeds": {"queue": "fetch"},
+    "claims.poll_factcheck_feed": {"queue": "fetch"},
+    "claims.poll_due_factcheck_feeds": {"queue": "fetch"},
     "claims.extract_articles": {"queue": "extract"},
     "claims.propose_matches": {"queue": "match"},
 }
@@ -272,6 +274,7 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.poll_due_feeds", "schedule": float(FACTDESK_FEED_POLL_SECONDS)},
+    "poll-factcheck-feeds": {"task": "claims.poll_due_factcheck_feeds", "schedule": float(FACTDESK_FEED_POLL_SECONDS)},
     # Work whose message is missing; also queued when a worker starts (claims.tasks.prepare_worker).
     "reconcile-extraction": {"task": "claims.reconcile_extraction", "schedule": 60.0},
     "deliver-due-webhooks": {"task": "claims.deliver_due_webhooks", "schedule": 60.0},

@@ -414,6 +414,8 @@ def desk(db):
         key="matrix-review", claim_reviewed="The deficit was cut by half", rating="False", source_format="jsonl"
     )
     objects["factcheck_link"] = link_model.objects.create(claim=claim, factcheck=objects["factcheck"], score=0.8)
+    objects["factcheck_feed"] = apps.get_model("claims", "FactCheckFeed").objects.create(
+        url="https://factchecker.example/feed.xml", name="Harbour Fact Check")
     return {"users": users, "tokens": tokens, "objects": objects}
 
 

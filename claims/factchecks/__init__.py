@@ -6,6 +6,7 @@
 - ``parsing``: pure: bytes in (an HTML page's ClaimReview markup, ClaimReview JSON/JSON-LD, a
   DataFeed, JSON Lines, plain ``{id, text, ...}`` lines), ``ParsedFactCheck`` records out;
 - ``library``: storing parsed records, one transaction each, idempotent, versioned;
+- ``feeds``: polling the fact-checkers' feeds (``FactCheckFeed``, by Celery beat) into the library;
 - ``linking``: comparing claims with the library through the matching retriever, and the
   editor's confirm / reject decisions (audited, undoable);
 - ``api``, ``views``: the ``/api/v1/factchecks/`` resource and the claim page's panel.

@@ -149,3 +149,46 @@ class FactCheckLink(models.Model):
     def is_desk_verdict(self) -> bool:
         """The link to the desk's own published verdict on this claim (withdrawn by reopening the check)."""
         return self.relation == DESK_VERDICT_RELATION
+
+
+class FactCheckFeedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def due(self, *, now, every_seconds: float):
+        """Active feeds not polled within the last half interval (a "Poll now" just done is not repeated)."""
+        from datetime import timedelta
+
+        recent = now - timedelta(seconds=every_seconds / 2)
+        return self.active().filter(Q(last_polled_at__isnull=True) | Q(last_polled_at__lte=recent))
+
+
+class FactCheckFeed(models.Model):
+    """A fact-checker's feed, polled by Celery beat like the article feeds (``claims.factchecks.feeds``).
+
+    Its URL serves ClaimReview JSON / JSON-LD (an object, a list, a ``DataFeed``), JSON Lines, a
+    page with ClaimReview markup, or an RSS / Atom feed whose entries link to fact-check pages.
+    """
+
+    url = models.URLField(max_length=2000, unique=True)
+    name = models.CharField(max_length=300, blank=True,
+                            help_text="The fact-checker as the desk calls it; records keep the checker their markup names.")
+    active = models.BooleanField(default=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    records_imported = models.PositiveIntegerField(default=0, help_text="Fact-checks created or updated from it.")
+    seen_entries = models.JSONField(default=list, blank=True, editable=False,
+                                    help_text="RSS / Atom entries already read (link and date), not fetched again.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FactCheckFeedQuerySet.as_manager()
+
+    class Meta:
+        app_label = "claims"
+        ordering = ["url"]
+        verbose_name = "fact-check feed"
+
+    def __str__(self):
+        return self.name or self.url

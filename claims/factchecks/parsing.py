@@ -7,7 +7,9 @@ Inputs, told apart by content type, file suffix, then the text itself:
 - ClaimReview JSON / JSON-LD: one object, a list, an ``@graph``, or a schema.org ``DataFeed``
   (``dataFeedElement``, each a ``ClaimReview`` or a ``DataFeedItem`` holding some);
 - JSON Lines of either ClaimReviews or plain records ``{id, text, title?, rating?, url?,
-  fact_checker?, published?, language?}`` (a plain JSON list of those reads the same).
+  fact_checker?, published?, language?}`` (a plain JSON list of those reads the same);
+- an RSS / Atom feed of a fact-checker (``feed_entries``, feedparser as the article feeds use):
+  not records itself, but the fact-check pages its entries link to, read one by one.
 
 A record that cannot be used (no ``claimReviewed``, a rating or date of the wrong type, a date
 before ``EARLIEST_YEAR`` or in the future, a URL that is not http(s)) is a ``ParseFailure``
@@ -23,6 +25,8 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+
+import feedparser
 
 from articles.importers.base import ImportRejected, ParseFailure, clean_field, to_datetime
 from articles.importers.decoding import check_size, decode_input
@@ -417,3 +421,62 @@ def _rdfa_to_jsonld(nodes: list) -> list[dict]:
         return out
 
     return [simplify(node) for node in nodes if isinstance(node, dict) and "@type" in node]
+
+
+# --- RSS / Atom feeds of fact-check pages ------------------------------------------------------
+
+_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
+_FEED_STARTS = ("<?xml", "<rss", "<feed", "<rdf:rdf")
+# Problems feedparser reports that do not affect what was parsed.
+_HARMLESS_FEED_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a fact-checker's feed: the page it links to and the date the feed gives it."""
+
+    url: str
+    updated: str = ""
+
+    @property
+    def key(self) -> str:
+        """Seen again with the same date, the entry is not fetched again; a new date means the review changed."""
+        return f"{self.url} {self.updated}".strip()
+
+
+def feed_entries(data: bytes | str, *, content_type: str = "") -> list[FeedEntry] | None:
+    """The pages an RSS / Atom feed links to, oldest first, each once; None when ``data`` is no such feed.
+
+    An input served or shaped as HTML or JSON is not a feed (None: it is read for records). XML
+    that is not well-formed, or not RSS or Atom, raises ``ImportRejected``: a cut-off download
+    must not be taken for a feed with fewer entries.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime in _CONTENT_TYPES:
+        return None
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace").lower()
+    if mime not in _FEED_TYPES and not mime.endswith("+xml") and not head.startswith(_FEED_STARTS):
+        return None
+    if head.startswith(("<!doctype html", "<html")):
+        return None
+    parsed = feedparser.parse(data, response_headers={"content-type": content_type or "application/xml"})
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and problem is not None and not isinstance(problem, _HARMLESS_FEED_PROBLEMS):
+        raise ImportRejected(f"the feed could not be read ({problem}); it may be cut off")
+    if not parsed.get("version"):
+        raise ImportRejected("it is XML, but not an RSS or Atom feed")
+    entries, seen = [], set()
+    for entry in reversed(parsed.entries):  # feeds list the newest first
+        try:
+            url = http_url(entry.get("link"))
+        except ValueError:
+            continue
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        # dict.get: feedparser's own get() maps a missing "updated" to "published" with a deprecation warning
+        dated = dict.get(entry, "updated") or dict.get(entry, "published")
+        entries.append(FeedEntry(url=url, updated=clean_field(dated, 100)))
+    return entries

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from claims import charts
 from claims import search as desk_search
 from claims import services
 from claims.extraction import checkworthy
@@ -75,6 +76,7 @@ def show(request, pk):
         "cards": cards,
         "misquotes": sum(1 for card in cards if card["misquote"]),
         "outlet_count": len({citation.article.outlet_id for citation in citations}),
+        "spread": charts.claim_spread(citations),
         "events": events,
         "suggestions": suggestions,
         "merge_query": merge_query,

@@ -9,6 +9,7 @@ from django.db.models import Count, Value
 from django.shortcuts import render
 
 from articles.models import Article
+from claims import charts
 from claims.models import ArticleExtraction, Candidate, Citation, ClaimKind, ExtractionStatus, Match, MatchRelation, ReviewEvent
 from claims.views.base import desk_screen
 
@@ -16,15 +17,15 @@ DASHBOARD_CACHE_SECONDS = 300
 
 
 def change_stamp() -> str:
-    """Newest candidate, match, audit event and extraction update: changes whenever a tally can.
+    """Newest article, candidate, match, audit event and extraction update: changes whenever a tally can.
 
     Every decision writes a ReviewEvent, extraction writes candidates and its own state, and
-    matching writes matches, so the dashboard's counts can be cached until this moves. Each
-    MAX is answered from an index.
+    matching writes matches, so the dashboard's counts (and its charts of articles and claims)
+    can be cached until this moves. Each MAX is answered from an index.
     """
     quote = connection.ops.quote_name
     parts = [f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})" for model, column in (
-        (Candidate, "id"), (Match, "id"), (ReviewEvent, "id"), (ArticleExtraction, "updated_at"),
+        (Article, "id"), (Candidate, "id"), (Match, "id"), (ReviewEvent, "id"), (ArticleExtraction, "updated_at"),
     )]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
@@ -60,6 +61,10 @@ def dashboard_tallies() -> dict:
         pending.filter(speaker__isnull=False).order_by().values("speaker_id", "speaker__name")
         .annotate(n=Count("pk")).order_by("-n")[:12]
     )
+    tallies["charts"] = charts.desk_activity()
+    for chart in tallies["charts"]:
+        if chart.series:
+            chart.svg  # drawn once, cached with the counts
     cache.set(cache_key, tallies, DASHBOARD_CACHE_SECONDS)
     return tallies
 
@@ -84,5 +89,6 @@ def show(request):
         "by_outlet": tallies["by_outlet"],
         "by_speaker": tallies["by_speaker"],
         "recent": recent,
+        "charts": tallies["charts"],
     }
     return render(request, "claims/dashboard.html", context)

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from claims import charts
 from claims import search as desk_search
 from claims import services
 from claims.forms import SpeakerEditForm, SpeakerMergeForm
@@ -46,6 +47,9 @@ def show(request, pk):
         "roles_seen": roles_seen,
         "claims": claims[:SPEAKER_CLAIMS],
         "more_claims": len(claims) > SPEAKER_CLAIMS,
+        # A speaker with few claims is charted from the list above; a prolific one costs a query.
+        "claims_chart": charts.speaker_claims(speaker, claims=None if len(claims) > SPEAKER_CLAIMS else claims)
+        if claims else None,
         "merge_query": merge_query,
         "merge_results": merge_results,
         "edit_form": SpeakerEditForm(speaker=speaker),

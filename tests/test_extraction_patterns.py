@@ -617,3 +617,90 @@ def test_what_a_poll_or_study_shows_is_its_statement_without_that(text, content)
                                   "The senator found his keys in the car."])
 def test_what_a_person_or_picture_shows_or_finds_is_no_statement(text):
     assert found(text) == []
+
+
+# ----------------------------------------------------------------------------- reported speech the parse hides
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Trump said after the convention he would not accept the offer.", "he would not accept the offer"),
+        ("The governor said after the hearing the plant would stay open.", "the plant would stay open"),
+        ("Reyes said on Friday night the deal was dead.", "the deal was dead"),
+    ],
+)
+def test_a_clause_without_that_after_a_time_phrase_is_the_report(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Few people would have described Mr. Obama as a climate hawk when he ran for office.",
+        "She said it as she left the building.",
+    ],
+)
+def test_the_reporters_own_time_clause_is_no_report(text):
+    assert all("ran for office" not in span and "left the building" not in span for span, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Trump mocked an architect who said he was never paid for his work.", "he was never paid for his work", "an architect"),
+        ("The club hired a chef who says the menu will change every week.", "the menu will change every week", "a chef"),
+        ("This angered the victims' families, many of whom say the claims are unfounded.", "the claims are unfounded",
+         "many of whom"),
+        ("Those close to him say he will run again next year.", "he will run again next year", "Those close to him"),
+        ("Others said the plan would fail.", "the plan would fail", "Others"),
+    ],
+)
+def test_who_and_quantified_people_are_sources(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Mr. Trump has proposed new limits on tax breaks.", "new limits on tax breaks"),
+        ("The senator noted the rule during the hearing on Monday.", "the rule"),
+        ("Clinton is proposing marquee projects like solar panels on every school.", "marquee projects like solar panels on every school"),
+        ("In her book, the candidate noted the clot's existence.", "the clot's existence"),
+        ("The administration has promised a veto.", "a veto"),
+    ],
+)
+def test_what_a_source_proposes_promises_or_notes_is_the_statement(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked the town overnight.",
+        "The new budget proposes cuts to the army.",
+        "Ruth Adler defended the reform, arguing that waiting lists had fallen by a third.",
+    ],
+)
+def test_a_things_object_or_a_defended_object_is_no_statement(text):
+    assert all(span not in {"the town", "cuts to the army", "the reform"} for span, _ in found(text))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Unemployment will rise next year, predicts the central bank.", "Unemployment will rise next year", "the central bank"),
+        ("The economy is slowing, warns the IMF.", "The economy is slowing", "the IMF"),
+        ("The cuts will hurt schools, argues Maria Lopez.", "The cuts will hurt schools", "Maria Lopez"),
+    ],
+)
+def test_an_inverted_cue_parsed_as_a_conjunct_closes_the_statement_before_it(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+def test_an_object_after_a_comma_aside_is_not_taken_for_an_inverted_speaker():
+    for text in ("The feud has run for months since Reyes, at a rally, cited comments the mayor had made.",
+                 "The vote was delayed after Okoye, in a letter, cited rules the board had broken."):
+        assert all(not speaker.startswith(("comments", "rules")) for _, speaker in found(text))

@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import DENIAL, FORM_TO_LEMMA, OBJECT, SAY, WEAK
+from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, SAY, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -47,7 +47,7 @@ def clause_span(doc, root, floor: int) -> tuple[int, int]:
         if position <= root.i or doc[position].text not in DASHES:
             continue
         phrase_head = doc[position + 1]
-        while position < phrase_head.head.i <= right and phrase_head.head is not phrase_head:
+        while position < phrase_head.head.i <= right and phrase_head.head.i != phrase_head.i:
             phrase_head = phrase_head.head  # the head of the phrase after the dash
         if phrase_head.tag_.startswith("NN") and phrase_head.dep_ in {"appos", "npadvmod", "dep"} \
                 and any(child.dep_ in {"relcl", "acl"} for child in phrase_head.children) \
@@ -60,6 +60,8 @@ def clause_span(doc, root, floor: int) -> tuple[int, int]:
 def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
     """The token span of what ``cue`` reports, or None when it reports nothing here."""
     subject_span = subtree_span(subject) if subject is not None else (-1, -1)
+    if subject is not None and subject.i > cue.i and cue.dep_ == "conj" and subject.left_edge.i == cue.i + 1:
+        return content_before(doc, unit, cue, lemma, subject)  # "X, warns the IMF.": what the inverted cue closes
     around = _clause_around_as(doc, cue, lemma)
     if around is not None:
         return around
@@ -74,11 +76,15 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                     return (0, last_word(doc, len(doc) - 1))
             left, right = clause_span(doc, child, cue.i + 1)
             return (left, _coordinated_clauses_end(doc, cue, right))
+    if lemma in SAY:
+        clause = _clause_parsed_as_adverbial(doc, unit, cue)
+        if clause is not None:
+            return clause
     if lemma in SAY and lemma not in OBJECT:
         # "He said legalizing it could put thousands to work": a clause the parser hung as xcomp
         for child in cue.children:
             if child.dep_ == "xcomp" and child.i > cue.i and child.right_edge.i - child.left_edge.i >= 3:
-                if any(inner.dep_ in {"ccomp", "nsubj"} for inner in child.subtree if inner is not child):
+                if any(inner.dep_ in {"ccomp", "nsubj"} for inner in child.subtree if inner.i != child.i):
                     return clause_span(doc, child, cue.i + 1)
     if lemma in SAY and lemma not in DENIAL:
         # "claimed in an interview that he ...": a that-clause the parser hung elsewhere (what a
@@ -121,7 +127,8 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
         if finding is not None:
             return finding
     # object content for verbs that report their object
-    if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)):
+    if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)
+                            or lemma in NOUN_PHRASE_REPORTS and subject is not None and subject.i < cue.i):
         return _object_content(doc, unit, cue, lemma, particle, subject)
     if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"} | COMMISSIVE:
         for child in cue.children:
@@ -131,6 +138,31 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                 left = addressee.left_edge.i if addressee is not None and addressee.tag_ != "PRP" else child.left_edge.i
                 return (left, child.right_edge.i)
     return content_before(doc, unit, cue, lemma, subject)
+
+
+def _clause_parsed_as_adverbial(doc, unit: Unit, cue) -> tuple[int, int] | None:
+    """"Trump said after the convention he would not accept it": a content clause without "that"
+    the parser hung on the cue as an adverbial clause (a time phrase before its subject read as
+    its conjunction). A clause with a conjunction of its own ("said it as he left") is the
+    reporter's, and so is one set off by a comma."""
+    for child in cue.children:
+        if child.dep_ != "advcl" or child.i <= cue.i or not child.tag_.startswith(("VB", "MD")) or child.tag_ in {"VBG", "VBN"}:
+            continue
+        if any(grandchild.dep_ == "mark" or grandchild.tag_ in {"WRB", "WDT", "WP"} for grandchild in child.children):
+            continue  # "described him as X when he ran": the reporter's time clause
+        subject = next((grandchild for grandchild in child.children if grandchild.dep_ in {"nsubj", "nsubjpass", "expl"}
+                        and grandchild.i < child.i), None)
+        if subject is None or subject.left_edge.i <= cue.i + 1:
+            continue
+        before = doc[cue.i + 1:subject.left_edge.i]
+        if any(token.text in {",", ";", ":", "—", "–"} for token in before) or in_quote(unit, token_start(unit, subject)):
+            continue
+        if not any(token.dep_ in {"prep", "pobj", "det", "amod", "npadvmod", "compound", "nummod", "dobj", "poss", "case"}
+                   for token in before):
+            continue
+        _, right = clause_span(doc, child, subject.left_edge.i)
+        return (subject.left_edge.i, right)
+    return None
 
 
 # After a comma, words that open the reporter's own addition to a reported clause, a concession
@@ -169,7 +201,7 @@ def _coordinated_clauses_end(doc, cue, right: int) -> int:
 
 
 def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
-    complements = [child for child in cue.children if child.i > cue.i and child.dep_ in OBJECT_DEPS and child is not particle]
+    complements = [child for child in cue.children if child.i > cue.i and child.dep_ in OBJECT_DEPS and (particle is None or child.i != particle.i)]
     if not complements and lemma in SAY and subject is not None:
         return content_before(doc, unit, cue, lemma, subject)  # '"…," reported Reuters.'
     if not complements:
@@ -188,8 +220,10 @@ def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tupl
             break
         if right > cue.i and child.dep_ == "npadvmod":
             continue  # "cited the figures Tuesday": when, not what
-        if right > cue.i and child.dep_ == "prep" and child.lower_ in SETTING_PREPS and doc[right].text in CLOSING_MARKS:
-            break  # "blasted X as a “disgrace” on a radio show": a quoted object is complete; where, not what
+        if right > cue.i and child.dep_ == "prep" and child.lower_ in SETTING_PREPS and (
+            doc[right].text in CLOSING_MARKS or child.lower_ in {"during", "at", "amid", "throughout"}
+        ):
+            break  # "blasted X as a “disgrace” on a radio show", "attacked X during the debate": where and when, not what
         right = max(right, child.right_edge.i)
     if right == cue.i:
         return None
@@ -205,6 +239,13 @@ def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tupl
             right = position - 1
             break
     first = min(child.left_edge.i for child in complements)
+    heads = {child.i for child in complements if child.dep_ == "dobj"}
+    for position in range(first + 1, right + 1):
+        token = doc[position]
+        if token.dep_ == "prep" and token.lower_ in {"during", "amid", "throughout"} and token.head.i in heads \
+                and not in_quote(unit, token_start(unit, token)):
+            right = position - 1  # "noted the rule during the hearing": when, not what, though the parser hung it on the object
+            break
     return (max(first, cue.i + 1), right)
 
 
@@ -212,7 +253,7 @@ def _object_has_quote(doc, unit: Unit, cue, particle) -> bool:
     """Whether a weak cue's object holds a quotation ("attacked “the hateful ideology …”"):
     a quoted object makes even a weak verb report what was said."""
     for child in cue.children:
-        if child.i > cue.i and child.dep_ in OBJECT_DEPS and child is not particle:
+        if child.i > cue.i and child.dep_ in OBJECT_DEPS and (particle is None or child.i != particle.i):
             start, end = token_start(unit, doc[child.left_edge.i]), token_end(unit, doc[child.right_edge.i])
             if any(start - 2 <= quote.start < end for quote in unit.quotes):
                 return True
@@ -268,7 +309,7 @@ def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int]
     close the sentence."""
     if subject is None or lemma not in SAY:
         return None
-    if lemma in WEAK and lemma not in {"add", "tell", "note"} and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
+    if lemma in WEAK and lemma not in {"add", "tell", "note", "predict", "recall", "mention"} and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
         return None  # "X, a new analysis shows": only a study, poll or record closes a finding this way
     subject_span = subtree_span(subject)
     first_subject = min(subject_span[0], cue.i)
@@ -278,7 +319,7 @@ def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int]
         return None
     has_addressee = lemma in {"tell", "ask", "inform", "assure", "remind", "warn", "brief"}
     if any(
-        child.dep_ in {"ccomp", "xcomp"} or (child.dep_ == "dobj" and not has_addressee and child is not subject)
+        child.dep_ in {"ccomp", "xcomp"} or (child.dep_ == "dobj" and not has_addressee and (subject is None or child.i != subject.i))
         for child in cue.children if child.i > cue.i
     ):
         return None  # "..., mining companies declared bankruptcy": the cue has its own object

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .lexicon import FORM_TO_LEMMA, SAY, SPEAKER_NOUNS
+from .lexicon import FORM_TO_LEMMA, SAY, SPEAKER_NOUNS, is_speaker_noun
 from .spans import in_quote, token_end, token_start
 from .text import Quote, Unit
 
@@ -78,6 +78,9 @@ def _introduces_quote(token, unit: Unit) -> bool:
 
 def cue_subject(cue, unit: Unit) -> CueSubject:
     """The subject of a cue: its own, or that of the verb it hangs from (participles, conjuncts)."""
+    inverted = _inverted_subject(cue)
+    if inverted is not None:
+        return CueSubject(inverted, None)
     current = cue
     via_infinitive = False
     for _ in range(6):
@@ -85,25 +88,25 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
             if child.dep_ in SUBJECT_DEPS:
                 if child.lower_ in RELATIVE and current.dep_ == "relcl":
                     head = current.head
-                    if head.tag_ in {"NNP", "NNPS"} or head.lower_ in SPEAKER_NOUNS:
-                        return CueSubject(head, None)
+                    if head.tag_ in {"NNP", "NNPS"} or head.lower_ in SPEAKER_NOUNS or child.lower_ in {"who", "whom"} and head.tag_.startswith("NN"):
+                        return CueSubject(head, None)  # "who" is always someone ("an architect who said")
                     return NO_SUBJECT  # "a passion that suggested ...": not a source
                 if child.dep_ == "nsubjpass" and not via_infinitive:
                     continue  # ("he was prompted to say": the one prompted is the one saying)
                 return CueSubject(child, None)
-        if current is not cue and current.dep_ == "ROOT" and current.tag_.startswith("NN"):
+        if current.i != cue.i and current.dep_ == "ROOT" and current.tag_.startswith("NN"):
             return CueSubject(current, None)  # a fragment parse: "A senior diplomat called ..." as a noun phrase
         if current.dep_ in {"advcl", "xcomp", "conj", "acl", "pcomp", "dobj", "pobj", "prep", "ccomp", "relcl", "acomp"} \
-                and current.head is not current:
+                and current.head.i != current.i:
             if current.dep_ == "relcl" and not current.head.tag_.startswith("VB"):
                 return CueSubject(current.head, None)
             if current.dep_ == "ccomp" and current.head.i > current.i:
                 return NO_SUBJECT  # a clause that is itself said by someone later: not its subject
-            if current.dep_ == "acl" and current is cue and (
+            if current.dep_ == "acl" and current.i == cue.i and (
                 current.head.dep_ == "ROOT" or cue.tag_ == "VBG" and current.head.tag_ in {"NNP", "NNPS"}
             ):
                 return CueSubject(current.head, None)
-            via_infinitive = via_infinitive or current.dep_ == "xcomp" and current is cue
+            via_infinitive = via_infinitive or current.dep_ == "xcomp" and current.i == cue.i
             head = current.head
             pos = token_start(unit, head)
             for quote in unit.quotes:
@@ -134,6 +137,26 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
                 ):
                     return CueSubject(child, None)
     return NO_SUBJECT
+
+
+def _inverted_subject(cue):
+    """"The bridge is unsafe, warns the city engineer.": a cue after a comma or dash that ends its
+    sentence with a noun phrase is inverted, and that noun phrase is its subject, though the
+    parser hung the cue on the clause before as a conjunct (whose subject is no speaker)."""
+    if cue.dep_ != "conj" or cue.head.i > cue.i or cue.i == 0 or cue.nbor(-1).text not in {",", "—", "–"}:
+        return None
+    if any(child.dep_ in {"ccomp", "xcomp", "mark"} for child in cue.children):
+        return None
+    last = cue.sent.end - 1
+    while last > cue.i and cue.doc[last].is_punct:
+        last -= 1
+    for child in cue.children:
+        if child.i > cue.i and child.dep_ in {"nsubj", "dobj", "attr", "npadvmod", "oprd"} and child.tag_ in {"NN", "NNS", "NNP", "NNPS"} \
+                and child.right_edge.i == last and child.left_edge.i == cue.i + 1 and child.right_edge.i - child.left_edge.i < 8 \
+                and not any(token.tag_.startswith("VB") for token in child.subtree) \
+                and (child.tag_ in {"NNP", "NNPS"} or is_speaker_noun(child.text)):
+            return child
+    return None
 
 
 # Only a speaker between a quote and its cue ('"… listening." Trump said.'): no clause of its own.

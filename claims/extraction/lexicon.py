@@ -62,6 +62,12 @@ WEAK = {
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
 }
 
+# Weak verbs whose plain noun-phrase object is what a source put forward ("proposed a tax
+# credit", "noted the clot’s existence", "promised a veto"), when their subject is a person or
+# organisation (a thing's object is no statement). Not "attacked" or "defended": rebels attack
+# towns, and a defence is usually argued in a clause of its own.
+NOUN_PHRASE_REPORTS = {"propose", "promise", "pledge", "note"}
+
 # Verbs that make any subject a source ("63 percent said", "another slide shows that").
 STRONG = {
     "say", "tell", "state", "report", "write", "find", "show", "estimate", "conclude", "predict", "suggest",

@@ -22,6 +22,9 @@ DOCUMENT_NOUNS = {
 }
 DESCRIBED_SOURCE = re.compile(r"\b(?:the|a|an|its|their|this)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b", re.I)
 NOT_SOURCES = {"you", "it", "this", "which", "that", "what", "there"}
+# Words that stand for people as a subject when something says who they are ("many of them",
+# "those close to him", "others").
+QUANTIFIED_PEOPLE = {"many", "most", "some", "those", "others", "several", "few", "all", "both", "each", "none"}
 ORGANISATION_ENTITIES = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 
 
@@ -86,6 +89,10 @@ class SpeakerResolver:
             return self._organisation_as_it(subject, start=token_start(unit, subject), end=token_end(unit, subject))
         if lower in NOT_SOURCES or subject.tag_ in {"WDT", "WP"} and subject.dep_ != "relcl":
             return None
+        if lower in QUANTIFIED_PEOPLE and subject.tag_ in {"DT", "JJ", "NNS", "PDT"} and subject.dep_ in {"nsubj", "nsubjpass"} \
+                and (lower in {"others", "those"} or any(child.dep_ in {"prep", "amod", "relcl", "acl"} for child in subject.children)):
+            # "many of them said", "those close to him say", "others said": people, unnamed
+            return SpeakerRef(name=mention, kind=SourceKind.GROUP, resolved=False, mention=mention, start=mention_start, end=mention_end)
         if subject.tag_ == "PRP" or lower in PERSONAL | PLURAL_PRONOUNS:
             return self._pronoun(subject, start=token_start(unit, subject), end=token_end(unit, subject))
         name = self._person_named_in(doc, unit, subject, mention_start=mention_start, mention_end=mention_end)

@@ -21,7 +21,7 @@ def is_supposed(verb) -> bool:
     for _ in range(3):
         if any(child.dep_ == "mark" and child.lower_ in SUPPOSITIONS for child in current.children):
             return True
-        if current.dep_ not in {"conj", "xcomp"} or current.head is current:
+        if current.dep_ not in {"conj", "xcomp"} or current.head.i == current.i:
             return False
         current = current.head
     return False

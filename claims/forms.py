@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import F
 
 from articles.models import Outlet
 from claims.models import ClaimKind, MatchRelation, SpeakerKind
@@ -17,8 +18,9 @@ CANDIDATE_SORTS = {
 }
 CLAIM_SORTS = {
     "value": ("Editorial value", ("-editorial_value", "-id")),
-    "-reported": ("Newest first", ("-first_reported_at", "-id")),
-    "reported": ("Oldest first", ("first_reported_at", "id")),
+    # Claims whose every report is undated (first reported: date unknown) come last either way.
+    "-reported": ("Newest first", (F("first_reported_at").desc(nulls_last=True), "-id")),
+    "reported": ("Oldest first", (F("first_reported_at").asc(nulls_last=True), "id")),
     "speaker": ("Speaker", ("speaker__name", "-editorial_value", "-id")),
 }
 MATCH_SORTS = {

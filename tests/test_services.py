@@ -272,11 +272,11 @@ def test_edit_article_refuses_what_it_cannot_store_with_a_reason(editor):
     assert not ReviewEvent.objects.exists()
 
 
-def test_clearing_an_articles_date_falls_back_to_its_import_time_for_first_reported(editor):
+def test_clearing_an_articles_date_makes_first_reported_unknown_not_its_import_time(editor):
     candidate, claim = claimed_candidate()
     article = candidate.article
     services.edit_article(article_id=article.pk, actor=editor, published_at=None)
     claim.refresh_from_db()
     article.refresh_from_db()
     assert article.published_at is None and claim.first_article == article
-    assert claim.first_reported_at == article.imported_at
+    assert claim.first_reported_at is None

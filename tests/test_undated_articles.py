@@ -4,6 +4,7 @@ An undated upload used to be dated by its import time, so a statement first repo
 fell outside the match window and an identical quote became a new claim.
 """
 import datetime as dt
+import json
 from datetime import timedelta
 
 import pytest
@@ -81,3 +82,52 @@ def test_a_malformed_date_is_refused_with_a_message(editor_client):
     )
     assert response.status_code == 400 and "Enter a valid date" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def _first_reported_everywhere(client, claim):
+    """The claim's first report as the claim page, the API and the JSON export give it."""
+    from django.utils.dateparse import parse_datetime
+
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    shown = page.split("<dt>First reported</dt>", 1)[1].split("</dd>", 1)[0]
+    api = client.get(f"/api/v1/claims/{claim.pk}/").json()["first_reported_at"]
+    export = next(r for r in json.loads(b"".join(client.get("/api/v1/exports/claims.json").streaming_content))
+                  if r["id"] == claim.pk)["first_reported_at"]
+    return shown, api and parse_datetime(api), export and parse_datetime(export)
+
+
+def test_a_dated_report_is_the_first_report_even_when_an_undated_one_was_imported_earlier(editor_client, editor):
+    speaker = SpeakerFactory(name="Jane Rivers")
+    undated = quoted(REMARK, speaker=speaker, published_at=None)
+    services.propose_matches(candidate_ids=[undated])
+    claim = Claim.objects.get()
+    assert claim.first_reported_at is None, "an undated article's import time is no publication date"
+
+    published = timezone.now().replace(microsecond=0)  # after the undated article's import
+    dated = quoted(REMARK, speaker=speaker, published_at=published)
+    services.propose_matches(candidate_ids=[dated])
+    claim.refresh_from_db()
+    dated_article = Candidate.objects.get(pk=dated).article
+    assert Candidate.objects.get(pk=dated).claim == claim
+    assert (claim.first_article, claim.first_reported_at) == (dated_article, published)
+
+    services.confirm_claim(claim_id=claim.pk, actor=editor)
+    shown, api, export = _first_reported_everywhere(editor_client, claim)
+    assert dated_article.outlet.name in shown and "date unknown" not in shown
+    assert api == export == published
+
+    # Recomputed after a change (here the dated article's date is corrected), the dated report stays first.
+    services.edit_article(article_id=dated_article.pk, actor=editor, published_at=published + timedelta(days=1))
+    claim.refresh_from_db()
+    assert (claim.first_article, claim.first_reported_at) == (dated_article, published + timedelta(days=1))
+
+
+def test_a_claim_reported_only_by_undated_articles_is_first_reported_on_an_unknown_date(editor_client, editor):
+    speaker = SpeakerFactory(name="Jane Rivers")
+    services.propose_matches(candidate_ids=[quoted(REMARK, speaker=speaker, published_at=None)])
+    claim = Claim.objects.get()
+    services.confirm_claim(claim_id=claim.pk, actor=editor)
+    shown, api, export = _first_reported_everywhere(editor_client, claim)
+    assert claim.first_article.outlet.name in shown and "date unknown" in shown
+    assert api is None and export is None
+    assert "date unknown" in editor_client.get(f"/speakers/{speaker.pk}/").content.decode()

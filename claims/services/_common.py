@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
+from django.db.models import F
 
 from articles.models import Article
 from claims.changes import ChangeSet
@@ -91,14 +92,19 @@ def _cite(changes: ChangeSet, *, claim: Claim, article: Article, start: int, end
 
 
 def _refresh_first_reported(changes: ChangeSet, claim: Claim) -> None:
+    """The claim's first report: its earliest dated citing article, with that article's date.
+
+    An undated article (no publication date) is first only when no citing article is dated, and
+    then the date is unknown (None): its import time is no publication date.
+    """
     first = (
         Citation.objects.filter(claim=claim)
         .select_related("article")
-        .order_by("article__published_at", "article__imported_at", "id")
+        .order_by(F("article__published_at").asc(nulls_last=True), "article__imported_at", "id")
         .first()
     )
     article = first.article if first else None
-    when = (article.published_at or article.imported_at) if article else None
+    when = article.published_at if article else None
     if claim.first_article_id != (article.pk if article else None) or claim.first_reported_at != when:
         changes.update(claim, first_article=article, first_reported_at=when)
 
@@ -144,7 +150,7 @@ def _claim_values(candidate: Candidate, vector) -> dict:
         kind=candidate.kind,
         status=ClaimStatus.PROPOSED,
         first_article=article,
-        first_reported_at=article.published_at or article.imported_at,
+        first_reported_at=article.published_at,  # None for an undated article: date unknown
         embedding=_embedding_bytes(vector),
         embedding_model=_embedding_model(),
     )

@@ -280,7 +280,7 @@ def split_citation(*, citation_id: int, actor) -> Claim:
         kind=citation.candidate.kind if citation.candidate_id else claim.kind,
         status=ClaimStatus.PROPOSED,
         first_article=citation.article,
-        first_reported_at=citation.article.published_at or citation.article.imported_at,
+        first_reported_at=citation.article.published_at,
     )
     _index_wordings(new_claim, [new_claim.text])  # its vector is made from the text when first needed
     changes.update(citation, claim=new_claim)

@@ -201,7 +201,7 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
         # them are written together, one statement per table.
         decided = {p.candidate.pk: ChangeSet() for p in proposals}
         proposed_matches = {p.candidate.pk: ChangeSet() if p.auto else decided[p.candidate.pk] for p in proposals}
-        moment = article.published_at or article.imported_at
+        moment = article.published_at  # an undated article never moves a claim's first report
         new_claims = ChangeSet.bulk_create(
             Claim, [(decided[p.candidate.pk], Claim(**_claim_values(p.candidate, p.vector))) for p in proposals if p.auto is None]
         )
@@ -236,7 +236,8 @@ def _propose_for_article(vectors_by_pk: dict[int, np.ndarray], thresholds) -> in
                 cited_first.setdefault(claim_of[p.candidate.pk].pk, p.candidate.pk)
         for claim_pk, candidate_pk in cited_first.items():
             claim = targets[claim_pk]
-            # The article may have been published before the claim's first report (back-fills).
+            # The article may have been published before the claim's first report (back-fills), or
+            # be the first dated report of a claim reported so far only by undated articles.
             if moment and (claim.first_reported_at is None or moment < claim.first_reported_at):
                 decided[candidate_pk].update(claim, first_article=article, first_reported_at=moment)
             if claim.status == ClaimStatus.CONFIRMED:  # proposed claims are not published: no event, no query

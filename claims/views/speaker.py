@@ -1,7 +1,7 @@
 """The Speaker screen: names, aliases, roles and claims; editing and merging speakers."""
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -31,7 +31,7 @@ def show(request, pk):
     claims = list(
         Claim.objects.visible().filter(speaker=speaker).select_related("first_article__outlet")
         .defer("embedding", "first_article__text").annotate(citation_count=Count("citations"))
-        .order_by("-first_reported_at", "-id")[:SPEAKER_CLAIMS + 1]
+        .order_by(F("first_reported_at").desc(nulls_last=True), "-id")[:SPEAKER_CLAIMS + 1]
     )
     merge_query = desk_search.clean_query(request.GET.get("merge_q"))
     merge_results = list(desk_search.search_speakers(merge_query, exclude_ids=[speaker.pk])) if merge_query else []

@@ -106,8 +106,10 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
     # pgvector's HNSW search looks at this many candidates for the semantic branch's 40 nearest
     # claims: the default (40) returns about as many as it looks at, so some true neighbours are
-    # missed; 100 finds them at a small cost (README: Matching).
-    _db.setdefault("OPTIONS", {}).setdefault("options", "-c hnsw.ef_search=100")
+    # missed; 100 finds them at a small cost (README: Matching). No JIT: the desk's queries are
+    # short, and the claims queue's correlated subqueries made PostgreSQL spend 1.4 s compiling
+    # one 1.5 s statement at 100k claims (bench/review_bench.py).
+    _db.setdefault("OPTIONS", {}).setdefault("options", "-c hnsw.ef_search=100 -c jit=off")
 DATABASES = {"default": _db}
 IS_POSTGRES = _db["ENGINE"].startswith("django.db.backends.postgresql")
 

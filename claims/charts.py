@@ -12,17 +12,19 @@ only by undated articles has no date of first report (and is left out of the spe
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import pygal
+from django.core.cache import cache
 from django.db.models import CharField, Count, DateField, DateTimeField, ExpressionWrapper, F, Subquery, Value
 from django.db.models.functions import TruncDate
-from django.utils import dateformat, timezone
 from django.template.defaultfilters import pluralize
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 
 from articles.models import Article
@@ -33,6 +35,8 @@ MAX_DAILY_BARS = 62  # a longer span is drawn a bar per month
 MAX_SERIES = 6  # further outlets are summed as "Other outlets"
 OTHER_OUTLETS = "Other outlets"
 LIVE_STATUSES = (ClaimStatus.CONFIRMED, ClaimStatus.PROPOSED)
+DRAWING_VERSION = 1  # part of a drawn chart's cache key: bump it when draw() changes
+CHART_CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -75,9 +79,18 @@ class Chart:
 
     @cached_property
     def svg(self) -> str:
-        """The chart as an ``<svg>`` element to put in the page (no script, no style); kept with
-        the chart, so a cached chart is not drawn again."""
-        return mark_safe(draw(self))  # noqa: S308  (lxml serialised it: names and labels are escaped)
+        """The chart as an ``<svg>`` element to put in the page (no script, no style).
+
+        Drawing takes pygal tens of milliseconds, so the picture is cached by what it shows: the
+        same numbers are not drawn twice (and new numbers are a new key, so it is never stale).
+        """
+        shown = repr((DRAWING_VERSION, pygal.__version__, self.title, self.periods, self.series, self.monthly))
+        key = "factdesk:chart:" + hashlib.sha256(shown.encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = draw(self)
+            cache.set(key, svg, CHART_CACHE_SECONDS)
+        return mark_safe(svg)  # noqa: S308  (lxml serialised it: names and labels are escaped)
 
 
 def draw(chart: Chart) -> str:

@@ -221,6 +221,7 @@ def test_the_svg_draws_every_series_without_inline_script_or_style():
     assert "&lt;b&gt;Ledger&lt;/b&gt;" in svg and "<b>" not in svg and "Post &amp; Co" in svg
     assert "<title>Articles per day</title>" in svg
     assert len(re.findall(r'class="rect reactive', svg)) == 4  # a bar per day and series
+    assert charts.Chart(title="Articles per day", periods=chart.periods, series=chart.series).svg == svg  # cached
 
 
 # --------------------------------------------------------------------------- the pages

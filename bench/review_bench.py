@@ -196,7 +196,7 @@ def time_screen(client, label, urls, repeats):
         assert response.status_code == 200, (label, url, response.status_code)
     print(f"{label:<28} p50 {statistics.median(timings):7.1f} ms   p95 {percentile(timings, 95):7.1f} ms   "
           f"max {max(timings):7.1f} ms   {queries} queries", flush=True)
-    return percentile(timings, 95)
+    return percentile(timings, 95), queries
 
 
 def main():
@@ -262,9 +262,12 @@ def main():
                                                  ("president economy", "tax", "border security", "Clinton")], 8),
     }
     print("load average after:  %.1f %.1f %.1f" % os.getloadavg())
-    goal = 150.0
-    slow = {k: v for k, v in results.items() if v > goal and k in ("queue (first page)", "article", "claim")}
-    print(f"\ngoal: p95 ≤ {goal:.0f} ms for queue, article and claim — " + ("met" if not slow else f"missed: {slow}"))
+    goal, most_queries = 150.0, 10
+    budgeted = ("queue (first page)", "queue (page 40)", "queue (outlet + kind)", "queue (matches)", "article", "claim")
+    slow = {k: f"{p95:.0f} ms" for k, (p95, _) in results.items() if p95 > goal and k in budgeted}
+    chatty = {k: n for k, (_, n) in results.items() if n > most_queries and k in budgeted}
+    print(f"\ngoal: p95 ≤ {goal:.0f} ms and ≤ {most_queries} queries for the queue (claims, filtered, matches), "
+          f"article and claim pages — " + ("met" if not slow and not chatty else f"missed: {slow} {chatty}"))
 
 
 if __name__ == "__main__":

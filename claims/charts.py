@@ -210,8 +210,9 @@ def claim_spread(citations) -> Chart:
         if not citations:
             why = "No article cites this claim, so there is no spread to draw."
         elif undated:
-            why = (f"{len(dated)} of its {len(citations)} reports carr{'ies' if len(dated) == 1 else 'y'} a publication "
-                   "date: too few to draw a spread over time.")
+            which = "None" if not dated else "Only 1"
+            why = (f"{which} of its {len(citations)} reports carries a publication date, so there is no spread over "
+                   "time to draw.")
         else:
             why = "Only one article reports this claim so far: there is no spread to draw."
         return Chart(title=title, empty=why)

@@ -1,6 +1,7 @@
 """The charts in a real browser: the desk, a claim and a speaker each draw an SVG chart with the
 right series, its table of numbers reads as the data says, and the page's CSP refuses nothing.
-At a phone's width (390 px) every link of the top bar is on screen and can be tapped.
+At a phone's width (390 px) every link of the top bar is on screen and can be tapped, and
+the three pages fit the screen's width.
 
 Built from factories (no extraction), so it runs in seconds. Screenshots go to var/screenshots/.
 """
@@ -124,15 +125,17 @@ def test_every_nav_link_is_on_screen_on_a_phone(live_server, chromium, desk_admi
     link.click()
     phone.wait_for_url(f"{base}{reverse('claims:operations')}")
 
-    phone.goto(f"{base}{reverse('claims:dashboard')}")
-    chart = phone.locator("[data-chart=desk-activity] svg").first
-    assert 300 < chart.bounding_box()["width"] <= 390  # the chart shrinks to the phone's width
-    wide = phone.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391
-                              && !e.closest('.visually-hidden')).map(e => e.tagName + '.' + e.className.baseVal + e.className
-                              + ' ' + e.getBoundingClientRect().right).slice(0, 8)""")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, f"the page scrolls sideways: {wide}"
-    assert phone.evaluate("window.cspViolations") == []
-    shoot(phone, "charts-dashboard-phone", full_page=True)
+    for name, url in (("desk-activity", reverse("claims:dashboard")),
+                      ("claim-spread", reverse("claims:claim", args=[charted["claim"].pk])),
+                      ("speaker-claims", reverse("claims:speaker", args=[charted["speaker"].pk]))):
+        phone.goto(f"{base}{url}")
+        chart = phone.locator(f"[data-chart={name}] svg").first
+        assert 250 < chart.bounding_box()["width"] <= 390, name  # the chart shrinks to the phone's width
+        wide = phone.evaluate("""[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 391
+                                  && !e.closest('.visually-hidden')).map(e => e.tagName + ' ' + e.getAttribute('class'))""")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, f"{url} scrolls sideways: {wide[:5]}"
+        assert phone.evaluate("window.cspViolations") == [], url
+    shoot(phone, "charts-speaker-phone", full_page=True)
     phone.context.close()
     assert errors == [], errors
     page.context.close()

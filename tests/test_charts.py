@@ -169,7 +169,7 @@ def test_a_claims_undated_citations_are_left_out_of_its_spread(outlets):
 
     assert chart.total == 2 and chart.notes == ["1 citation in an article without a publication date is left out."]
     too_few = charts.claim_spread([c for c in citations if c.article.outlet == ledger])
-    assert not too_few.series and too_few.empty.startswith("1 of its 2 reports carries a publication date")
+    assert not too_few.series and too_few.empty.startswith("Only 1 of its 2 reports carries a publication date")
 
 
 def test_a_speakers_claims_per_day_leave_rejected_and_merged_ones_out(outlets):

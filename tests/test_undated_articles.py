@@ -131,3 +131,26 @@ def test_a_claim_reported_only_by_undated_articles_is_first_reported_on_an_unkno
     assert claim.first_article.outlet.name in shown and "date unknown" in shown
     assert api is None and export is None
     assert "date unknown" in editor_client.get(f"/speakers/{speaker.pk}/").content.decode()
+
+
+def test_migration_0013_dates_claims_that_carried_an_undated_articles_import_time():
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import CitationFactory
+
+    migration = importlib.import_module("claims.migrations.0013_first_report_never_an_import_time")
+    undated = ArticleFactory(published_at=None)
+    dated = ArticleFactory(published_at=timezone.now() + timedelta(days=1))
+    both = CitationFactory(article=undated).claim
+    CitationFactory(claim=both, article=dated)
+    alone = CitationFactory(article=undated).claim
+    Claim.objects.filter(pk__in=[both.pk, alone.pk]).update(first_article=undated, first_reported_at=undated.imported_at)
+
+    migration.date_first_reports(apps, None)
+
+    both.refresh_from_db()
+    alone.refresh_from_db()
+    assert (both.first_article, both.first_reported_at) == (dated, dated.published_at)
+    assert (alone.first_article, alone.first_reported_at) == (undated, None)

@@ -1,21 +1,24 @@
-"""Fact-check linking: its cost per new claim against a 100,000-record library.
+"""Fact-check linking: its cost per new claim against a 100,000-record library, measured as production runs it.
 
     .venv/bin/python bench/factcheck_linking.py                  # 100k-record library, 300 new claims
     .venv/bin/python bench/factcheck_linking.py --size 20000 --queries 100
     .venv/bin/python bench/factcheck_linking.py --vectors independent   # the best case (see below)
 
-It times what ``claims.factchecks.linking.link_claims`` does for one new claim once the
-library index is loaded (built once per process): the retriever's pool from the library
-(``MemoryBackend``: shingle postings and the nearest vectors), then ``rank`` scoring it, then
-keeping the strong links. The library is synthesised from the 10,375 CheckThat! claims and
-headlines, each repeated with a record number so that 100,000 records keep the real vocabulary
-and phrase frequencies. Vectors are not computed for 100,000 texts here (the sentence encoder
-needs hours of CPU on this machine for that). By default every vector lies near one shared
-direction, so every pooled record passes the semantic floor and is scored in full: the worst
-case for ``rank``. ``--vectors independent`` draws them at random, so only records sharing words
-are scored in full: closer to real text, where most of a pool is unrelated in meaning.
-The new claims' own vectors are not timed (a claim's vector is computed once, when it is made,
-and stored). Printed: p50 / p95 / max per phase and in total.
+It builds ``claims.factchecks.linking.LibraryIndex`` as ``library_index()`` does: every record
+indexed by each of its wordings (``FactCheck.wordings``: headline then claim, and the claim alone),
+one vector per record (production embeds the statement once). Then, for each new claim, it times
+``LibraryIndex.links_for``, the call ``link_claims`` makes: the retriever's pool from the library
+(shingle postings and the nearest vectors), ``rank`` scoring it, the relevance order, and keeping
+the strong links, one per fact-check. The pool alone is timed too (a second, separate call).
+The library is synthesised from the 10,375 CheckThat! claims and headlines, each repeated with
+a record number so that 100,000 records keep the real vocabulary and phrase frequencies.
+Vectors are not computed for 100,000 texts here (the sentence encoder needs hours of CPU on this
+machine for that). By default every vector lies near one shared direction, so every pooled record
+passes the semantic floor and is scored in full: the worst case for ``rank``. ``--vectors
+independent`` draws them at random, so only records sharing words are scored in full: closer to
+real text, where most of a pool is unrelated in meaning. The new claims' own vectors are not timed
+(a claim's vector is computed once, when it is made, and stored). Printed: the machine's load
+average before and after, p50 / p95 / max of the pool and of the whole lookup.
 
 The quality of the same retrieval and scoring on CheckThat! 2020 (``rank_claims`` over the
 library beside BM25, MAP@5 and P@1) is printed by ``bench/ct20_retrieval.py``.
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import tempfile
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._setup import SHARED, django_on, require_shared  # noqa: E402
 
 CT20 = SHARED / "eval" / "checkthat2020-t2"
+TOPICS = 300
 
 
 def _percentiles(values: list[float]) -> str:
@@ -44,77 +49,115 @@ def _percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   max {ordered[-1] * 1000:6.1f} ms"
 
 
-def _library_texts(size: int) -> list[str]:
+def _library(size: int) -> list[tuple[str, str]]:
+    """(claim reviewed, headline) per record: the CheckThat! library, repeated with a record number."""
     rows = [json.loads(line) for line in (CT20 / "claims.jsonl").open(encoding="utf-8")]
-    texts = []
+    records = []
     for number in range(size):
         row = rows[number % len(rows)]
-        title = (row.get("title") or "").strip()
-        text = (title + ". " if title else "") + row["text"]
         copy = number // len(rows)
-        texts.append(text if copy == 0 else f"{text} (record {copy})")
-    return texts
+        suffix = "" if copy == 0 else f" (record {copy})"
+        records.append((row["text"] + suffix, (row.get("title") or "").strip()))
+    return records
 
 
-def cost(size: int, queries: int, *, vectors_kind: str) -> None:
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _vectors(kind: str, records: int, queries: int, base: int, rng):
+    """Synthetic unit vectors for the records and the new claims (see the module docstring)."""
     import numpy as np
 
-    from claims.factchecks.linking import LibraryIndex
-    from claims.matching import EMBEDDING_DIM, Statement
+    from claims.matching import EMBEDDING_DIM
 
+    def unit(matrix):
+        return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
+
+    def noise(count, spread):
+        return spread * rng.normal(size=(count, EMBEDDING_DIM)) / math.sqrt(EMBEDDING_DIM)
+
+    if kind in ("near", "independent"):
+        shared = unit(rng.normal(size=(1, EMBEDDING_DIM)))[0]
+        spread = 0.7 if kind == "near" else 1e6  # 1e6: the shared direction vanishes
+        return unit(shared + noise(records, spread)), unit(shared + noise(queries, spread))
+    # topics: each distinct text near one of TOPICS centres (cosine ~0.5 within a topic, ~0 across),
+    # its numbered copies near it (~0.8), each new claim near a topic's centre.
+    centres = unit(rng.normal(size=(TOPICS, EMBEDDING_DIM)))
+    texts = unit(centres[rng.integers(TOPICS, size=base)] + noise(base, 1.0))
+    record_vectors = unit(texts[np.arange(records) % base] + noise(records, 0.5))
+    return record_vectors, unit(centres[rng.integers(TOPICS, size=queries)] + noise(queries, 1.0))
+
+
+def cost(size: int, queries: int, *, kinds: list[str]) -> None:
+    import numpy as np
+
+    from claims.factchecks import linking
+    from claims.factchecks.models import FactCheck
+    from claims.matching import POOL_NEAREST, Statement
+
+    print(f"load average (1, 5, 15 min) before: {_load()} on {os.cpu_count()} cores")
     rng = np.random.default_rng(7)
-    texts = _library_texts(size)
-    shared = rng.normal(size=EMBEDDING_DIM)
-    shared /= np.linalg.norm(shared)
-
-    def near_shared(count):
-        spread = 0.7 if vectors_kind == "near" else 1e6  # 1e6: the shared direction vanishes
-        vectors = shared + spread * rng.normal(size=(count, EMBEDDING_DIM)) / math.sqrt(EMBEDDING_DIM)
-        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
-
-    started = time.perf_counter()
-    vectors = near_shared(size)
-    index = LibraryIndex([(number, text, vectors[number].tobytes()) for number, text in enumerate(texts)])
-    print(f"library: {size:,} records ({vectors_kind} vectors), index built in {time.perf_counter() - started:.1f} s (once per process)")
+    library = _library(size)
     asked = [json.loads(line)["text"] for line in (CT20 / "queries_dev.jsonl").open(encoding="utf-8")]
     asked = (asked * (queries // len(asked) + 1))[:queries]
-    query_vectors = near_shared(len(asked))
-    pool_times, rank_times, totals, links = [], [], [], 0
-    from claims.factchecks import linking
-    from claims.matching import rank
-
-    for text, vector in zip(asked, query_vectors):
-        statement = Statement(id="new", text=text)
-        start = time.perf_counter()
-        pool, pool_vectors = index.backend.pool(statement, vector=vector)
-        pooled = time.perf_counter()
-        results = rank(statement, pool, pool_vecs=pool_vectors, query_vec=vector, window_days=None,
-                       thresholds=linking._thresholds())
-        strong = [result for result in results if linking._is_strong(result)][: linking.LINKS_PER_CLAIM]
-        done = time.perf_counter()
-        links += len(strong)
-        pool_times.append(pooled - start)
-        rank_times.append(done - pooled)
-        totals.append(done - start)
-    print(f"new claims: {len(asked)} (CheckThat! dev tweets), pooled records per claim: up to "
-          f"{len(pool)} (last), links kept: {links}")
-    print(f"  pool from the library   {_percentiles(pool_times)}")
-    print(f"  rank + keep strong      {_percentiles(rank_times)}")
-    print(f"  total per new claim     {_percentiles(totals)}")
+    base = min(size, sum(1 for _ in (CT20 / "claims.jsonl").open(encoding="utf-8")))
+    index = None
+    for kind in kinds:
+        record_vectors, query_vectors = _vectors(kind, size, len(asked), base, rng)
+        started = time.perf_counter()
+        if index is None:
+            rows = [(number, FactCheck(claim_reviewed=text, headline=headline).wordings, record_vectors[number].tobytes())
+                    for number, (text, headline) in enumerate(library)]
+            index = linking.LibraryIndex(rows)
+            built = f"index built in {time.perf_counter() - started:.1f} s (once per process)"
+        else:
+            index.backend.set_vectors(record_vectors)
+            built = f"vector search rebuilt in {time.perf_counter() - started:.1f} s"
+        backend = index.backend
+        search = (f"k-means lists: {len(backend.coarse.centres)}, {backend.coarse.probes} read per query"
+                  if backend.coarse else "exact vector search")
+        print(f"\nlibrary: {size:,} records as {len(index.statements):,} wordings, {kind} vectors, {search}; {built}")
+        pool_times, totals, pool_sizes, links, found, wanted = [], [], [], 0, 0, 0
+        for number, (text, vector) in enumerate(zip(asked, query_vectors)):
+            statement = Statement(id=-number - 1, text=text)
+            start = time.perf_counter()
+            pool, _ = backend.pool(statement, vector=vector)
+            pool_times.append(time.perf_counter() - start)
+            pool_sizes.append(len(pool))
+            start = time.perf_counter()
+            links += len(index.links_for(statement, vector))  # what link_claims does per claim
+            totals.append(time.perf_counter() - start)
+            if backend.coarse is not None:  # the nearest records found, against reading every vector
+                exact = np.argsort(-(record_vectors @ vector))[:POOL_NEAREST // 2]
+                found += len(set(exact.tolist()) & set(backend.nearest_records(vector, POOL_NEAREST).tolist()))
+                wanted += len(exact)
+        print(f"new claims: {len(asked)} (CheckThat! dev tweets), pooled wordings per claim: median "
+              f"{statistics.median(pool_sizes):.0f}, max {max(pool_sizes)}; links kept: {links}")
+        if wanted:
+            print(f"  recall of the {POOL_NEAREST // 2} nearest records (vs reading every vector): {found / wanted:.3f}")
+        print(f"  pool from the library            {_percentiles(pool_times)}")
+        print(f"  links_for (pool, rank, keep)     {_percentiles(totals)}")
+        print(f"load average after: {_load()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="Library records.")
     parser.add_argument("--queries", type=int, default=300, help="New claims timed.")
-    parser.add_argument("--vectors", choices=["near", "independent"], default="near",
-                        help="near: every pooled record scored in full (worst case); independent: at random.")
+    parser.add_argument("--vectors", default="topics,near,independent",
+                        help="Comma-separated, each timed in turn: topics (clustered, closest to real text), "
+                             "near (every pooled record scored in full: the worst case), independent (at random).")
     options = parser.parse_args()
     if require_shared("the CheckThat! 2020 library") is None:
         return
     with tempfile.TemporaryDirectory() as data_dir:
         django_on(None, data_dir)
-        cost(options.size, options.queries, vectors_kind=options.vectors)
+        kinds = [kind.strip() for kind in options.vectors.split(",") if kind.strip()]
+        unknown = set(kinds) - {"topics", "near", "independent"}
+        if unknown:
+            parser.error(f"unknown --vectors {', '.join(sorted(unknown))}")
+        cost(options.size, options.queries, kinds=kinds)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 Both directions use the matching retriever and scorer (``claims.matching.retrieve`` and
 ``rank``), the code paths of cross-outlet matching and ``rank_claims``:
 
-- a new claim is looked up in the library: a ``MemoryBackend`` over the fact-checks' statements
-  (headline, then claim reviewed; and the claim reviewed alone, ``FactCheck.wordings``) and their
-  stored vectors, built once per process and rebuilt when the library changes;
+- a new claim is looked up in the library: a ``LibraryBackend`` (the retriever's shingle block
+  and nearest-vector branch) over the fact-checks' statements (headline, then claim reviewed; and
+  the claim reviewed alone, ``FactCheck.wordings``) and their stored vectors (one per fact-check,
+  searched through k-means lists above ``COARSE_MIN_RECORDS``), built once per process and
+  rebuilt when the library changes;
 - a new fact-check is looked up among the claims, by each of its wordings:
   ``claims.selectors.DatabaseBackend``.
 
@@ -34,13 +36,18 @@ from claims.factchecks.models import FactCheck, FactCheckLink, LinkState
 from claims.matching import (
     EMBEDDING_DIM,
     EMBEDDING_MODEL,
+    POOL_BY_SHINGLES,
+    POOL_NEAREST,
+    POOL_PER_SHINGLE,
     SAME_CLAIM_RELATIONS,
-    MemoryBackend,
     Statement,
     Thresholds,
     embed,
+    query_shingles,
     retrieve,
+    shingles,
 )
+from claims.matching.retrieval import top_by_count
 from claims.models import Claim, ClaimStatus, WebhookEvent
 from claims.services._common import DecisionError, _lock
 from claims.services.audit import event, record, record_all
@@ -50,6 +57,9 @@ LINKS_PER_CLAIM = 5          # suggestions kept per claim, best first
 EMBED_BATCH = 256
 EMBED_ON_LOOKUP = 200        # records a claim's lookup embeds itself; the rest wait for their linking task
 LIVE_STATUSES = (ClaimStatus.PROPOSED, ClaimStatus.CONFIRMED)
+COARSE_MIN_RECORDS = 20_000  # below this, reading every vector costs a few milliseconds: searched exactly
+COARSE_PROBE_SHARE = 0.15    # of the k-means lists read per query
+COARSE_ITERATIONS = 8
 
 
 def _min_score() -> float:
@@ -113,22 +123,131 @@ def _claim_vectors(claims: list[Claim]) -> np.ndarray:
 
 # --- the library as a retriever -----------------------------------------------------------------
 
+class CoarseVectors:
+    """Nearest records by inner product without reading every vector: an inverted file over k-means lists.
+
+    The unit vectors are clustered (spherical k-means on a sample, ``COARSE_ITERATIONS`` rounds)
+    into about ``2·√n`` lists, stored list by list; a query reads only the lists whose centres
+    are nearest it (``COARSE_PROBE_SHARE`` of them) and searches those exactly. Sentence vectors
+    gather by topic, so the nearest records are almost always in the nearest lists;
+    ``bench/factcheck_linking.py`` prints the share found (recall against the exact search).
+    """
+
+    def __init__(self, matrix: np.ndarray, *, seed: int = 0):
+        count = len(matrix)
+        lists = max(1, int(2 * np.sqrt(count)))
+        rng = np.random.default_rng(seed)
+        sample = matrix[rng.choice(count, size=min(count, lists * 40), replace=False)]
+        centres = sample[rng.choice(len(sample), size=lists, replace=False)].copy()
+        for _ in range(COARSE_ITERATIONS):
+            assigned = np.argmax(sample @ centres.T, axis=1)
+            sums = np.zeros_like(centres)
+            np.add.at(sums, assigned, sample)
+            filled = np.bincount(assigned, minlength=lists) > 0
+            centres[filled] = sums[filled]
+            centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+        assigned = np.concatenate([np.argmax(matrix[start:start + 20_000] @ centres.T, axis=1)
+                                   for start in range(0, count, 20_000)])
+        order = np.argsort(assigned, kind="stable")
+        self.centres = centres
+        self.rows = order                                   # list order -> record row
+        self.vectors = np.ascontiguousarray(matrix[order])  # the records' vectors, list by list
+        self.bounds = np.searchsorted(assigned[order], np.arange(lists + 1))
+        self.probes = max(1, int(np.ceil(COARSE_PROBE_SHARE * lists)))
+
+    def nearest(self, vector: np.ndarray, limit: int) -> np.ndarray:
+        """Record rows of (about) the ``limit`` vectors with the highest inner product, best first."""
+        vector = np.asarray(vector, dtype=np.float32)
+        probed = np.argpartition(-(self.centres @ vector), min(self.probes, len(self.centres)) - 1)[:self.probes]
+        spans = [(self.bounds[i], self.bounds[i + 1]) for i in probed if self.bounds[i] < self.bounds[i + 1]]
+        if not spans:
+            return np.zeros(0, dtype=np.int64)
+        positions = np.concatenate([np.arange(low, high) for low, high in spans])
+        scores = np.concatenate([self.vectors[low:high] @ vector for low, high in spans])
+        best = nearest_rows(scores, limit)
+        return self.rows[positions[best]]
+
+
+def nearest_rows(scores: np.ndarray, limit: int) -> np.ndarray:
+    if len(scores) <= limit:
+        return np.argsort(-scores, kind="stable")
+    best = np.argpartition(-scores, limit - 1)[:limit]
+    return best[np.argsort(-scores[best], kind="stable")]
+
+
+class LibraryBackend:
+    """The retriever's branches over the library (``claims.matching`` Backend): shingles and nearest vectors.
+
+    A fact-check is read by each of its wordings, and its wordings share one vector (production
+    embeds the statement once), so two wordings of one record differ only in their words. The pool
+    therefore holds each record once, by the wording sharing the most shingles with the query (the
+    shorter on a tie: the claim alone, which a framing headline would otherwise hide): the
+    ``POOL_BY_SHINGLES // 2`` records sharing most, newest first on ties, and the ``POOL_NEAREST // 2``
+    nearest by vector — the records a ``MemoryBackend`` over every wording pools (its caps count
+    wordings, about two a record), each scored once instead of twice. Above ``COARSE_MIN_RECORDS``
+    the nearest are found through ``CoarseVectors``. Fact-checks name no speaker the desk knows,
+    so there is no speaker block.
+    """
+
+    def __init__(self, statements: list[Statement], record_of: list[int], vectors: np.ndarray):
+        self.statements = statements
+        self.record_of = record_of                                      # statement -> record row
+        self.wordings: list[list[int]] = [[] for _ in range(len(vectors))]
+        postings: dict[int, list[int]] = defaultdict(list)
+        for position, (statement, record) in enumerate(zip(statements, record_of)):
+            self.wordings[record].append(position)
+            for value in shingles(statement.text):
+                postings[value].append(position)
+        self._postings = dict(postings)
+        self.set_vectors(vectors)
+
+    def set_vectors(self, vectors: np.ndarray) -> None:
+        """The records' vectors (one row per record) and the search over them; the shingle postings stay."""
+        self.coarse = CoarseVectors(vectors) if len(vectors) >= COARSE_MIN_RECORDS else None
+        self.vectors = self.coarse.vectors if self.coarse else np.ascontiguousarray(vectors, dtype=np.float32)
+        self._row = np.empty(len(vectors), dtype=np.int64)            # record row -> row of self.vectors
+        self._row[self.coarse.rows if self.coarse else np.arange(len(vectors))] = np.arange(len(vectors))
+
+    def nearest_records(self, vector: np.ndarray, limit: int) -> np.ndarray:
+        if self.coarse is not None:
+            return self.coarse.nearest(vector, limit)
+        return nearest_rows(self.vectors @ np.asarray(vector, dtype=np.float32), limit)
+
+    def _best_wording(self, record: int, shared: dict[int, int]) -> int:
+        return max(self.wordings[record], key=lambda position: (shared.get(position, 0), -len(self.statements[position].text)))
+
+    def pool(self, query: Statement, *, vector: np.ndarray, semantic: bool = True) -> tuple[list[Statement], np.ndarray]:
+        shared: dict[int, int] = defaultdict(int)                       # wording -> shingles shared with the query
+        for value in query_shingles(query.text):
+            for position in self._postings.get(value, ())[-POOL_PER_SHINGLE:]:
+                shared[position] += 1
+        by_record: dict[int, int] = {}
+        for position, count in shared.items():
+            record = self.record_of[position]
+            by_record[record] = max(by_record.get(record, 0), count)
+        records = top_by_count(by_record, POOL_BY_SHINGLES // 2)
+        if semantic and len(self.vectors):
+            records += self.nearest_records(vector, POOL_NEAREST // 2).tolist()
+        chosen = sorted({self._best_wording(record, shared) for record in records})
+        rows = self._row[[self.record_of[position] for position in chosen]]
+        return [self.statements[position] for position in chosen], self.vectors[rows]
+
+
 class LibraryIndex:
     """The fact-check library in memory: statements, vectors and the retriever's posting lists."""
 
     def __init__(self, factchecks: list[tuple[int, str | Sequence[str], bytes]]):
         """``factchecks``: (id, its wording or wordings, its vector); each wording is a statement with that vector."""
-        self.statements, rows = [], []
-        for pk, wordings, blob in factchecks:
+        self.statements, record_of = [], []
+        vectors = np.zeros((len(factchecks), EMBEDDING_DIM), dtype=np.float32)
+        for row, (pk, wordings, blob) in enumerate(factchecks):
             vector = _vector(blob)
+            if vector is not None:
+                vectors[row] = vector
             for text in [wordings] if isinstance(wordings, str) else wordings:
                 self.statements.append(Statement(id=pk, text=text))
-                rows.append(vector)
-        vectors = np.zeros((len(rows), EMBEDDING_DIM), dtype=np.float32)
-        for position, vector in enumerate(rows):
-            if vector is not None:
-                vectors[position] = vector
-        self.backend = MemoryBackend(self.statements, vectors, window_days=None)
+                record_of.append(row)
+        self.backend = LibraryBackend(self.statements, record_of, vectors)
 
     def links_for(self, statement: Statement, vector: np.ndarray) -> list:
         """The library's strong matches for one statement, best first, each fact-check once (its best wording)."""

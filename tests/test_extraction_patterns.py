@@ -704,3 +704,130 @@ def test_an_object_after_a_comma_aside_is_not_taken_for_an_inverted_speaker():
     for text in ("The feud has run for months since Reyes, at a rally, cited comments the mayor had made.",
                  "The vote was delayed after Okoye, in a letter, cited rules the board had broken."):
         assert all(not speaker.startswith(("comments", "rules")) for _, speaker in found(text))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Some environmental groups acknowledge that the cleanup had an impact.", "the cleanup had an impact",
+         "Some environmental groups"),
+        ("Several agencies warned that the dam could fail.", "the dam could fail", "Several agencies"),
+        ("Regional banks said rates would rise.", "rates would rise", "Regional banks"),
+    ],
+)
+def test_the_plural_of_a_source_noun_is_a_source(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Graham has acknowledged the reality of climate change, which makes him an outlier in his party.",
+         "the reality of climate change"),
+        ("Critics say the money could be better spent on NATO, the alliance that already defends Europe.",
+         "the money could be better spent on NATO"),
+        ("Fowler said he expects Clinton to recover from pneumonia, which forced her to cancel a trip.",
+         "he expects Clinton to recover from pneumonia"),
+    ],
+)
+def test_a_trailing_gloss_after_a_comma_is_the_reporters_not_the_statement(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He said the plan, which costs five billion dollars, would fail.", "the plan, which costs five billion dollars, would fail"),
+        ("She said that “the budget, which we wrote together, is fair.”", "“the budget, which we wrote together, is fair.”"),
+    ],
+)
+def test_a_gloss_inside_the_statement_or_its_quote_stays(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content, stance",
+    [
+        ("Lawmakers have not said when they would take up the bill.", "when they would take up the bill", "unasserted"),
+        ("She did not explain why the meeting was cancelled.", "why the meeting was cancelled", "unasserted"),
+        ("The senator asked how the plan would be paid for.", "how the plan would be paid for", "asserted"),
+    ],
+)
+def test_a_question_left_open_or_asked_is_the_content_of_its_cue(text, content, stance):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, stance)
+
+
+def test_a_time_clause_after_a_plain_report_is_not_its_content():
+    assert found("He said it when he left.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content, verb",
+    [
+        ("Small groups of protesters continued to call for more information about the shooting.",
+         "more information about the shooting", "call for"),
+        ("The senator began to argue that the law was unfair.", "the law was unfair", "argue"),
+        ("He continued to insist he had done nothing wrong.", "he had done nothing wrong", "insist"),
+    ],
+)
+def test_a_report_after_continued_or_began_is_the_reports_own(text, content, verb):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.verb, statement.stance) == (content, verb, "asserted")
+
+
+def test_what_someone_wants_to_call_for_stays_an_intention():
+    assert only("The mayor wants to call for new elections.").stance == "intention"
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("In the end, the company agreed to lend him five million dollars.", "to lend him five million dollars"),
+        ("The two parties agreed to hold new elections in May.", "to hold new elections in May"),
+    ],
+)
+def test_what_a_source_agreed_to_do_is_its_commitment(text, content):
+    assert text[only(text).start:only(text).end] == content
+
+
+def test_an_agreement_in_a_time_clause_is_the_news_a_statement_follows():
+    text = "Olaf Scholz said a deal should not be imposed on Kyiv, after Donald Trump agreed to open talks with Moscow."
+    assert found(text) == [("a deal should not be imposed on Kyiv", "Olaf Scholz")]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Then someone asked how the party could win young voters.", "how the party could win young voters", "someone"),
+        ("The family has been demanding that police release the video.", "police release the video", "The family"),
+        ("Some note that the plan has not been tested.", "the plan has not been tested", "Some"),
+        ("Each said the other was unfit to lead.", "the other was unfit to lead", "Each"),
+    ],
+)
+def test_someone_a_family_or_some_people_are_sources(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+def test_a_quantifier_misread_as_a_subject_is_no_source():
+    assert all(speaker != "Some" for _, speaker in found("Some shows are canceled, though the network says ratings are up."))
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The difference now, he told me on Friday, is that he runs a news program.", "he"),
+        ("The plan, she told reporters, would cut costs by half.", "she"),
+        ("The deal, Reyes said in an interview on Monday, was never signed.", "Reyes"),
+    ],
+)
+def test_a_parenthetical_cue_with_an_addressee_or_a_setting_reports_its_whole_sentence(text, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (text.rstrip("."), speaker)
+
+
+def test_what_a_relative_clause_says_is_still_only_its_own_clause():
+    text = "The bill, which the senator said was flawed, passed."
+    assert found(text) == [("was flawed", "the senator")]

@@ -14,7 +14,7 @@ OBJECT_DEPS = {"dobj", "dative", "prep", "xcomp", "oprd", "attr", "acomp", "ccom
 SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "throughout", "amid", "following", "via", "outside", "inside"}
 
 # Verbs whose infinitive is what was promised, demanded or proposed ("promised to lower taxes").
-COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guarantee"}
+COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guarantee", "agree"}
 
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
@@ -130,7 +130,9 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
     if lemma in OBJECT and (lemma not in WEAK or lemma == "call" or _object_has_quote(doc, unit, cue, particle)
                             or lemma in NOUN_PHRASE_REPORTS and subject is not None and subject.i < cue.i):
         return _object_content(doc, unit, cue, lemma, particle, subject)
-    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"} | COMMISSIVE:
+    if lemma in {"ask", "urge", "tell", "encourage", "exhort", "implore"} | COMMISSIVE and not (
+        lemma == "agree" and any(child.dep_ == "mark" and child.lower_ in TEMPORAL_MARKS for child in cue.children)
+    ):  # ("after Trump agreed to open talks": the news the statement follows, not a statement)
         for child in cue.children:
             if child.dep_ in {"xcomp"} and child.i > cue.i:
                 # "told his advisers to figure out …": who was asked is part of the request
@@ -148,6 +150,12 @@ def _clause_parsed_as_adverbial(doc, unit: Unit, cue) -> tuple[int, int] | None:
     for child in cue.children:
         if child.dep_ != "advcl" or child.i <= cue.i or not child.tag_.startswith(("VB", "MD")) or child.tag_ in {"VBG", "VBN"}:
             continue
+        wh_word = doc[child.left_edge.i]
+        if child.left_edge.i == cue.i + 1 and wh_word.tag_ == "WRB" and wh_word.head.i == child.i and (
+            any(other.dep_ == "neg" for other in cue.children) or FORM_TO_LEMMA.get(cue.lower_) in {"ask", "explain", "wonder", "question"}
+        ) and not any(other.dep_ in {"dobj", "ccomp"} for other in cue.children):
+            # "have not said when they would vote", "asked how he would pay for it": the question is the content
+            return (child.left_edge.i, clause_span(doc, child, child.left_edge.i)[1])
         if any(grandchild.dep_ == "mark" or grandchild.tag_ in {"WRB", "WDT", "WP"} for grandchild in child.children):
             continue  # "described him as X when he ran": the reporter's time clause
         subject = next((grandchild for grandchild in child.children if grandchild.dep_ in {"nsubj", "nsubjpass", "expl"}
@@ -175,6 +183,19 @@ def without_reporters_addition(doc, unit: Unit, span: tuple[int, int]) -> tuple[
     left, right = span
     for position in range(left + 3, right):
         if doc[position].text == "," and doc[position + 1].lower_ in CONCESSIONS and not in_quote(unit, token_start(unit, doc[position])):
+            return (left, position - 1)
+    for position in range(left + 3, right):
+        if doc[position].text != "," or in_quote(unit, token_start(unit, doc[position])):
+            continue
+        after = doc[position + 1]
+        gloss = None
+        if after.lower_ in {"which", "who", "whom", "whose"} and (after.head.dep_ == "relcl" or after.lower_ == "which" and after.dep_ in {"nsubj", "nsubjpass"}):
+            gloss = after.head  # "…, which makes him an outlier": the reporter's note on the last noun
+        elif after.dep_ != "appos" and after.head.dep_ == "appos" and after.head.i > position and after.head.head.i < position:
+            gloss = after.head  # "…, the existing military alliance that …": an apposition glossing it
+        if gloss is not None and gloss.right_edge.i >= last_word(doc, right) and not any(
+            in_quote(unit, token_start(unit, token)) for token in doc[position + 1:right + 1]
+        ):
             return (left, position - 1)
     return span
 
@@ -340,8 +361,15 @@ def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int]
     if len(rest) > 10 or any(token.tag_.startswith("VB") for token in rest):
         # "Climate change, Mr. Obama often says, is the greatest threat": a parenthetical cue
         after = cue.i + 1
-        while after < len(doc) and (doc[after].dep_ in {"advmod", "prt"} or doc[after].tag_ in {"RB", "RP"}):
-            after += 1
+        while after < len(doc):
+            token = doc[after]
+            if token.dep_ in {"advmod", "prt"} or token.tag_ in {"RB", "RP"}:
+                after += 1
+            elif token.head.i == cue.i and (token.dep_ in {"prep", "npadvmod"} or token.dep_ == "dobj" and has_addressee) \
+                    and token.right_edge.i - cue.i <= 8:
+                after = token.right_edge.i + 1  # "…, he told me on Friday, …": the addressee and the setting
+            else:
+                break
         if after < len(doc) - 3 and doc[after].text == "," and first_subject >= 3:
             end = len(doc) - 1
             while end > 0 and doc[end].is_punct and doc[end].text not in {"”", "\""}:

@@ -11,6 +11,12 @@ from .text import Quote, Unit
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 RELATIVE = {"who", "which", "that", "whom"}
+# Verbs that only say when a report happens ("continued to call for", "began to argue"): their
+# infinitive is the statement, not an intention, and the report is the infinitive's.
+ASPECTUAL = {
+    "continue", "continues", "continued", "continuing", "begin", "begins", "began", "begun", "beginning", "start", "starts",
+    "started", "starting", "keep", "keeps", "kept", "keeping", "resume", "resumes", "resumed", "resuming",
+}
 
 
 class CueSubject(NamedTuple):
@@ -37,13 +43,19 @@ def cue_lemma(token, unit: Unit) -> str | None:
         start = token_start(unit, token)
         if not any(0 <= start - quote.end <= 2 for quote in unit.quotes):
             return None
-    if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children) and not _introduces_quote(token, unit):
+    if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children) and not _introduces_quote(token, unit) \
+            and not (token.dep_ == "xcomp" and token.head.lower_ in ASPECTUAL):
         return None  # "to endorse Trump": an intention, not a statement ("was prompted to say, ''…''" is one)
-    if token.dep_ == "relcl" and not any(child.dep_ in {"ccomp", "xcomp"} for child in token.children) and token.head.i < token.i:
+    if token.dep_ == "relcl" and not any(child.dep_ in {"ccomp", "xcomp"} for child in token.children) and token.head.i < token.i \
+            and not (token.left_edge.i > 0 and token.left_edge.text == ","
+                     and any(child.dep_ == "nsubj" and child.tag_ in {"NNP", "NN", "PRP"} and child.lower_ not in RELATIVE
+                             for child in token.children)):  # "The deal, Reyes said, was …": a parenthetical cue
         if not any(child.dep_ in SUBJECT_DEPS and child.lower_ in RELATIVE for child in token.children):
             return None  # "everything Trump says": the statement is the head noun, not a clause
     if in_quote(unit, token_start(unit, token)):
         return None
+    if token.lower_ in ASPECTUAL and any(child.dep_ == "xcomp" and child.lower_ in FORM_TO_LEMMA for child in token.children):
+        return None  # "continued to insist that …": the cue is "insist"
     return lemma
 
 

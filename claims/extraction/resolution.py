@@ -25,6 +25,8 @@ NOT_SOURCES = {"you", "it", "this", "which", "that", "what", "there"}
 # Words that stand for people as a subject when something says who they are ("many of them",
 # "those close to him", "others").
 QUANTIFIED_PEOPLE = {"many", "most", "some", "those", "others", "several", "few", "all", "both", "each", "none"}
+# Nouns for someone unnamed that speak as a person or a group ("someone asked", "the family said").
+UNNAMED_PEOPLE = {"someone", "somebody", "family"}
 ORGANISATION_ENTITIES = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 
 
@@ -48,6 +50,15 @@ def proper_run(doc, token) -> str:
     while left > 0 and doc[left - 1].tag_ in {"NNP", "NNPS"} and doc[left - 1].dep_ in {"compound", "nmod", "amod"}:
         left -= 1
     return doc[left:token.i + 1].text
+
+
+def _singulars(plural: str) -> tuple[str, ...]:
+    """The singular forms a plural noun may have ("groups" -> "group", "agencies" -> "agency")."""
+    if plural.endswith("ies"):
+        return (plural[:-3] + "y",)
+    if plural.endswith("es"):
+        return (plural[:-1], plural[:-2])
+    return (plural[:-1],) if plural.endswith("s") else ()
 
 
 class SpeakerResolver:
@@ -89,8 +100,10 @@ class SpeakerResolver:
             return self._organisation_as_it(subject, start=token_start(unit, subject), end=token_end(unit, subject))
         if lower in NOT_SOURCES or subject.tag_ in {"WDT", "WP"} and subject.dep_ != "relcl":
             return None
-        if lower in QUANTIFIED_PEOPLE and subject.tag_ in {"DT", "JJ", "NNS", "PDT"} and subject.dep_ in {"nsubj", "nsubjpass"} \
-                and (lower in {"others", "those"} or any(child.dep_ in {"prep", "amod", "relcl", "acl"} for child in subject.children)):
+        if lower in QUANTIFIED_PEOPLE and subject.tag_ in {"DT", "JJ", "NNS", "PDT"} and subject.dep_ in {"nsubj", "nsubjpass"} and (
+            lower in {"others", "those", "each"} or any(child.dep_ in {"prep", "amod", "relcl", "acl"} for child in subject.children)
+            or subject.head.tag_ in {"VBP", "VBD"}  # "some note that …", "many said …" (not "some shows", a misparse)
+        ):
             # "many of them said", "those close to him say", "others said": people, unnamed
             return SpeakerRef(name=mention, kind=SourceKind.GROUP, resolved=False, mention=mention, start=mention_start, end=mention_end)
         if subject.tag_ == "PRP" or lower in PERSONAL | PLURAL_PRONOUNS:
@@ -224,7 +237,9 @@ class SpeakerResolver:
         plural = subject.tag_ in {"NNS", "NNPS"}
         indefinite = determiner in {"a", "an", "another", "one", "some"}
         who = self.index.by_role(mention, self.salience.persons) if not plural and not indefinite else None
-        known_speaker = is_speaker_noun(head) or bool(who)
+        known_speaker = is_speaker_noun(head) or head in UNNAMED_PEOPLE or bool(who) or plural and any(
+            is_speaker_noun(singular) or singular in ORGANISATION_NOUNS for singular in _singulars(head)
+        )  # "some environmental groups", "several agencies": the plural of a source
         if not plural and determiner in {"the", "this", "that"} and head in ORGANISATION_NOUNS and mention.lower().endswith(head):
             # "the company said", "the ministry said": the organisation of that kind named before
             organisation = self.index.organisation_before(start, head=head.removesuffix("s"), window=2000)

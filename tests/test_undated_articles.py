@@ -154,3 +154,21 @@ def test_migration_0013_dates_claims_that_carried_an_undated_articles_import_tim
     alone.refresh_from_db()
     assert (both.first_article, both.first_reported_at) == (dated, dated.published_at)
     assert (alone.first_article, alone.first_reported_at) == (undated, None)
+
+
+def test_claims_first_reported_on_an_unknown_date_come_last_in_the_queues_date_orders(editor_client):
+    from tests.factories import CitationFactory
+
+    older = CitationFactory(claim__status="proposed", article__published_at=timezone.now() - timedelta(days=3)).claim
+    newer = CitationFactory(claim__status="proposed", article__published_at=timezone.now() - timedelta(days=1)).claim
+    unknown = CitationFactory(claim__status="proposed", article__published_at=None).claim
+    Claim.objects.filter(pk=older.pk).update(first_reported_at=timezone.now() - timedelta(days=3))
+    Claim.objects.filter(pk=newer.pk).update(first_reported_at=timezone.now() - timedelta(days=1))
+    Claim.objects.filter(pk=unknown.pk).update(first_reported_at=None)
+
+    def order(sort):
+        page = editor_client.get("/queue/", {"sort": sort}).content.decode()
+        return sorted((older, newer, unknown), key=lambda claim: page.index(f'id="claim-row-{claim.pk}"'))
+
+    assert order("-reported") == [newer, older, unknown]
+    assert order("reported") == [older, newer, unknown]

@@ -25,7 +25,7 @@ from json.encoder import encode_basestring
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q, TextField
+from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 
 from claims.models import Citation, Claim, ClaimStatus, SpeakerKind
@@ -121,7 +121,7 @@ def iter_records(queryset, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
             article_id, title, url, published_at, outlet, domain,
         ) in (
             Citation.objects.filter(in_chunk)
-            .order_by("claim_id", "article__published_at", "id")
+            .order_by("claim_id", F("article__published_at").asc(nulls_last=True), "id")  # undated last, as on PostgreSQL
             .values_list(*_as_text(CITATION_FIELDS))
         ):
             cites = citations.get(claim_id)

@@ -172,3 +172,17 @@ def test_claims_first_reported_on_an_unknown_date_come_last_in_the_queues_date_o
 
     assert order("-reported") == [newer, older, unknown]
     assert order("reported") == [older, newer, unknown]
+
+
+def test_the_claim_page_and_the_export_list_an_undated_report_after_the_dated_ones(editor_client, editor):
+    from tests.factories import CitationFactory
+
+    dated = CitationFactory(article__published_at=timezone.now(), article__title="Dated report")
+    claim = dated.claim
+    CitationFactory(claim=claim, article__published_at=None, article__title="Undated report")
+    services.confirm_claim(claim_id=claim.pk, actor=editor)
+
+    page = editor_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert page.index("Dated report") < page.index("Undated report")
+    export = json.loads(b"".join(editor_client.get("/api/v1/exports/claims.json").streaming_content))
+    assert [c["article"]["title"] for c in export[0]["citations"]] == ["Dated report", "Undated report"]

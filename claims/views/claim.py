@@ -2,7 +2,7 @@
 decisions on a claim: confirm, reject, edit, merge, split a citation off."""
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -52,7 +52,8 @@ def show(request, pk):
         Citation.objects.filter(claim=claim)
         .select_related("article__outlet", "candidate")
         .defer("article__text")
-        .order_by("article__published_at", "article__imported_at", "id")
+        # In the order the first report is chosen (services._common): dated first, undated last.
+        .order_by(F("article__published_at").asc(nulls_last=True), "article__imported_at", "id")
     )
     cards = []
     for citation in citations:

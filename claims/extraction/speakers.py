@@ -7,6 +7,7 @@ in a sentence that was never parsed still resolves a later surname or role.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -96,12 +97,18 @@ def _organisation_name(words: list[str]) -> str:
     return " ".join(name_words)
 
 
+_SAME_WORD = {"defense": "defence", "u.s.": "us", "u.s": "us", "u.k.": "uk", "american": "us", "germany": "german",
+              "britain": "uk", "british": "uk", "russia": "russian", "france": "french", "ukraine": "ukrainian",
+              "secretary-general": "secretary-general"}
+
+
+@functools.lru_cache(maxsize=65536)
 def norm(word: str) -> str:
+    """A word as names and roles are compared: no edge punctuation or possessive, lower case,
+    one spelling (cached: the article index asks for the same words again and again)."""
     word = POSSESSIVE.sub("", word.strip(" ,.;:“”\"'’‘()"))
     lower = word.lower()
-    return {"defense": "defence", "u.s.": "us", "u.s": "us", "u.k.": "uk", "american": "us", "germany": "german",
-            "britain": "uk", "british": "uk", "russia": "russian", "france": "french", "ukraine": "ukrainian",
-            "secretary-general": "secretary-general"}.get(lower, lower)
+    return _SAME_WORD.get(lower, lower)
 
 
 def role_words(phrase: str) -> set[str]:

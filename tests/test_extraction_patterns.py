@@ -831,3 +831,42 @@ def test_a_parenthetical_cue_with_an_addressee_or_a_setting_reports_its_whole_se
 def test_what_a_relative_clause_says_is_still_only_its_own_clause():
     text = "The bill, which the senator said was flawed, passed."
     assert found(text) == [("was flawed", "the senator")]
+
+
+@pytest.mark.parametrize(
+    "text, content, verb",
+    [
+        ("He appeared to suggest that veterans with PTSD are weaker.", "veterans with PTSD are weaker", "suggest"),
+        ("The chief executive appeared to accuse low-level workers of fraud.", "low-level workers of fraud", "accuse"),
+        ("The senator seemed to concede that the vote was lost.", "the vote was lost", "concede"),
+    ],
+)
+def test_a_report_hedged_by_appeared_or_seemed_is_still_the_report(text, content, verb):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.verb) == (content, verb)
+
+
+def test_a_belief_hedged_by_seemed_is_no_report():
+    assert found("Anderson seemed to think the outreach was phony.") == []
+
+
+def test_a_clause_parsed_as_the_object_of_said_is_the_statement():
+    text = "Angelique Brunner, a developer, said many of the examples that critics point to failed to note the program's benefits."
+    assert found(text) == [("many of the examples that critics point to failed to note the program's benefits", "Angelique Brunner")]
+
+
+@pytest.mark.parametrize("text", ["Seventy percent said the same thing.", "Once he has said his piece, he moves on."])
+def test_what_was_said_as_a_bare_noun_phrase_is_no_statement(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("He suggested that veterans with PTSD might not be as strong as those who don’t.",
+         "veterans with PTSD might not be as strong as those who don’t"),
+        ("She said the plan won't work because they can't.", "the plan won't work because they can't"),
+    ],
+)
+def test_a_statement_never_ends_inside_a_contraction(text, content):
+    assert text[only(text).start:only(text).end] == content

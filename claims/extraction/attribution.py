@@ -242,6 +242,8 @@ def _content_attribution(text: str, unit: Unit, doc, span: tuple[int, int], *, s
     first = doc[span[0]]
     complementiser = not (first.lower_ == "that" and first.dep_ != "mark")  # "says that's not what happened"
     start, end = trim_content(text, token_start(unit, first), token_end(unit, doc[span[1]]), complementiser=complementiser)
+    while end < len(text) and (text[end].isalnum() or text[end] in "’'" and text[end + 1:end + 2].isalpha()):
+        end += 1  # "as strong as those who don’t": never end inside a word the tokenizer split
     start, end = _balance(unit, start, end)
     if end - start < 3 or len(text[start:end].split()) < 2:
         return None

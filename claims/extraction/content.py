@@ -86,6 +86,15 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
             if child.dep_ == "xcomp" and child.i > cue.i and child.right_edge.i - child.left_edge.i >= 3:
                 if any(inner.dep_ in {"ccomp", "nsubj"} for inner in child.subtree if inner.i != child.i):
                     return clause_span(doc, child, cue.i + 1)
+        # "said many of the examples critics cite failed to note …": a clause the parser took
+        # for the object of a verb that takes none (a verb in it gives it away)
+        for child in cue.children:
+            if lemma == "say" and child.dep_ == "dobj" and child.i == cue.i + 1 and child.tag_ not in {"PRP", "WP", "WDT"} \
+                    and child.right_edge.i - child.left_edge.i >= 4 and not in_quote(unit, token_start(unit, child)) \
+                    and any(inner.tag_.startswith(("VB", "MD")) and inner.dep_ in {"xcomp", "ccomp"} for inner in child.subtree):
+                left, right = child.left_edge.i, child.right_edge.i
+                comma = next((position for position in range(left, right + 1) if doc[position].text in {";", "—", "–"}), None)
+                return (left, comma - 1 if comma is not None else right)
     if lemma in SAY and lemma not in DENIAL:
         # "claimed in an interview that he ...": a that-clause the parser hung elsewhere (what a
         # denial rejects is its object: "disputed claims that …")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .lexicon import FORM_TO_LEMMA, SAY, SPEAKER_NOUNS, is_speaker_noun
+from .lexicon import COGNITION, FORM_TO_LEMMA, SAY, SPEAKER_NOUNS, is_speaker_noun
 from .spans import in_quote, token_end, token_start
 from .text import Quote, Unit
 
@@ -44,7 +44,9 @@ def cue_lemma(token, unit: Unit) -> str | None:
         if not any(0 <= start - quote.end <= 2 for quote in unit.quotes):
             return None
     if any(child.dep_ == "aux" and child.lower_ == "to" for child in token.children) and not _introduces_quote(token, unit) \
-            and not (token.dep_ == "xcomp" and token.head.lower_ in ASPECTUAL):
+            and not (token.dep_ == "xcomp" and (token.head.lower_ in ASPECTUAL or token.head.lower_ in RAISING and lemma not in COGNITION
+                                                or token.head.lower_ in GO_ON
+                                                and any(child.lower_ == "on" for child in token.head.children))):
         return None  # "to endorse Trump": an intention, not a statement ("was prompted to say, ''…''" is one)
     if token.dep_ == "relcl" and not any(child.dep_ in {"ccomp", "xcomp"} for child in token.children) and token.head.i < token.i \
             and not (token.left_edge.i > 0 and token.left_edge.text == ","
@@ -169,6 +171,12 @@ def _inverted_subject(cue):
                 and (child.tag_ in {"NNP", "NNPS"} or is_speaker_noun(child.text)):
             return child
     return None
+
+
+# "appeared to suggest", "seems to say": the infinitive is the report, hedged by the reporter.
+RAISING = {"appear", "appears", "appeared", "appearing", "seem", "seems", "seemed", "seeming"}
+# "went on to explain": a report that follows another.
+GO_ON = {"go", "goes", "went", "gone", "going"}
 
 
 # Only a speaker between a quote and its cue ('"… listening." Trump said.'): no clause of its own.

@@ -870,3 +870,32 @@ def test_what_was_said_as_a_bare_noun_phrase_is_no_statement(text):
 )
 def test_a_statement_never_ends_inside_a_contraction(text, content):
     assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Be the candidate who shines in a small crowd and gets the jokes off, adding levity.",
+        "The chairman closed the session early, adding details to the record.",
+    ],
+)
+def test_a_participle_after_a_comma_is_never_an_inverted_cue_with_its_object_as_speaker(text):
+    assert all(speaker not in {"levity", "details"} for _, speaker in found(text))
+
+
+@pytest.mark.parametrize("bar", ["―", "—"])
+def test_a_dash_or_horizontal_bar_opens_the_reporters_gloss_after_a_promise(bar):
+    text = f"On Thursday, Trump spoke to industry leaders, promising to lift regulations {bar} a gift to the industry."
+    assert found(text) == [("to lift regulations", "Trump")]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("The mayor urged residents to leave — a rare step for the city.", "residents to leave"),
+        ("He said the plan — which nobody liked — would pass.", "the plan — which nobody liked — would pass"),
+        ("She said the town was flooded — and the bridge had collapsed.", "the town was flooded — and the bridge had collapsed"),
+    ],
+)
+def test_a_dash_ends_a_statement_only_before_a_gloss_without_a_verb(text, content):
+    assert text[only(text).start:only(text).end] == content

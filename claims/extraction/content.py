@@ -27,7 +27,7 @@ DATA_SOURCES = {
 }
 
 CLOSING_MARKS = {"”", '"', "''"}
-DASHES = {"—", "–", "--"}
+DASHES = {"—", "–", "--", "―"}
 
 
 def clause_span(doc, root, floor: int) -> tuple[int, int]:
@@ -147,7 +147,9 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                 # "told his advisers to figure out …": who was asked is part of the request
                 addressee = next((other for other in cue.children if other.dep_ == "dobj" and cue.i < other.i < child.i), None)
                 left = addressee.left_edge.i if addressee is not None and addressee.tag_ != "PRP" else child.left_edge.i
-                return (left, child.right_edge.i)
+                right = next((position - 1 for position in range(child.i + 1, child.right_edge.i + 1)
+                              if doc[position].text in DASHES and not in_quote(unit, token_start(unit, doc[position]))), child.right_edge.i)
+                return (left, right)  # (a dash opens the reporter's gloss: "promising to X — not what Y had in mind")
     return content_before(doc, unit, cue, lemma, subject)
 
 
@@ -206,6 +208,15 @@ def without_reporters_addition(doc, unit: Unit, span: tuple[int, int]) -> tuple[
             in_quote(unit, token_start(unit, token)) for token in doc[position + 1:right + 1]
         ):
             return (left, position - 1)
+    dashes = [position for position in range(left + 2, right) if doc[position].text in DASHES and not in_quote(unit, token_start(unit, doc[position]))]
+    if len(dashes) == 1:
+        # "… to lift regulations — not what Graham had in mind": one dash before a phrase with
+        # no verb of its own is the reporter's gloss (two dashes set off an aside inside it)
+        rest = doc[dashes[0] + 1:right + 1]
+        heads = [token for token in rest if not dashes[0] < token.head.i <= right or token.head.i == token.i]
+        if len(rest) >= 2 and heads and not any(token.tag_.startswith(("VB", "MD")) for token in heads) \
+                and not any(in_quote(unit, token_start(unit, token)) for token in rest):  # (a quoted elaboration is theirs)
+            return (left, dashes[0] - 1)
     return span
 
 

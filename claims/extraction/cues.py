@@ -141,7 +141,7 @@ def cue_subject(cue, unit: Unit) -> CueSubject:
         # "In an interview with hosts A and B, the candidate stated that …": the parser hung
         # the subject on the fronted phrase; the noun phrase right before the cue is its subject
         return CueSubject(before, None)
-    if before is not None and (before.text in {",", "”", '"', "''"} or before.text.endswith(("”", '"'))):
+    if before is not None and cue.tag_ != "VBG" and (before.text in {",", "”", '"', "''"} or before.text.endswith(("”", '"'))):
         # '"…," reported Reuters.' / '…, writes Smith.': an inverted cue, its subject parsed as
         # an object right after it
         for child in cue.children:

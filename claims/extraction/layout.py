@@ -92,5 +92,6 @@ def mask_quotes(chunk: str, unit: Unit) -> str:
 
 
 def clean_for_parse(chunk: str) -> str:
-    # Invisible characters confuse the tokenizer; swap them for spaces (same length).
-    return "".join(" " if char in INVISIBLE else char for char in chunk)
+    # Invisible characters confuse the tokenizer; swap them for spaces (same length). A
+    # horizontal bar ("―", some outlets' dash) is parsed as the em dash it stands for.
+    return "".join(" " if char in INVISIBLE else "—" if char == "―" else char for char in chunk)

@@ -69,7 +69,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Without surrounding space, invisible characters and trailing clause punctuation."""
     while start < end and (text[start].isspace() or text[start] in INVISIBLE):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-" + INVISIBLE):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–―-" + INVISIBLE):
         end -= 1
     return start, end
 
@@ -82,7 +82,7 @@ def trim_content(text: str, start: int, end: int, *, complementiser: bool = True
     if lead:
         start += lead.end()
     while end > start:
-        while end > start and text[end - 1] in ".,;:!?—–- ":
+        while end > start and text[end - 1] in ".,;:!?—–―- ":
             end -= 1
         tail = re.search(r"[\s,]+(and|or|but|while|as|with)$", text[start:end])
         if not tail:

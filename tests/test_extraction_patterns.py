@@ -899,3 +899,22 @@ def test_a_dash_or_horizontal_bar_opens_the_reporters_gloss_after_a_promise(bar)
 )
 def test_a_dash_ends_a_statement_only_before_a_gloss_without_a_verb(text, content):
     assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Limbaugh added:\n\nAnd from a front-runner, this reeks of fear. She can't win without help.\n\nThe debate is on Monday.",
+         "And from a front-runner, this reeks of fear. She can't win without help", "Limbaugh"),
+        ("The governor added: It is typical of her. She knows nothing, and she never stops talking.\n\nThe race goes on.",
+         "It is typical of her. She knows nothing, and she never stops talking", "The governor"),
+    ],
+)
+def test_unquoted_speech_after_a_cue_and_a_colon_runs_to_the_end_of_its_paragraph(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+def test_a_colon_before_a_quoted_paragraph_is_left_to_the_quote_rules():
+    text = "Limbaugh added:\n\n“This reeks of fear,” he said on the radio.\n\nThe debate is on Monday."
+    assert [x.kind for x in attributed(text)] == ["direct"]

@@ -117,6 +117,12 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             if led is not None:
                 used_quotes.add(led.start)
                 found.append(CueFinding(_direct(led, speaker=speaker, cue=cue, base=0.9, stance=cue_stance(token, lemma)), token.i, None))
+            elif speaker.kind and (paragraph := _colon_led_paragraph(layout, unit, token)) is not None:
+                # 'Limbaugh added:' ⏎ 'And from a supposed front-runner, …': unquoted speech as the next paragraph
+                found.append(CueFinding(Attribution(kind=StatementKind.INDIRECT, start=paragraph[0], end=paragraph[1], speaker=speaker,
+                                                    verb=cue.verb, verb_start=cue.start, verb_end=cue.end,
+                                                    confidence=confidence_for(speaker, 0.7), stance=cue_stance(token, lemma)),
+                                        token.i, None))
             continue
         if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children) \
                 and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
@@ -124,6 +130,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         attribution = _content_attribution(text, unit, doc, span, speaker=speaker, cue=cue, lemma=lemma, standalone=standalone,
                                            used_quotes=used_quotes)
         if attribution is not None:
+            _run_on_after_colon(layout, unit, attribution, cue)
             if attribution.kind == StatementKind.DIRECT:
                 speaker_of_quote[attribution.start] = speaker
             attribution.stance = cue_stance(token, lemma)
@@ -146,6 +153,22 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         cue = Cue(verb=root.text, start=token_start(unit, root), end=token_end(unit, root))
         found.append(CueFinding(_direct(quote, speaker=speaker, cue=cue, base=0.75), root.i, None))
     return _nest(text, unit, doc, found, standalone)
+
+
+def _run_on_after_colon(layout: ArticleLayout, unit: Unit, attribution: Attribution, cue: Cue) -> None:
+    """"The governor added: It's typical of her. She knows nothing.": unquoted speech a colon
+    right after the cue introduces runs to the end of its paragraph, not to the first full stop
+    (a paragraph with quote marks after the colon is left to the quote rules)."""
+    text = layout.text
+    if attribution.kind != StatementKind.INDIRECT or text[cue.end:attribution.start].strip() != ":":
+        return
+    para = layout.paras[unit.paragraph]
+    if para.end <= unit.end or any(attribution.start <= quote.start < para.end for quote in layout.quotes):
+        return
+    end = para.end
+    while end > attribution.end and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-"):
+        end -= 1
+    attribution.end = max(attribution.end, end)
 
 
 def _nominal_reports(text: str, unit: Unit, doc, resolver: SpeakerResolver, *, taken: set[int]) -> list[CueFinding]:
@@ -355,6 +378,22 @@ def _colon_led(layout: ArticleLayout, unit: Unit, cue_token, used: set[int]) -> 
         if quote.start == following.start and quote.start not in used:
             return quote
     return None
+
+
+def _colon_led_paragraph(layout: ArticleLayout, unit: Unit, cue_token) -> tuple[int, int] | None:
+    """The next paragraph, when a cue and a colon close this one ('Limbaugh added:') and it
+    holds no quote marks (then the quote rules decide) and is prose, not a heading."""
+    text = layout.text
+    after = text[unit.start + cue_token.idx + len(cue_token.text):unit.end]
+    if not after.rstrip().endswith(":") or len(after.split()) > 10 or unit.paragraph + 1 >= len(layout.paras):
+        return None
+    if unit.end < layout.paras[unit.paragraph].end - 1 or unit.paragraph + 1 in layout.headings:
+        return None
+    following = layout.paras[unit.paragraph + 1]
+    if any(following.start <= quote.start < following.end for quote in layout.quotes):
+        return None
+    start, end = trim_content(text, following.start, following.end)
+    return (start, end) if len(text[start:end].split()) >= 3 else None
 
 
 def _according(layout: ArticleLayout, unit: Unit, doc, according, resolver: SpeakerResolver) -> Attribution | None:

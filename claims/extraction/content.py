@@ -311,6 +311,8 @@ def _finding_object(doc, cue) -> tuple[int, int] | None:
     for child in sorted(cue.children, key=lambda token: token.i):
         if child.i <= right or child.dep_ not in {"prep", "xcomp", "advcl", "acl", "npadvmod", "dobj"}:
             continue
+        if child.dep_ == "advcl" and any(grandchild.dep_ == "mark" for grandchild in child.children):
+            break  # "indicates a tightening race as Trump consolidates …": the reporter's context
         if any(doc[position].is_punct for position in range(right + 1, child.left_edge.i)):
             break
         right = child.right_edge.i

@@ -181,11 +181,12 @@ def _nouny_form(form: str, lemma: str) -> bool:
 CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if not _nouny_form(form, lemma))
 WEAK_CUE_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if _nouny_form(form, lemma))
 INVERTED_FORMS = frozenset(form for form in WEAK_CUE_FORMS if FORM_TO_LEMMA[form] in SAY)
-# A weak form right before a pronoun that opens a clause ("Lynch notes they were appointed …",
-# "Reyes claims he never paid"): a report without "that", worth a parse.
+# A weak form right before a pronoun or determiner that opens a clause or a finding ("Lynch
+# notes they were appointed …", "Reyes claims he never paid", "experts suspect those losses
+# were …", "the poll indicates a tightening race"): a report without "that", worth a parse.
 # "The dam will not hold, the chief engineer warns.": a weak form closing its sentence after a comma.
 CLOSING_CUE_RE = re.compile(r",\s+(?:[A-Za-z’'.-]+\s+){1,5}([a-z]+)\s*[.!?]?\s*$")
-CLAUSE_AFTER_CUE_RE = re.compile(r"\b([a-z]+)\s+(?:he|she|they|we|I|it|there)\s+[a-z’']+", re.I)
+CLAUSE_AFTER_CUE_RE = re.compile(r"\b([a-z]+)\s+(?:he|she|they|we|I|it|there|those|these|the|a|an|his|her|their|its)\s+[a-z’']+", re.I)
 ACCORDING_WORDS = frozenset({"according", "reported", "words"})
 # Nouns that report someone's statement in a that-clause ("Trump's claim that X", "a New York
 # Times report that X"); "denial" reports what was denied.

@@ -109,11 +109,61 @@ def test_a_negated_statement_is_never_a_paraphrase_or_merged(a, b):
     assert result is None or (result.relation != RELATION_PARAPHRASE and not result.auto_mergeable)
 
 
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("In March the jobless rate in this state dropped to its lowest level in years",
+         "Unemployment across the state fell to 4 percent in March, the lowest in a decade"),
+        ("The senator will fight on all the way to the July convention",
+         "Winning most of the state's 475 delegates carries the senator's campaign into the convention in July"),
+    ],
+)
+def test_in_other_words_with_other_numbers_is_not_a_paraphrase(a, b):
+    # Close in meaning (0.67-0.73), both giving numbers or dates, one a number the other lacks.
+    assert relation(a, b) is None
+    # Without the number the same two say one thing in other words.
+    without = relation(a, b.replace("to 4 percent ", "").replace("most of the state's 475 delegates", "most delegates"))
+    assert without is None or without.relation == RELATION_PARAPHRASE
+
+
 def test_an_excerpt_that_leaves_out_a_number_is_still_the_same_quote():
     a = "We have created 15 million jobs and the economy is growing faster than anyone expected"
     b = "the economy is growing faster than anyone expected"
     result = relation(a, b)
     assert result.relation in SAME_CLAIM_RELATIONS and not result.evidence["numbers_differ"]
+
+
+# --------------------------------------------------------------------------- meaning alone
+
+
+GOVERNOR = "The governor's budget will raise taxes on working families across the state"
+ON_TAXES = [  # other words for it, nearest first (all-MiniLM-L6-v2: 0.90 down to 0.76)
+    "Working families will pay higher taxes because of the governor's spending plan",
+    "The governor wants hardworking families in this state to pay more tax",
+    "This budget from the governor hikes the tax bill of every working family",
+    "Under the governor's budget, taxes go up for ordinary working households",
+    "Families who work for a living will see their taxes climb under this governor",
+    "The governor's plan means a tax increase for middle-class working parents",
+]
+
+
+@pytest.mark.parametrize("speaker, typed", [("person:a", RELATION_PARAPHRASE), ("person:b", RELATION_OTHER_SPEAKER)])
+def test_on_meaning_alone_only_the_nearest_stored_claims_are_suggested(speaker, typed):
+    pool = [st(k, text) for k, text in enumerate(ON_TAXES)]
+    results = rank(st("new", GOVERNOR, speaker), pool)
+    # A statement close in meaning to many of a speaker's lines is on their topic: an editor sees
+    # the nearest three, not six.
+    assert sorted(r.target_id for r in results if r.relation == typed) == [0, 1, 2]
+    # Each of them alone is typed.
+    assert all(rank(st("new", GOVERNOR, speaker), [item])[0].relation == typed for item in pool)
+
+
+def test_shared_wording_is_suggested_however_many_claims_are_near():
+    quote = "Nobody in this country should work full time and still live in poverty"
+    pool = [st(k, text) for k, text in enumerate(ON_TAXES)] + [st("quote", quote)]
+    edited = "Nobody in this whole country should have to work full time and still live in poverty, she said again"
+    results = rank(st("new", edited, "person:a"), pool)
+    assert results[0].target_id == "quote" and results[0].relation in (RELATION_VERBATIM, RELATION_VARIANT)
 
 
 # --------------------------------------------------------------------------- the date window

@@ -12,12 +12,14 @@ from claims.matching.relations import (
     DEFAULT_THRESHOLDS,
     RELATION_NONE,
     RELATION_OTHER_SPEAKER,
+    RELATION_PARAPHRASE,
     RELATION_VARIANT,
     RELATION_VERBATIM,
     Thresholds,
     _features,
     _lexical,
     _relation,
+    _wording_relation,
     adopts_speaker,
     near_verbatim,
 )
@@ -89,6 +91,15 @@ def rank(
     if pool_vecs is None:
         pool_vecs = embed([p.text for p in pool])
     semantic = np.clip(np.asarray(pool_vecs, dtype=np.float32) @ np.asarray(query_vec, dtype=np.float32), 0.0, 1.0)
+    # How many of the same speaker's (or of other speakers') pool items are nearer in meaning than
+    # each: a link on meaning alone needs to be among the nearest of its kind.
+    nearer = np.zeros(len(pool), dtype=np.int64)
+    seen = {True: 0, False: 0}
+    for k in np.argsort(-semantic, kind="stable"):
+        if query.speaker and pool[k].speaker:
+            same = pool[k].speaker == query.speaker
+            nearer[k] = seen[same]
+            seen[same] += 1
     qa = _analyse(query.text)
     qset = set(qa.stems)
     results: list[MatchResult] = []
@@ -112,6 +123,12 @@ def rank(
         speaker_agrees = None if not query.speaker or not item.speaker else query.speaker == item.speaker
         f = _features(qa, pa)
         relation = _relation(f, sem, speaker_agrees, th)
+        if (relation in (RELATION_PARAPHRASE, RELATION_OTHER_SPEAKER) and speaker_agrees is not None
+                and nearer[i] >= th.meaning_nearest and _wording_relation(f, th) is None):
+            # A known speaker's statement close in meaning to many stored claims (the speaker's
+            # lines on e-mails, delegates, the convention) is on their topic: only the nearest few
+            # are suggested. Shared wording is evidence of its own and is not capped.
+            relation = RELATION_NONE
         if outside and not near_verbatim(f):
             continue  # the window bounds every looser relation
         adopted = speaker_agrees is None and not query.speaker and bool(item.speaker) and adopts_speaker(f)

@@ -30,6 +30,9 @@ SEMANTIC_MIN_WORDS = 5                   # meaning alone counts only if both hav
                                          # words: a 3-word fragment's vector is mostly its names
 UNKNOWN_SPEAKER_MIN_SEMANTIC = 0.80      # paraphrase when a speaker is unknown: above every
                                          # different-speaker negative of the sample (max 0.703 with all-MiniLM-L6-v2)
+MEANING_NEAREST = 3            # a paraphrase or other-speaker link on meaning alone (no shared
+                               # wording) is one of the pool's this many nearest: a statement near
+                               # many stored claims is on their topic, not repeating one of them
 PREFILTER_MIN_SEMANTIC = 0.45  # below this, a pair is only examined if it shares 2+ content words
 SEMANTIC_FLOOR = 0.25          # below this, a pair is not examined at all (the pool's bulk: speed)
 NEAR_VERBATIM_MIN_RATIO = 0.85  # in-order overlap of a near-verbatim quote (a word or two edited) ...
@@ -54,6 +57,7 @@ class Thresholds:
     other_speaker_min_semantic: float = OTHER_SPEAKER_MIN_SEMANTIC
     unknown_speaker_min_semantic: float = UNKNOWN_SPEAKER_MIN_SEMANTIC
     semantic_min_words: int = SEMANTIC_MIN_WORDS
+    meaning_nearest: int = MEANING_NEAREST
     prefilter_min_semantic: float = PREFILTER_MIN_SEMANTIC
     semantic_floor: float = SEMANTIC_FLOOR
     max_results: int = MAX_RESULTS
@@ -78,6 +82,7 @@ class _Features:
     polarity_differs: bool  # one is negated ("not", "no", "never" ...) and the other is not
     shared_common: int    # shared content words that are not names or titles
     numbers_differ: bool  # each has a number or date the other lacks ("882 delegates" / "503 delegates")
+    numbers_unmatched: bool  # both have numbers or dates, and one has one the other lacks
     shorter: int          # content words of the shorter statement
     shared: tuple[str, ...]
 
@@ -112,9 +117,10 @@ def _features(qa: _Analysis, pa: _Analysis) -> _Features:
     p_naming = {s for s, named in zip(pa.stems, pa.naming or (False,) * len(b)) if named}
     shared_common = len({s for s, named in zip(a, q_naming) if not named and s not in p_naming and s in shared_set})
     numbers_differ = bool(qa.quantities - pa.quantities) and bool(pa.quantities - qa.quantities)
+    numbers_unmatched = bool(qa.quantities) and bool(pa.quantities) and qa.quantities != pa.quantities
     shorter = min(len(a), len(b))
     return _Features(verbatim, ratio, containment, run, phrase_run, fragment, polarity_differs, shared_common,
-                     numbers_differ, shorter, shared)
+                     numbers_differ, numbers_unmatched, shorter, shared)
 
 
 def _wording_relation(f: _Features, th: Thresholds) -> str | None:
@@ -159,6 +165,10 @@ def _relation(f: _Features, semantic: float, speaker_agrees: bool | None, th: Th
     if speaker_agrees is None:
         # Without the speaker to vouch, meaning alone must be as close as the same speaker's wording.
         return RELATION_PARAPHRASE if meaning and semantic >= th.unknown_speaker_min_semantic else RELATION_NONE
+    if f.numbers_unmatched:
+        # Both give numbers or dates and not the same ones ("the convention in July" / "the
+        # state's 475 delegates ... in July"): in other words, that is another statement.
+        return RELATION_NONE
     if supported or (meaning and semantic >= th.paraphrase_min_semantic):
         return RELATION_PARAPHRASE
     return RELATION_NONE

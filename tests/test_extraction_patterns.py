@@ -930,3 +930,16 @@ def test_a_colon_before_a_quoted_paragraph_is_left_to_the_quote_rules():
 )
 def test_a_weak_cue_before_a_determiner_is_parsed_and_reports(text, content):
     assert text[only(text).start:only(text).end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Two Democratic speechwriters argued that the attack had worked.", "the attack had worked", "Two Democratic speechwriters"),
+        ("Proponents have urged Congress to leave the program intact.", "Congress to leave the program intact", "Proponents"),
+        ("Skeptics say the plan will never pay for itself.", "the plan will never pay for itself", "Skeptics"),
+    ],
+)
+def test_people_named_by_their_stance_or_trade_are_sources(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)

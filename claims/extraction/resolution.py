@@ -25,8 +25,12 @@ NOT_SOURCES = {"you", "it", "this", "which", "that", "what", "there"}
 # Words that stand for people as a subject when something says who they are ("many of them",
 # "those close to him", "others").
 QUANTIFIED_PEOPLE = {"many", "most", "some", "those", "others", "several", "few", "all", "both", "each", "none"}
-# Nouns for someone unnamed that speak as a person or a group ("someone asked", "the family said").
-UNNAMED_PEOPLE = {"someone", "somebody", "family"}
+# Nouns for someone unnamed that speak as a person or a group ("someone asked", "the family said",
+# "proponents have urged"; and any "…writer": "two Democratic speechwriters implored her").
+UNNAMED_PEOPLE = {
+    "someone", "somebody", "family", "proponent", "proponents", "backer", "backers", "advocate", "advocates", "defender",
+    "defenders", "skeptic", "skeptics", "sceptic", "sceptics",
+}
 ORGANISATION_ENTITIES = {"ORG", "GPE", "NORP", "FAC", "LOC"}
 
 
@@ -237,7 +241,7 @@ class SpeakerResolver:
         plural = subject.tag_ in {"NNS", "NNPS"}
         indefinite = determiner in {"a", "an", "another", "one", "some"}
         who = self.index.by_role(mention, self.salience.persons) if not plural and not indefinite else None
-        known_speaker = is_speaker_noun(head) or head in UNNAMED_PEOPLE or bool(who) or plural and any(
+        known_speaker = is_speaker_noun(head) or head in UNNAMED_PEOPLE or head.endswith(("writer", "writers")) or bool(who) or plural and any(
             is_speaker_noun(singular) or singular in ORGANISATION_NOUNS for singular in _singulars(head)
         )  # "some environmental groups", "several agencies": the plural of a source
         if not plural and determiner in {"the", "this", "that"} and head in ORGANISATION_NOUNS and mention.lower().endswith(head):

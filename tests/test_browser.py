@@ -91,10 +91,12 @@ def shoot(page, name, full_page=False):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-def import_sample(page, base, path: Path, outlet: str):
+def import_sample(page, base, path: Path, outlet: str, published: str | None = None):
     page.goto(f"{base}/import/")
     page.set_input_files("input[type=file]", str(path))
     page.fill("input[name=outlet]", outlet)
+    if published:  # the sample files carry no date: the editor gives the manifest's, as the Import screen offers
+        page.fill("input[name=published]", published)
     page.click("form.import-form button[type=submit]")
     page.wait_for_load_state()
     assert re.search(r"created", page.content(), re.I), page.content()[:2000]
@@ -116,7 +118,7 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     sign_in(page, base, editor, screenshot="login")
     manifest = json.loads((shared_dir / "samples" / "manifest.json").read_text())
     for entry in manifest["articles"]:
-        import_sample(page, base, shared_dir / "samples" / entry["file"], entry["outlet"])
+        import_sample(page, base, shared_dir / "samples" / entry["file"], entry["outlet"], entry["published"])
     shoot(page, "import")
     article_a = Article.objects.get(outlet__name=manifest["articles"][0]["outlet"])
     article_b = Article.objects.get(outlet__name=manifest["articles"][1]["outlet"])
@@ -168,6 +170,9 @@ def test_editor_reviews_the_samples_and_a_viewer_cannot_change_anything(live_ser
     text = page.locator(".cards").inner_text()
     assert "Sample Outlet A" in text and "Sample Outlet B" in text
     assert page.locator(".cards .d-ins, .cards .d-del").count() > 0
+    spread = page.locator('[data-chart] svg, [data-chart-empty]').first
+    assert spread.evaluate("node => node.tagName.toLowerCase()") == "svg", "the dated samples draw the claim's spread"
+    assert "Sample Outlet A" in page.locator("[data-chart] table").first.inner_text()
     shoot(page, "claim", full_page=True)
 
     # Merge another Hegseth claim into this one from the claim page, then undo it from the history.

@@ -943,3 +943,21 @@ def test_a_weak_cue_before_a_determiner_is_parsed_and_reports(text, content):
 def test_people_named_by_their_stance_or_trade_are_sources(text, content, speaker):
     statement = only(text)
     assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Obama Says Museum Will Tell of Suffering and Delight\n\nWASHINGTON -- President Obama opened the museum on Saturday.",
+         "Obama"),
+        ("Reyes Says Port Will Reopen in May\n\nThe harbour has been closed since the storm, Mr. Reyes told the council.", "Reyes"),
+    ],
+)
+def test_a_headline_names_a_person_the_body_gives_only_with_a_title(text, speaker):
+    headline = [x for x in attributed(text) if x.start < text.index("\n")]
+    assert [(x.speaker, x.verb) for x in headline] == [(speaker, "Says")]
+
+
+def test_a_place_in_a_headline_stays_no_speaker_though_the_body_has_a_title_word():
+    text = "Germany Says Talks Must Go On\n\nBERLIN -- The German government said on Monday the talks would go on."
+    assert all(x.speaker != "Germany" for x in attributed(text))

@@ -68,6 +68,12 @@ def _speaker(resolver: SpeakerResolver, written: str, *, start: int) -> SpeakerR
     full = index.full_name(bare)
     if index.person(full) is not None and looks_like_person(bare):
         return resolver.named(full, mention=written, start=start, end=start + len(written))
+    if len(words) == 1 and looks_like_person(bare) and re.search(
+        r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|President|Senator|Governor|Secretary|Judge|General|Gen)\.?\s+" + re.escape(bare) + r"\b",
+        index.text[start + len(written):],
+    ):
+        # "Obama Says …" over a body that calls him "President Obama", "Mr. Obama": that person
+        return SpeakerRef(name=bare, kind=SourceKind.PERSON, resolved=True, mention=written, start=start, end=start + len(written))
     organisation = next((name for _, _, name in index.organisations if name == bare), "")
     if organisation:
         return SpeakerRef(name=organisation, kind=SourceKind.ORGANISATION, resolved=True, mention=written, start=start,

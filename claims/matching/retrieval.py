@@ -22,6 +22,7 @@ import dataclasses
 import math
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -92,30 +93,41 @@ def retrieve(
     return results[: thresholds.max_results]
 
 
+@lru_cache(maxsize=65536)
+def _word_stems(raw: str) -> tuple[str, ...]:
+    return tuple(stem for key in _word_keys(raw) if (stem := _content_stem(key)))
+
+
 def _terms(text: str) -> list[str]:
-    # The matcher's content stems, word by word (each step cached per word form): no phrase
-    # joining, so that a pool of a few hundred texts costs a millisecond or two.
-    return [stem for raw in _TOKEN.findall(text or "") for key in _word_keys(raw) if (stem := _content_stem(key))]
+    # The matcher's content stems, word by word (cached per word form): no phrase joining, so
+    # that a pool of a few hundred texts costs a millisecond or two.
+    return [stem for raw in _TOKEN.findall(text or "") for stem in _word_stems(raw)]
 
 
 def pool_term_scores(query_text: str, texts: list[str]) -> np.ndarray:
     """BM25 of the query's content stems over ``texts``, word rarity counted in ``texts``; best = 1."""
-    docs = [Counter(_terms(text)) for text in texts]
-    if not docs:
+    if not texts:
         return np.zeros(0, dtype=np.float32)
-    frequency = Counter(word for doc in docs for word in doc)
-    lengths = np.array([sum(doc.values()) for doc in docs], dtype=np.float32)
+    wanted = set(_terms(query_text))
+    lengths = np.zeros(len(texts), dtype=np.float32)
+    # Only the query's words are counted in each text (the rest only add to its length): per
+    # query word, the texts holding it and how often.
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        terms = _terms(text)
+        lengths[i] = len(terms)
+        for word, count in Counter(term for term in terms if term in wanted).items():
+            postings[word].append((i, count))
     norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * lengths / max(float(lengths.mean()), 1.0))
-    scores = np.zeros(len(docs), dtype=np.float32)
-    for word in set(_terms(query_text)):
-        df = frequency.get(word)
-        if not df:
+    scores = np.zeros(len(texts), dtype=np.float32)
+    for word in wanted:
+        holding = postings.get(word)
+        if not holding:
             continue
-        idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
-        for i, doc in enumerate(docs):
-            count = doc.get(word)
-            if count:
-                scores[i] += idf * count * (_BM25_K1 + 1) / (count + norm[i])
+        df = len(holding)
+        idf = math.log(1 + (len(texts) - df + 0.5) / (df + 0.5))
+        for i, count in holding:
+            scores[i] += idf * count * (_BM25_K1 + 1) / (count + norm[i])
     best = float(scores.max())
     return scores / best if best > 0 else scores
 

@@ -3,6 +3,7 @@
     .venv/bin/python bench/factcheck_linking.py                  # 100k-record library, 300 new claims
     .venv/bin/python bench/factcheck_linking.py --size 20000 --queries 100
     .venv/bin/python bench/factcheck_linking.py --vectors independent   # the best case (see below)
+    .venv/bin/python bench/factcheck_linking.py --size 2000 --queries 50 --real-recall 3000
 
 It builds ``claims.factchecks.linking.LibraryIndex`` as ``library_index()`` does: every record
 indexed by each of its wordings (``FactCheck.wordings``: headline then claim, and the claim alone),
@@ -13,12 +14,16 @@ the strong links, one per fact-check. The pool alone is timed too (a second, sep
 The library is synthesised from the 10,375 CheckThat! claims and headlines, each repeated with
 a record number so that 100,000 records keep the real vocabulary and phrase frequencies.
 Vectors are not computed for 100,000 texts here (the sentence encoder needs hours of CPU on this
-machine for that). By default every vector lies near one shared direction, so every pooled record
-passes the semantic floor and is scored in full: the worst case for ``rank``. ``--vectors
-independent`` draws them at random, so only records sharing words are scored in full: closer to
-real text, where most of a pool is unrelated in meaning. The new claims' own vectors are not timed
-(a claim's vector is computed once, when it is made, and stored). Printed: the machine's load
-average before and after, p50 / p95 / max of the pool and of the whole lookup.
+machine for that); three synthetic kinds are timed in turn (``--vectors`` picks): ``topics``, each
+text near one of 300 topic centres and its numbered copies near it (closest to real text, where
+vectors gather by subject); ``near``, every vector near one shared direction, so every pooled
+record passes the semantic floor and is scored in full (the worst case for ``rank``); and
+``independent``, at random (only records sharing words are scored in full; random vectors have no
+neighbourhoods, so the coarse search's recall means nothing there). The new claims' own vectors
+are not timed (a claim's vector is computed once, when it is made, and stored). Printed: the
+machine's load average before and after, the coarse search's recall against reading every
+vector, p50 / p95 / max of the pool and of the whole lookup. ``--real-recall N`` embeds N real
+statements and prints the coarse search's recall on them.
 
 The quality of the same retrieval and scoring on CheckThat! 2020 (``rank_claims`` over the
 library beside BM25, MAP@5 and P@1) is printed by ``bench/ct20_retrieval.py``.
@@ -141,10 +146,37 @@ def cost(size: int, queries: int, *, kinds: list[str]) -> None:
         print(f"load average after: {_load()}")
 
 
+def real_recall(count: int) -> None:
+    """Recall of the k-means search on real sentence vectors: ``count`` CheckThat! statements, embedded here."""
+    import numpy as np
+
+    from claims.factchecks.linking import CoarseVectors
+    from claims.factchecks.models import FactCheck
+    from claims.matching import POOL_NEAREST, embed
+
+    started = time.perf_counter()
+    texts = [FactCheck(claim_reviewed=text, headline=headline).statement_text for text, headline in _library(count)]
+    asked = [json.loads(line)["text"] for line in (CT20 / "queries_dev.jsonl").open(encoding="utf-8")][:max(20, count // 10)]
+    records, queries = embed(texts), embed(asked)
+    print(f"\nreal vectors: {count:,} CheckThat! statements and {len(asked)} dev tweets embedded in "
+          f"{time.perf_counter() - started:.0f} s")
+    coarse = CoarseVectors(np.asarray(records, dtype=np.float32))
+    found = wanted = 0
+    for vector in queries:
+        exact = set(np.argsort(-(records @ vector))[:POOL_NEAREST // 2].tolist())
+        found += len(exact & set(coarse.nearest(vector, POOL_NEAREST // 2).tolist()))
+        wanted += len(exact)
+    print(f"  k-means lists: {len(coarse.centres)}, {coarse.probes} read per query; recall of the "
+          f"{POOL_NEAREST // 2} nearest records: {found / wanted:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="Library records.")
     parser.add_argument("--queries", type=int, default=300, help="New claims timed.")
+    parser.add_argument("--real-recall", type=int, default=0, metavar="N",
+                        help="Also embed N real statements (about 0.07 s of CPU each) and print the k-means "
+                             "search's recall on them; no timing.")
     parser.add_argument("--vectors", default="topics,near,independent",
                         help="Comma-separated, each timed in turn: topics (clustered, closest to real text), "
                              "near (every pooled record scored in full: the worst case), independent (at random).")
@@ -158,6 +190,8 @@ def main() -> None:
         if unknown:
             parser.error(f"unknown --vectors {', '.join(sorted(unknown))}")
         cost(options.size, options.queries, kinds=kinds)
+        if options.real_recall:
+            real_recall(options.real_recall)
 
 
 if __name__ == "__main__":

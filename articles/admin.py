@@ -135,12 +135,10 @@ class ArticleAdmin(KeptRecordAdmin, admin.ModelAdmin):
         return TemplateResponse(request, "articles/admin_upload.html", context, status=400 if form.errors else 200)
 
 
-class FeedForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
+class FeedUrlForm(forms.ModelForm):
+    """A feed's URL, refused when it points inside the network (unless configured): for every kind of feed."""
 
-    class Meta:
-        model = Feed
-        fields = ("url", "outlet", "active")
+    url = forms.URLField(max_length=2000, assume_scheme="https")
 
     def clean_url(self):
         url = self.cleaned_data["url"]
@@ -151,15 +149,22 @@ class FeedForm(forms.ModelForm):
         return url
 
 
-@admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
-    form = FeedForm
-    list_display = ("url", "outlet", "active", "last_polled_at", "entries_imported", "last_error_short")
-    list_filter = ("active", "outlet")
-    search_fields = ("url", "outlet__name")
-    list_select_related = ("outlet",)
-    readonly_fields = ("etag", "last_modified", "last_polled_at", "last_error", "entries_imported")
+class FeedForm(FeedUrlForm):
+    class Meta:
+        model = Feed
+        fields = ("url", "outlet", "active")
+
+
+class PolledFeedAdmin(admin.ModelAdmin):
+    """What every polled feed's admin shares: its last error, and "Poll now" queueing ``poll_task``.
+
+    Subclasses name the task polling one feed by id (``poll_task``, a Celery task).
+    """
+
     actions = ["poll_now"]
+
+    def poll_task(self):
+        raise NotImplementedError
 
     @admin.display(description="Last error")
     def last_error_short(self, feed):
@@ -167,14 +172,14 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll now (queued for the worker)")
     def poll_now(self, request, queryset):
-        from articles.tasks import poll_feed
         from factdesk.queueing import enqueue
 
+        task = self.poll_task()
         ids = list(queryset.filter(active=True).values_list("pk", flat=True))
         failed = []
 
         def queue(feed_id):
-            if not enqueue(poll_feed, feed_id):
+            if not enqueue(task, feed_id):
                 failed.append(feed_id)
 
         for feed_id in ids:
@@ -185,3 +190,18 @@ class FeedAdmin(admin.ModelAdmin):
         skipped = queryset.count() - len(ids)
         self.message_user(request, f"{len(ids)} feed(s) queued for polling." + (f" {skipped} inactive skipped." if skipped else ""),
                           messages.SUCCESS)
+
+
+@admin.register(Feed)
+class FeedAdmin(PolledFeedAdmin):
+    form = FeedForm
+    list_display = ("url", "outlet", "active", "last_polled_at", "entries_imported", "last_error_short")
+    list_filter = ("active", "outlet")
+    search_fields = ("url", "outlet__name")
+    list_select_related = ("outlet",)
+    readonly_fields = ("etag", "last_modified", "last_polled_at", "last_error", "entries_imported")
+
+    def poll_task(self):
+        from articles.tasks import poll_feed
+
+        return poll_feed

@@ -2,12 +2,9 @@
 fact-checkers' feeds are registered here, as article feeds are, and polled by Celery beat."""
 from __future__ import annotations
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
-from django.utils.text import Truncator
 
+from articles.admin import FeedUrlForm, PolledFeedAdmin
 from claims.admin_actions import DeskAdminMedia, run_decisions, selected_ids, short
 from claims.factchecks import linking
 from claims.factchecks.models import FactCheck, FactCheckFeed, FactCheckLink
@@ -79,55 +76,22 @@ class FactCheckLinkAdmin(KeptRecordAdmin, admin.ModelAdmin):
                       lambda pk: linking.reject_factcheck_link(link_id=pk, actor=request.user), "Rejected {n} link(s).")
 
 
-class FactCheckFeedForm(forms.ModelForm):
-    url = forms.URLField(max_length=2000, assume_scheme="https")
-
+class FactCheckFeedForm(FeedUrlForm):
     class Meta:
         model = FactCheckFeed
         fields = ("url", "name", "active")
 
-    def clean_url(self):
-        from articles.fetching import FetchRefused, check_url
-
-        url = self.cleaned_data["url"]
-        try:
-            check_url(url, allow_private=settings.FACTDESK_FETCH_ALLOW_PRIVATE)
-        except FetchRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return url
-
 
 @admin.register(FactCheckFeed)
-class FactCheckFeedAdmin(admin.ModelAdmin):
+class FactCheckFeedAdmin(PolledFeedAdmin):
     Media = DeskAdminMedia
     form = FactCheckFeedForm
     list_display = ("url", "name", "active", "last_polled_at", "records_imported", "last_error_short")
     list_filter = ("active",)
     search_fields = ("url", "name")
     readonly_fields = ("etag", "last_modified", "last_polled_at", "last_error", "records_imported", "created_at")
-    actions = ["poll_now"]
 
-    @admin.display(description="Last error")
-    def last_error_short(self, feed):
-        return Truncator(feed.last_error).chars(80)
-
-    @admin.action(description="Poll now (queued for the worker)")
-    def poll_now(self, request, queryset):
+    def poll_task(self):
         from claims.factchecks.tasks import poll_factcheck_feed
-        from factdesk.queueing import enqueue
 
-        ids = list(queryset.filter(active=True).values_list("pk", flat=True))
-        failed = []
-
-        def queue(feed_id):
-            if not enqueue(poll_factcheck_feed, feed_id):
-                failed.append(feed_id)
-
-        for feed_id in ids:
-            transaction.on_commit(lambda feed_id=feed_id: queue(feed_id))
-        if failed:
-            self.message_user(request, "The task queue is unreachable; no feed was queued. Try again later.", messages.ERROR)
-            return
-        skipped = queryset.count() - len(ids)
-        self.message_user(request, f"{len(ids)} feed(s) queued for polling." + (f" {skipped} inactive skipped." if skipped else ""),
-                          messages.SUCCESS)
+        return poll_factcheck_feed

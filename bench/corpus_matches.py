@@ -208,7 +208,7 @@ def main():
         label = relation if relation == "cited at once" else f"suggested {relation}"
         print(f"  {label:26} {len(rows):5d} links")
 
-    report_shared_quotes(docs, extracted, statements, claim_of, links)
+    report_shared_quotes(docs, extracted, statements, claim_of, links, claims)
     report_samples(links, claims, statements, args.sample, args.seed)
 
 
@@ -222,7 +222,7 @@ def _quoted_strings(doc):
     return out
 
 
-def report_shared_quotes(docs, extracted, statements, claim_of, links):
+def report_shared_quotes(docs, extracted, statements, claim_of, links, claims):
     """Quotes printed word for word by several outlets, and whether each ends on one claim."""
     spans = []  # (doc, start, end)
     owners = defaultdict(set)  # 8-word run -> span numbers
@@ -265,6 +265,7 @@ def report_shared_quotes(docs, extracted, statements, claim_of, links):
     suggested = {(c, i) for rows in links.values() for c, i, _ in rows}
     joined = linked = unextracted = apart = 0
     missed = []
+    why = Counter()  # the reason each quote not on one claim is not
     for group in groups:
         claims_by_outlet, indexes_by_outlet = defaultdict(set), defaultdict(set)
         for k in group:
@@ -275,8 +276,12 @@ def report_shared_quotes(docs, extracted, statements, claim_of, links):
                     claims_by_outlet[doc["outlet"]].add(claim_of[index])
                     indexes_by_outlet[doc["outlet"]].add(index)
         outlets = {spans[k][0]["outlet"] for k in group}
+        doc, start, end = spans[group[0]]
         if set(claims_by_outlet) != outlets:
             unextracted += 1
+            reason = "one side not extracted"
+            why[reason] += 1
+            missed.append((reason, doc["text"][start:end][:110], []))
             continue
         common = set.intersection(*claims_by_outlet.values())
         if common:
@@ -288,13 +293,66 @@ def report_shared_quotes(docs, extracted, statements, claim_of, links):
             linked += 1
         else:
             apart += 1
-            doc, start, end = spans[group[0]]
-            missed.append(doc["text"][start:end][:110])
+        reason, pair = _why_apart(indexes_by_outlet, statements, claim_of, claims)
+        why[reason] += 1
+        missed.append((reason, doc["text"][start:end][:110], pair))
     print(f"\n== quotes printed word for word by 2+ outlets (quoted strings sharing a {QUOTE_RUN}-word run): {len(groups)} ==")
     print(f"  **ending on one claim: {joined} of {len(groups)}**; only linked by a suggestion {linked}; "
           f"apart {apart}; one side not among the extracted statements {unextracted}")
-    for text in missed[:10]:
-        print(f"    apart: {text!r}")
+    print("  why the others are not on one claim (the closest pair of statements of two outlets): "
+          + ", ".join(f"{reason} {n}" for reason, n in why.most_common()))
+    for reason, text, pair in sorted(missed):
+        print(f"    [{reason}] {text!r}")
+        for line in pair:
+            print(f"        {line}")
+
+
+# Why a quote two outlets printed is not on one claim, from the closest cause to the furthest:
+# matching would join the pair yet did not (the claim was not retrieved, or the statement joined
+# another claim first); the pair is typed but below the cut-off that cites at once; the same
+# speaker's pair lies outside the date window; one side has no resolved speaker; two speakers.
+_REASONS = ("retrieval or order", "threshold", "date window", "speaker unknown", "different speakers")
+
+
+def _why_apart(indexes_by_outlet, statements, claim_of, claims):
+    """The reason the closest cross-outlet pair of a quote's statements did not end on one claim, and that pair."""
+    from claims import matching
+
+    best = None
+    outlets = sorted(indexes_by_outlet)
+    for a, outlet in enumerate(outlets):
+        for other in outlets[a + 1:]:
+            for i in indexes_by_outlet[outlet]:
+                for j in indexes_by_outlet[other]:
+                    early, late = sorted((i, j))
+                    _, day_e, _, text_e, speaker_e = statements[early]
+                    _, day_l, _, text_l, speaker_l = statements[late]
+                    claim = claims[claim_of[early]]
+                    results = matching.rank(
+                        matching.Statement(id="late", text=text_l, speaker=speaker_l, published=day_l),
+                        [matching.Statement(id="claim", text=claim["text"], speaker=claim["speaker"],
+                                            published=claim["published"])],
+                        window_days=WINDOW_DAYS,
+                    )
+                    result = results[0] if results else None
+                    days = abs((day_l - day_e).days) if day_l and day_e else None
+                    if result is not None and result.auto_mergeable:
+                        reason = "retrieval or order"
+                    elif not claim["speaker"] or not speaker_l:
+                        reason = "speaker unknown"
+                    elif claim["speaker"] != speaker_l:
+                        reason = "different speakers"
+                    elif days is not None and days > WINDOW_DAYS and result is None:
+                        reason = "date window"
+                    else:
+                        reason = "threshold"
+                    typed = f"{result.relation} score {result.score:.2f}" if result else "not typed"
+                    pair = [f"{claim['speaker'] or '?'} / {speaker_l or '?'}, {days} days apart, {typed}",
+                            f"claim: {claim['text'][:160]!r}", f"later: {text_l[:160]!r}"]
+                    rank_of = _REASONS.index(reason)
+                    if best is None or rank_of < best[0]:
+                        best = (rank_of, reason, pair)
+    return best[1], best[2]
 
 
 def _verdicts() -> dict:

@@ -7,7 +7,7 @@ Both directions use the matching retriever and scorer (``claims.matching.retriev
   and nearest-vector branch) over the fact-checks' statements (headline, then claim reviewed; and
   the claim reviewed alone, ``FactCheck.wordings``) and their stored vectors (one per fact-check,
   searched through k-means lists above ``COARSE_MIN_RECORDS``), built once per process and
-  rebuilt when the library changes;
+  updated in place with the records added or changed since (``library_index``);
 - a new fact-check is looked up among the claims, by each of its wordings:
   ``claims.selectors.DatabaseBackend``.
 
@@ -22,13 +22,15 @@ A suggestion and a confirmation are announced to webhooks as ``claim.factcheck_l
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
+from copy import copy
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from claims.changes import ChangeSet
@@ -123,6 +125,31 @@ def _claim_vectors(claims: list[Claim]) -> np.ndarray:
 
 # --- the library as a retriever -----------------------------------------------------------------
 
+class _Growing:
+    """An array that grows in place (capacity doubles: appending costs O(rows) amortised, not a copy per row).
+
+    Rows are only ever appended, so a reader that slices ``array[:size]`` as of its snapshot sees the
+    same rows whatever is appended after (a reallocation leaves the old array to the readers holding it).
+    """
+
+    def __init__(self, initial: np.ndarray):
+        self.array = np.ascontiguousarray(initial)
+        self.size = len(initial)
+
+    def append(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=self.array.dtype)
+        needed = self.size + len(rows)
+        if needed > len(self.array):
+            grown = np.empty((max(needed, 2 * len(self.array), 64), *self.array.shape[1:]), dtype=self.array.dtype)
+            grown[:self.size] = self.array[:self.size]
+            self.array = grown
+        self.array[self.size:needed] = rows
+        self.size = needed
+
+    def upto(self, size: int) -> np.ndarray:
+        return self.array[:size]
+
+
 class CoarseVectors:
     """Nearest records by inner product without reading every vector: an inverted file over k-means lists.
 
@@ -131,6 +158,9 @@ class CoarseVectors:
     are nearest it (``COARSE_PROBE_SHARE`` of them) and searches those exactly. Sentence vectors
     gather by topic, so the nearest records are almost always in the nearest lists;
     ``bench/factcheck_linking.py`` prints the share found (recall against the exact search).
+    Vectors added later (``add``) join the list of their nearest centre, without re-clustering,
+    in a block read beside the lists: ``LibraryBackend`` re-clusters once the library has grown
+    by ``RECLUSTER_GROWTH``.
     """
 
     def __init__(self, matrix: np.ndarray, *, seed: int = 0):
@@ -154,25 +184,52 @@ class CoarseVectors:
         self.vectors = np.ascontiguousarray(matrix[order])  # the records' vectors, list by list
         self.bounds = np.searchsorted(assigned[order], np.arange(lists + 1))
         self.probes = max(1, int(np.ceil(COARSE_PROBE_SHARE * lists)))
+        self.added = 0                                      # vectors added since, visible to nearest()
+        self._added_vectors = _Growing(np.zeros((0, matrix.shape[1]), dtype=np.float32))
+        self._added_lists = _Growing(np.zeros(0, dtype=np.int64))
+        self._added_rows = _Growing(np.zeros(0, dtype=np.int64))
 
-    def nearest(self, vector: np.ndarray, limit: int) -> np.ndarray:
-        """Record rows of (about) the ``limit`` vectors with the highest inner product, best first."""
+    def add(self, vectors: np.ndarray, rows: np.ndarray) -> None:
+        """File new vectors (of these record rows) under their nearest centre; ``nearest`` sees them once
+        ``added`` is raised (``LibraryBackend`` does it on the copy it publishes)."""
+        if not len(vectors):
+            return
+        self._added_lists.append(np.argmax(vectors @ self.centres.T, axis=1))
+        self._added_vectors.append(vectors)
+        self._added_rows.append(rows)
+
+    def nearest(self, vector: np.ndarray, limit: int, *, retired: np.ndarray | None = None) -> np.ndarray:
+        """Record rows of (about) the ``limit`` vectors with the highest inner product, best first.
+
+        ``retired``: a mask over record rows left out (records whose newer version was added since)."""
         vector = np.asarray(vector, dtype=np.float32)
         probed = np.argpartition(-(self.centres @ vector), min(self.probes, len(self.centres)) - 1)[:self.probes]
         spans = [(self.bounds[i], self.bounds[i + 1]) for i in probed if self.bounds[i] < self.bounds[i + 1]]
-        if not spans:
+        rows = [self.rows[low:high] for low, high in spans]
+        scores = [self.vectors[low:high] @ vector for low, high in spans]
+        if self.added:
+            chosen = np.flatnonzero(np.isin(self._added_lists.upto(self.added), probed))
+            rows.append(self._added_rows.upto(self.added)[chosen])
+            scores.append(self._added_vectors.upto(self.added)[chosen] @ vector)
+        if not rows:
             return np.zeros(0, dtype=np.int64)
-        positions = np.concatenate([np.arange(low, high) for low, high in spans])
-        scores = np.concatenate([self.vectors[low:high] @ vector for low, high in spans])
-        best = nearest_rows(scores, limit)
-        return self.rows[positions[best]]
+        rows, scores = np.concatenate(rows), np.concatenate(scores)
+        if retired is not None and len(retired):
+            scores[retired[rows]] = -np.inf
+            limit = min(limit, int(np.count_nonzero(~retired[rows])))
+        return rows[nearest_rows(scores, limit)]
 
 
 def nearest_rows(scores: np.ndarray, limit: int) -> np.ndarray:
+    if limit <= 0:
+        return np.zeros(0, dtype=np.int64)
     if len(scores) <= limit:
         return np.argsort(-scores, kind="stable")
     best = np.argpartition(-scores, limit - 1)[:limit]
     return best[np.argsort(-scores[best], kind="stable")]
+
+
+RECLUSTER_GROWTH = 0.5  # re-cluster the k-means lists once the library has this share more records than when clustered
 
 
 class LibraryBackend:
@@ -187,50 +244,144 @@ class LibraryBackend:
     wordings, about two a record), each scored once instead of twice. Above ``COARSE_MIN_RECORDS``
     the nearest are found through ``CoarseVectors``. Fact-checks name no speaker the desk knows,
     so there is no speaker block.
+
+    A backend is a snapshot: ``updated`` returns a new one with records added or changed, sharing
+    this one's append-only lists and arrays (statements, posting lists, vectors); this one keeps
+    reading only the rows it had, so a reader never sees a half-applied update. A changed record
+    gets a new record row; its old row is retired (left out of pools) until the next full build.
     """
 
-    def __init__(self, statements: list[Statement], record_of: list[int], vectors: np.ndarray):
+    def __init__(self, statements: list[Statement], record_of: list[int], vectors: np.ndarray,
+                 ids: Sequence[int] | None = None):
         self.statements = statements
         self.record_of = record_of                                      # statement -> record row
         self.wordings: list[list[int]] = [[] for _ in range(len(vectors))]
-        postings: dict[int, list[int]] = defaultdict(list)
+        self._postings: dict[int, list[int]] = defaultdict(list)
         for position, (statement, record) in enumerate(zip(statements, record_of)):
             self.wordings[record].append(position)
             for value in shingles(statement.text):
-                postings[value].append(position)
-        self._postings = dict(postings)
+                self._postings[value].append(position)
+        self._row_of = {pk: row for row, pk in enumerate(ids)} if ids is not None else {}  # writer's: id -> live row
+        self.statement_count = len(statements)
+        self.retired = np.zeros(len(vectors), dtype=bool)               # record rows superseded by a newer version
+        self._retired_statements: frozenset[int] = frozenset()
         self.set_vectors(vectors)
 
+    @property
+    def record_count(self) -> int:
+        return len(self.retired)
+
     def set_vectors(self, vectors: np.ndarray) -> None:
-        """The records' vectors (one row per record) and the search over them; the shingle postings stay."""
+        """The records' vectors (one row per record row) and the search over them; the shingle postings stay."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.coarse = CoarseVectors(vectors) if len(vectors) >= COARSE_MIN_RECORDS else None
-        self.vectors = self.coarse.vectors if self.coarse else np.ascontiguousarray(vectors, dtype=np.float32)
-        self._row = np.empty(len(vectors), dtype=np.int64)            # record row -> row of self.vectors
-        self._row[self.coarse.rows if self.coarse else np.arange(len(vectors))] = np.arange(len(vectors))
+        self.clustered_records = len(vectors)
+        self.vectors = self.coarse.vectors if self.coarse else vectors  # the vectors as of the last (re)build
+        self._row = _Growing(np.empty(len(vectors), dtype=np.int64))    # record row -> row of self.vectors, or
+        self._row.array[self.coarse.rows if self.coarse else np.arange(len(vectors))] = np.arange(len(vectors))
+        self._added = _Growing(np.zeros((0, EMBEDDING_DIM), dtype=np.float32))  # -(1 + n): n-th added vector
+
+    def record_vectors(self, rows) -> np.ndarray:
+        """The vectors of these record rows."""
+        where = self._row.upto(self.record_count)[np.asarray(rows, dtype=np.int64)]
+        result = np.empty((len(where), EMBEDDING_DIM), dtype=np.float32)
+        built = where >= 0
+        result[built] = self.vectors[where[built]]
+        if not built.all():
+            added = -1 - where[~built]
+            result[~built] = (self.coarse._added_vectors if self.coarse else self._added).array[added]
+        return result
+
+    def updated(self, factchecks: list[tuple[int, str | Sequence[str], bytes | None]]) -> LibraryBackend:
+        """A new snapshot with these (id, wordings, vector) records added, or changed when their id is indexed."""
+        new = copy(self)
+        retired_rows, first_row = [], self.record_count
+        vectors = np.zeros((len(factchecks), EMBEDDING_DIM), dtype=np.float32)
+        for offset, (pk, wordings, blob) in enumerate(factchecks):
+            vector = _vector(blob)
+            if vector is not None:
+                vectors[offset] = vector
+            row = first_row + offset
+            if pk in self._row_of:
+                retired_rows.append(self._row_of[pk])
+            self._row_of[pk] = row
+            self.wordings.append([])
+            for text in [wordings] if isinstance(wordings, str) else wordings:
+                position = len(self.statements)
+                self.statements.append(Statement(id=pk, text=text))
+                self.record_of.append(row)
+                self.wordings[row].append(position)
+                for value in shingles(text):
+                    self._postings[value].append(position)
+        rows = np.arange(first_row, first_row + len(factchecks))
+        if self.coarse is not None:
+            start = self.coarse._added_vectors.size
+            self.coarse.add(vectors, rows)
+            new.coarse = copy(self.coarse)
+            new.coarse.added = self.coarse._added_vectors.size
+        else:
+            start = self._added.size
+            self._added.append(vectors)
+        self._row.append(-1 - np.arange(start, start + len(factchecks)))
+        new.statement_count = len(self.statements)
+        new.retired = np.concatenate([self.retired, np.zeros(len(factchecks), dtype=bool)])
+        new.retired[retired_rows] = True
+        new._retired_statements = self._retired_statements | {
+            position for row in retired_rows for position in self.wordings[row]}
+        if self.coarse is not None and new.record_count >= (1 + RECLUSTER_GROWTH) * self.clustered_records:
+            new.set_vectors(new.record_vectors(np.arange(new.record_count)))
+        elif self.coarse is None and new.record_count - int(new.retired.sum()) >= COARSE_MIN_RECORDS:
+            new.set_vectors(new.record_vectors(np.arange(new.record_count)))
+        return new
 
     def nearest_records(self, vector: np.ndarray, limit: int) -> np.ndarray:
+        retired = self.retired if self._retired_statements else None
         if self.coarse is not None:
-            return self.coarse.nearest(vector, limit)
-        return nearest_rows(self.vectors @ np.asarray(vector, dtype=np.float32), limit)
+            return self.coarse.nearest(vector, limit, retired=retired)
+        vector = np.asarray(vector, dtype=np.float32)
+        scores = self.vectors @ vector
+        added = -1 - self._row.upto(self.record_count)[len(self.vectors):]
+        if len(added):
+            scores = np.concatenate([scores, self._added.array[added] @ vector])
+        if retired is not None:
+            scores[retired] = -np.inf
+            limit = min(limit, int(np.count_nonzero(~retired)))
+        return nearest_rows(scores, limit)
 
     def _best_wording(self, record: int, shared: dict[int, int]) -> int:
         return max(self.wordings[record], key=lambda position: (shared.get(position, 0), -len(self.statements[position].text)))
 
+    def _postings_for(self, value: int) -> list[int]:
+        """The newest ``POOL_PER_SHINGLE`` live wordings holding this shingle, as of this snapshot."""
+        positions = self._postings.get(value, ())
+        stop = len(positions)
+        if stop and positions[-1] >= self.statement_count:             # appended after this snapshot
+            stop = bisect_left(positions, self.statement_count)
+        if not self._retired_statements:
+            return positions[max(0, stop - POOL_PER_SHINGLE):stop]
+        kept = []
+        for position in reversed(positions[:stop]):
+            if position not in self._retired_statements:
+                kept.append(position)
+                if len(kept) == POOL_PER_SHINGLE:
+                    break
+        return kept
+
     def pool(self, query: Statement, *, vector: np.ndarray, semantic: bool = True) -> tuple[list[Statement], np.ndarray]:
         shared: dict[int, int] = defaultdict(int)                       # wording -> shingles shared with the query
         for value in query_shingles(query.text):
-            for position in self._postings.get(value, ())[-POOL_PER_SHINGLE:]:
+            for position in self._postings_for(value):
                 shared[position] += 1
         by_record: dict[int, int] = {}
         for position, count in shared.items():
             record = self.record_of[position]
             by_record[record] = max(by_record.get(record, 0), count)
         records = top_by_count(by_record, POOL_BY_SHINGLES // 2)
-        if semantic and len(self.vectors):
+        if semantic and self.record_count:
             records += self.nearest_records(vector, POOL_NEAREST // 2).tolist()
         chosen = sorted({self._best_wording(record, shared) for record in records})
-        rows = self._row[[self.record_of[position] for position in chosen]]
-        return [self.statements[position] for position in chosen], self.vectors[rows]
+        return ([self.statements[position] for position in chosen],
+                self.record_vectors([self.record_of[position] for position in chosen]))
 
 
 class LibraryIndex:
@@ -247,7 +398,19 @@ class LibraryIndex:
             for text in [wordings] if isinstance(wordings, str) else wordings:
                 self.statements.append(Statement(id=pk, text=text))
                 record_of.append(row)
-        self.backend = LibraryBackend(self.statements, record_of, vectors)
+        self.backend = LibraryBackend(self.statements, record_of, vectors, ids=[pk for pk, _, _ in factchecks])
+
+    @property
+    def record_count(self) -> int:
+        """Fact-checks indexed (each once, at its latest version)."""
+        return self.backend.record_count - int(self.backend.retired.sum())
+
+    def update(self, factchecks: list[tuple[int, str | Sequence[str], bytes]]) -> None:
+        """Add these records, or replace the ones already indexed by id; one writer at a time (``_cache_lock``).
+
+        The new snapshot is published by one assignment: a lookup under way finishes on the one it began with."""
+        if factchecks:
+            self.backend = self.backend.updated(factchecks)
 
     def links_for(self, statement: Statement, vector: np.ndarray) -> list:
         """The library's strong matches for one statement, best first, each fact-check once (its best wording)."""
@@ -267,12 +430,20 @@ _cache: dict = {}
 _cache_lock = threading.Lock()
 
 
+def _library_rows(queryset) -> list[tuple[int, tuple[str, ...], bytes | None]]:
+    return [(factcheck.pk, factcheck.wordings, factcheck.embedding)
+            for factcheck in queryset.only("id", "headline", "claim_reviewed", "embedding").order_by("id").iterator(
+                chunk_size=2000)]
+
+
 def library_index() -> LibraryIndex:
-    """The process's ``LibraryIndex``, rebuilt when fact-checks were added or changed since.
+    """The process's ``LibraryIndex``, built once and then updated with the fact-checks added or changed since.
 
     Up to ``EMBED_ON_LOOKUP`` records not yet embedded are embedded here; a larger backlog (a
     library just imported) is embedded by its queued ``link_factchecks`` tasks, and until then
-    those records are not found.
+    those records are not found. Only the records with a higher id or changed since the index's
+    stamp are read and applied (``LibraryIndex.update``); a library with fewer records than
+    indexed (one was deleted: never done through the app) is built again whole.
     """
     missing = list(FactCheck.objects.exclude(embedding_model=EMBEDDING_MODEL, embedding__isnull=False)
                    .order_by("id").values_list("id", flat=True)[:EMBED_ON_LOOKUP])
@@ -281,14 +452,19 @@ def library_index() -> LibraryIndex:
     latest = FactCheck.objects.aggregate(last_id=Max("id"), changed=Max("updated_at"))
     stamp = (FactCheck.objects.count(), latest["last_id"], latest["changed"])
     with _cache_lock:
-        if _cache.get("stamp") != stamp:
-            rows = []
-            for factcheck in FactCheck.objects.only("id", "headline", "claim_reviewed", "embedding").order_by("id").iterator(
-                chunk_size=2000
-            ):
-                rows.append((factcheck.pk, factcheck.wordings, factcheck.embedding))
-            _cache["index"] = LibraryIndex(rows)
-            _cache["stamp"] = stamp
+        known, index = _cache.get("stamp"), _cache.get("index")
+        if known == stamp:
+            return index
+        if index is not None and known[1] is not None and stamp[0] >= index.record_count:
+            _count, last_id, changed = known
+            # >= on the time: a record saved in the same tick as the stamp's is read again (applying it twice is harmless)
+            rows = _library_rows(FactCheck.objects.filter(Q(id__gt=last_id) | Q(updated_at__gte=changed)))
+            index.update(rows)
+            if index.record_count == stamp[0]:
+                _cache["stamp"] = stamp
+                return index
+        _cache["index"] = LibraryIndex(_library_rows(FactCheck.objects.all()))  # first lookup, or records deleted
+        _cache["stamp"] = stamp
         return _cache["index"]
 
 

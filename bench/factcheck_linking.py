@@ -11,6 +11,9 @@ one vector per record (production embeds the statement once). Then, for each new
 ``LibraryIndex.links_for``, the call ``link_claims`` makes: the retriever's pool from the library
 (shingle postings and the nearest vectors), ``rank`` scoring it, the relevance order, and keeping
 the strong links, one per fact-check. The pool alone is timed too (a second, separate call).
+Then it times what ``library_index()`` does after the library changed: ``LibraryIndex.update``
+with 1 new record, 1,000 new records and 1 changed record, and a re-clustering of the k-means
+lists (done once the library has grown by half), beside the full build time printed first.
 The library is synthesised from the 10,375 CheckThat! claims and headlines, each repeated with
 a record number so that 100,000 records keep the real vocabulary and phrase frequencies.
 Vectors are not computed for 100,000 texts here (the sentence encoder needs hours of CPU on this
@@ -144,6 +147,34 @@ def cost(size: int, queries: int, *, kinds: list[str]) -> None:
         print(f"  pool from the library            {_percentiles(pool_times)}")
         print(f"  links_for (pool, rank, keep)     {_percentiles(totals)}")
         print(f"load average after: {_load()}")
+    _updates(index, size, record_vectors)
+
+
+def _updates(index, size: int, record_vectors) -> None:
+    """What ``library_index()`` does when the library changed: apply the new or changed records in place."""
+    import numpy as np
+
+    from claims.factchecks.linking import RECLUSTER_GROWTH
+    from claims.factchecks.models import FactCheck
+
+    def rows(first: int, count: int):
+        texts = _library(first + count)[first:]
+        return [(first + offset, FactCheck(claim_reviewed=text, headline=headline).wordings,
+                 record_vectors[(first + offset) % size].tobytes()) for offset, (text, headline) in enumerate(texts)]
+
+    print(f"\nupdating the index in place (library_index() after a change), load before: {_load()}")
+    for label, batch in (("1 new record", rows(size, 1)), ("1,000 new records", rows(size + 1, 1000)),
+                         ("1 changed record", rows(size // 2, 1))):
+        started = time.perf_counter()
+        index.update(batch)
+        print(f"  {label:<20} {(time.perf_counter() - started) * 1000:8.1f} ms")
+    backend = index.backend
+    if backend.coarse is not None:
+        started = time.perf_counter()
+        backend.set_vectors(backend.record_vectors(np.arange(backend.record_count)))
+        print(f"  re-clustering the k-means lists (once the library has grown by "
+              f"{RECLUSTER_GROWTH:.0%}): {time.perf_counter() - started:.1f} s")
+    print(f"load average after: {_load()}")
 
 
 def real_recall(count: int) -> None:

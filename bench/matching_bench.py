@@ -36,7 +36,14 @@ import time
 from datetime import date, datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread per process, as factdesk/__init__.py gives every worker, set before numpy loads
+# (numpy is imported here before Django): with OpenBLAS's two threads on this loaded 2-core machine
+# one sentence took ~1 s to embed instead of ~66 ms, and a pool's matrix products (390 x 384) 10 ms
+# instead of 0.6 ms: the bench measured OpenBLAS's thread contention, not what a worker does.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench._setup import POSTGRES_URL, django_on, ensure_postgres_database, require_shared  # noqa: E402
@@ -45,6 +52,7 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z])")
 SPEAKERS = 5000
 START = date(2015, 1, 1)
 DAYS = 730
+BUILD_MEMORY = os.environ.get("BENCH_BUILD_MEMORY", "4GB")  # maintenance_work_mem of the index rebuilds after a bulk load
 
 
 def corpus_sentences(shared: Path) -> list[str]:
@@ -92,7 +100,7 @@ def _drop_hnsw_index() -> list[str]:
         if not row:
             return []
         cursor.execute("DROP INDEX claim_embedding_hnsw")
-    return ["SET maintenance_work_mem = '512MB'", row[0]]
+    return [row[0]]
 
 
 def grow(target: int, sentences, speaker_ids, rng, nrng, conn_info):
@@ -142,8 +150,14 @@ def grow(target: int, sentences, speaker_ids, rng, nrng, conn_info):
         next_id += size
         print(f"    loaded {have + offset + size:>9,} claims  ({time.perf_counter() - started:6.0f} s)", flush=True)
     with connection.cursor() as cursor:
+        # The index builds get their memory for this session only (and the shingle indexes sort in
+        # it too). 1M 384-d vectors are 1.5 GB alone; pgvector builds the HNSW graph in memory up to
+        # maintenance_work_mem and on disk past it. With 4GB: 25 min at 1M, two parallel workers, load ~9.
+        cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
         for statement in rebuild:
+            began = time.perf_counter()
             cursor.execute(statement)
+            print(f"    {statement.split(' ON ')[0].split(' (')[0][:70]}  ({time.perf_counter() - began:6.0f} s)", flush=True)
         cursor.execute(f"SELECT setval(pg_get_serial_sequence('{claim_table}', 'id'), %s)", [next_id])
         # VACUUM sets the visibility map, so the shingle lookups can be index-only scans.
         cursor.execute(f"VACUUM ANALYZE {claim_table}")

@@ -154,7 +154,7 @@ def _updates(index, size: int, record_vectors) -> None:
     """What ``library_index()`` does when the library changed: apply the new or changed records in place."""
     import numpy as np
 
-    from claims.factchecks.linking import RECLUSTER_GROWTH
+    from claims.factchecks.library_index import RECLUSTER_GROWTH
     from claims.factchecks.models import FactCheck
 
     def rows(first: int, count: int):
@@ -181,7 +181,7 @@ def real_recall(count: int) -> None:
     """Recall of the k-means search on real sentence vectors: ``count`` CheckThat! statements, embedded here."""
     import numpy as np
 
-    from claims.factchecks.linking import CoarseVectors
+    from claims.factchecks.library_index import CoarseVectors
     from claims.factchecks.models import FactCheck
     from claims.matching import POOL_NEAREST, embed
 

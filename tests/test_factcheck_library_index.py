@@ -1,4 +1,4 @@
-"""The library's in-memory retriever (``claims.factchecks.linking.LibraryBackend``): the pool production
+"""The library's in-memory retriever (``claims.factchecks.library_index.LibraryBackend``): the pool production
 matching's ``MemoryBackend`` would give over every wording, one vector per fact-check, and above
 ``COARSE_MIN_RECORDS`` a k-means search that reads a fraction of the vectors. No database."""
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from claims.factchecks import linking
+from claims.factchecks import library_index, linking
 from claims.matching import EMBEDDING_DIM, POOL_BY_SHINGLES, POOL_NEAREST, MemoryBackend, Statement
 
 SUBJECTS = ["council", "governor", "hospital", "river", "airport", "school", "factory", "harbour", "museum", "railway"]
@@ -66,7 +66,7 @@ def test_the_records_pooled_by_words_are_those_a_pool_over_every_wording_finds()
 
 
 def test_above_the_threshold_the_nearest_records_are_found_reading_a_fraction_of_the_vectors(monkeypatch):
-    monkeypatch.setattr(linking, "COARSE_MIN_RECORDS", 1_000)
+    monkeypatch.setattr(library_index, "COARSE_MIN_RECORDS", 1_000)
     rng = np.random.default_rng(5)
     rows, vectors = library(3_000, rng)
     backend = linking.LibraryIndex(rows).backend
@@ -81,7 +81,7 @@ def test_above_the_threshold_the_nearest_records_are_found_reading_a_fraction_of
 
 
 def test_a_claim_sharing_no_words_is_still_pooled_with_the_fact_check_nearest_in_meaning(monkeypatch):
-    monkeypatch.setattr(linking, "COARSE_MIN_RECORDS", 1_000)
+    monkeypatch.setattr(library_index, "COARSE_MIN_RECORDS", 1_000)
     rng = np.random.default_rng(11)
     rows, vectors = library(2_000, rng)
     index = linking.LibraryIndex(rows)
@@ -110,7 +110,7 @@ def found(index, rows, numbers, vectors):
 
 @pytest.mark.parametrize("coarse_from", [10_000, 1_000], ids=["exact", "k-means"])
 def test_records_added_in_place_are_linked_as_a_fresh_build_links_them(monkeypatch, coarse_from):
-    monkeypatch.setattr(linking, "COARSE_MIN_RECORDS", coarse_from)
+    monkeypatch.setattr(library_index, "COARSE_MIN_RECORDS", coarse_from)
     rows, vectors = library(1_600, np.random.default_rng(21))
     index = linking.LibraryIndex(rows[:1_500])
     index.update(rows[1_500:1_501])
@@ -124,7 +124,7 @@ def test_records_added_in_place_are_linked_as_a_fresh_build_links_them(monkeypat
 
 @pytest.mark.parametrize("coarse_from", [10_000, 1_000], ids=["exact", "k-means"])
 def test_a_changed_record_is_found_by_its_new_wording_and_no_longer_by_its_old_one(monkeypatch, coarse_from):
-    monkeypatch.setattr(linking, "COARSE_MIN_RECORDS", coarse_from)
+    monkeypatch.setattr(library_index, "COARSE_MIN_RECORDS", coarse_from)
     rng = np.random.default_rng(22)
     rows, vectors = library(1_200, rng)
     index = linking.LibraryIndex(rows)
@@ -158,7 +158,7 @@ def test_a_reader_keeps_the_snapshot_it_began_with_while_an_update_is_applied():
 
 
 def test_crossing_the_k_means_threshold_and_growing_by_half_re_cluster_and_links_stay_those_of_a_fresh_build(monkeypatch):
-    monkeypatch.setattr(linking, "COARSE_MIN_RECORDS", 1_000)
+    monkeypatch.setattr(library_index, "COARSE_MIN_RECORDS", 1_000)
     rows, vectors = library(2_400, np.random.default_rng(24))
     index = linking.LibraryIndex(rows[:900])
     assert index.backend.coarse is None

@@ -3,7 +3,7 @@ import factory
 from django.utils import timezone
 
 from articles.models import Article, ArticleVersion, Outlet, content_hash
-from claims.models import Candidate, Citation, Claim, ClaimStatus, Speaker, SpeakerAlias, normalise_name
+from claims.models import Candidate, Citation, Claim, ClaimStatus, ReviewEvent, Speaker, SpeakerAlias, normalise_name
 
 SAMPLE_TEXT = (
     "The minister, Jane Rivers, spoke on Monday.\n"
@@ -98,3 +98,15 @@ class CitationFactory(factory.django.DjangoModelFactory):
     prefix = factory.LazyAttribute(lambda o: o.article.text[max(0, o.start - 32):o.start])
     suffix = factory.LazyAttribute(lambda o: o.article.text[o.end:o.end + 32])
     content_hash = factory.LazyAttribute(lambda o: o.article.content_hash)
+
+
+def claim_with_citation(speaker, text="We will cut the deficit by half"):
+    """A claim by ``speaker`` cited in one new article (an undo has something to put back)."""
+    claim = ClaimFactory(speaker=speaker, text=text)
+    CitationFactory(claim=claim, article=ArticleFactory())
+    return claim
+
+
+def last_event(action):
+    """The newest audit event of one action."""
+    return ReviewEvent.objects.filter(action=action).order_by("-pk").first()

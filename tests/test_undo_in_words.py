@@ -3,20 +3,10 @@ an edit changed, and speaker edits and merges are undone from the speaker page, 
 import pytest
 
 from claims import services
-from claims.models import ClaimStatus, ReviewEvent, Speaker
-from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SpeakerFactory
+from claims.models import ClaimStatus, Speaker
+from tests.factories import SpeakerFactory, claim_with_citation, last_event
 
 pytestmark = pytest.mark.django_db
-
-
-def claim_with_citation(speaker, text="We will cut the deficit by half"):
-    claim = ClaimFactory(speaker=speaker, text=text)
-    CitationFactory(claim=claim, article=ArticleFactory())
-    return claim
-
-
-def last_event(action):
-    return ReviewEvent.objects.filter(action=action).order_by("-pk").first()
 
 
 def test_a_refusal_says_in_words_what_changed_and_by_which_decision(editor):

@@ -13,7 +13,15 @@ from articles.importers import parse_text
 from articles.models import Article
 from claims import services
 from claims.models import Candidate, CandidateStatus, Citation, Claim, ClaimStatus, Match, ReviewEvent
-from tests.factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory, SpeakerFactory
+from tests.factories import (
+    ArticleFactory,
+    CandidateFactory,
+    CitationFactory,
+    ClaimFactory,
+    SpeakerFactory,
+    claim_with_citation,
+    last_event,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,16 +77,6 @@ def refused(event, editor, *reasons):
     assert event.undone_at is None and not ReviewEvent.objects.filter(undo_of=event).exists()
     assert_consistent()
     return message
-
-
-def claim_with_citation(speaker, text="We will cut the deficit by half"):
-    claim = ClaimFactory(speaker=speaker, text=text)
-    CitationFactory(claim=claim, article=ArticleFactory())
-    return claim
-
-
-def last_event(action):
-    return ReviewEvent.objects.filter(action=action).order_by("-pk").first()
 
 
 def test_undo_merge_is_refused_after_the_target_claim_was_edited(editor):

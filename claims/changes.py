@@ -17,7 +17,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
 # Derived data: not snapshotted (large, recomputed when needed).
-SKIPPED_FIELDS = {"embedding"}
+SKIPPED_FIELDS = {"embedding", "triage_value", "triage_reasons"}
 
 
 class UndoRefused(Exception):

@@ -17,11 +17,11 @@ CANDIDATE_SORTS = {
     "speaker": ("Speaker", ("speaker__name", "-confidence", "-id")),
 }
 CLAIM_SORTS = {
-    "value": ("Editorial value", ("-editorial_value", "-id")),
+    "value": ("Editorial value", ("-triage_value", "-id")),
     # Claims whose every report is undated (first reported: date unknown) come last either way.
     "-reported": ("Newest first", (F("first_reported_at").desc(nulls_last=True), "-id")),
     "reported": ("Oldest first", (F("first_reported_at").asc(nulls_last=True), "id")),
-    "speaker": ("Speaker", ("speaker__name", "-editorial_value", "-id")),
+    "speaker": ("Speaker", ("speaker__name", "-triage_value", "-id")),
 }
 MATCH_SORTS = {
     "-score": ("Best match first", ("-score", "-id")),

@@ -302,6 +302,14 @@ class Claim(models.Model):
         help_text="The encoder (name and version) that computed the embedding; manage.py embed_claims recomputes others.",
     )
     revision = models.PositiveIntegerField(default=1)
+    # Derived, like the embedding: kept by claims.services.triage whenever a decision changes a
+    # signal of the claim (never snapshotted by a change set; manage.py refresh_triage recomputes).
+    triage_value = models.FloatField(
+        default=0.0, editable=False, help_text="Editorial value (claims.triage): the queue's order, highest first."
+    )
+    triage_reasons = models.JSONField(
+        default=list, blank=True, editable=False, help_text="The signals behind the editorial value, in words."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -322,6 +330,9 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["speaker", "first_reported_at"], name="claim_speaker_date_idx"),
             models.Index(fields=["status", "-created_at"], name="claim_status_idx"),
+            # The queue's default order over proposed claims, read from the top or at any offset.
+            models.Index(fields=["-triage_value", "-id"], name="claim_proposed_triage_idx",
+                         condition=Q(status="proposed")),
         ]
 
     def __str__(self):

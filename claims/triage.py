@@ -1,9 +1,11 @@
 """Editorial value: which proposed claims deserve a person's time first, and why.
 
 The desk's default queue is one row per proposed claim, ordered by ``score``: the sum of the
-weighted signals below. The weights are the whole policy; ``annotate_editorial_value`` spells
-the same sum in SQL (so the queue pages through any number of rows in this order) and
-``tests/test_triage.py`` checks that both agree.
+weighted signals below. The weights are the whole policy, and this is their only spelling:
+``annotate_signals`` reads each signal in SQL for a set of claims, ``score`` and ``reasons``
+turn them into the value and the words, and ``claims.services.triage`` stores both on the claim
+(``Claim.triage_value``, ``Claim.triage_reasons``) whenever a decision changes a claim's signals,
+so the queue orders by an indexed column instead of computing every claim's signals per request.
 
 ==========================  ======  ==========================================================
 signal                      weight  why
@@ -28,7 +30,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     FloatField,
     IntegerField,
     Max,
@@ -38,7 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, Lower
+from django.db.models.functions import Coalesce, Lower
 
 from claims.extraction.lexicon import COGNITION, FORM_TO_LEMMA
 from claims.models import (
@@ -100,6 +101,9 @@ def score(signals: Signals) -> float:
     return round(value, 6)
 
 
+POSSIBLE_MISQUOTE_REASON = "possible misquote: reported in other words"
+
+
 def reasons(signals: Signals) -> list[str]:
     """The signals that placed the claim, in words, strongest first (shown on the queue row)."""
     said = []
@@ -108,7 +112,7 @@ def reasons(signals: Signals) -> list[str]:
     if signals.previously_fact_checked:
         said.append("previously fact-checked")
     if signals.possible_misquote:
-        said.append("possible misquote: reported in other words")
+        said.append(POSSIBLE_MISQUOTE_REASON)
     if not signals.attributed:
         said.append("unattributed")
     elif signals.public_figure:
@@ -120,8 +124,8 @@ def reasons(signals: Signals) -> list[str]:
     return said or ["single report"]
 
 
-def annotate_editorial_value(claims):
-    """``claims`` (a Claim queryset) with each signal and ``editorial_value``, the same sum as ``score``.
+def annotate_signals(claims):
+    """``claims`` (a Claim queryset) with each signal ``score`` reads, for ``signals_of``.
 
     Correlated subqueries, not joins: a claim stays one row however many citations it has.
     """
@@ -145,7 +149,7 @@ def annotate_editorial_value(claims):
     cognition = Exists(candidates.annotate(cue_lower=Lower("cue")).filter(cue_lower__in=COGNITION_CUES))
     public_figure = Exists(SpeakerRole.objects.filter(speaker=OuterRef("speaker_id")))
     fact_checked = Exists(FactCheckLink.objects.shown().filter(claim=OuterRef("pk")))
-    annotated = claims.annotate(
+    return claims.annotate(
         outlet_count=Coalesce(outlet_count, 0),
         possible_misquote=Case(When(misquote, then=Value(True)), default=Value(False), output_field=BooleanField()),
         public_figure=Case(
@@ -156,30 +160,10 @@ def annotate_editorial_value(claims):
         cognition=Case(When(cognition, then=Value(True)), default=Value(False), output_field=BooleanField()),
         previously_fact_checked=Case(When(fact_checked, then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
-    further_outlets = Least(
-        Case(When(outlet_count__gt=1, then=F("outlet_count") - 1), default=Value(0)), Value(MAX_FURTHER_OUTLETS)
-    )
-
-    def weight(condition, amount):
-        return Case(When(condition, then=Value(amount)), default=Value(0.0), output_field=FloatField())
-
-    value = (
-        Value(PER_FURTHER_OUTLET) * further_outlets
-        + weight(Q(possible_misquote=True), POSSIBLE_MISQUOTE)
-        + weight(Q(previously_fact_checked=True), PREVIOUSLY_FACT_CHECKED)
-        + Case(
-            When(speaker__isnull=True, then=Value(UNATTRIBUTED)),
-            When(public_figure=True, then=Value(NAMED_PUBLIC_FIGURE)),
-            default=Value(NAMED_SPEAKER), output_field=FloatField(),
-        )
-        + Value(CHECKWORTHINESS) * F("best_checkworthiness")
-        + weight(Q(cognition=True), COGNITION_VERB)
-    )
-    return annotated.annotate(editorial_value=value)
 
 
 def signals_of(claim) -> Signals:
-    """The signals of a claim annotated by ``annotate_editorial_value``."""
+    """The signals of a claim annotated by ``annotate_signals``."""
     return Signals(
         outlet_count=claim.outlet_count,
         possible_misquote=bool(claim.possible_misquote),

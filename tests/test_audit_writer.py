@@ -33,6 +33,7 @@ ALLOWED = {
     ("extraction", "store_extraction", "Candidate"): "the extractor's new candidates (pending, unreviewed)",
     ("decisions", "edit_claim", "Claim"): "drops the derived embedding of an edited text",
     ("matching", "store_claim_embeddings", "Claim"): "recomputed embeddings: derived data (manage.py embed_claims)",
+    ("triage", "_refresh_batch", "Claim"): "the stored editorial value: derived data (manage.py refresh_triage)",
     ("speakers", "*", "Speaker"): "a speaker met for the first time by linking or naming: shared reference data",
     ("speakers", "_add_aliases_and_roles", "SpeakerAlias"): "names and roles the extractor saw: reference data",
     ("speakers", "_add_aliases_and_roles", "SpeakerRole"): "names and roles the extractor saw: reference data",

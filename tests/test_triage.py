@@ -1,10 +1,11 @@
-"""The queue's editorial-value score: its policy on a table of cases, and the SQL that orders by it."""
+"""The queue's editorial-value score: its policy on a table of cases, the signals read in SQL, and the value stored on each claim."""
 from __future__ import annotations
 
 import pytest
 
 from claims import triage
 from claims.models import Claim, Match, MatchRelation, SpeakerRole
+from claims.services.triage import refresh_all
 from claims.triage import Signals
 from tests.factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory, OutletFactory, SpeakerFactory
 
@@ -42,7 +43,7 @@ def test_reasons_say_in_words_why_a_row_is_where_it_is():
 
 
 @pytest.mark.django_db
-def test_the_sql_score_is_the_documented_score_for_every_claim():
+def test_the_stored_score_is_the_documented_score_for_every_claim():
     minister = SpeakerFactory(name="Jane Rivers")
     SpeakerRole.objects.create(speaker=minister, role="finance minister", normalized="finance minister")
     nobody_known = SpeakerFactory(name="Sam Someone")
@@ -56,10 +57,12 @@ def test_the_sql_score_is_the_documented_score_for_every_claim():
     reported = CandidateFactory(speaker=nobody_known, checkworthiness=0.4)
     Match.objects.create(candidate=reported, claim=misquoted, score=0.8, relation=MatchRelation.VARIANT)
 
-    rows = list(triage.annotate_editorial_value(Claim.objects.all()).order_by("-editorial_value", "pk"))
+    refresh_all()  # rows made by factories, around the services: scored as the backfill does
+    rows = list(triage.annotate_signals(Claim.objects.all()).order_by("-triage_value", "pk"))
 
     for row in rows:
-        assert row.editorial_value == pytest.approx(triage.score(triage.signals_of(row)))
+        assert row.triage_value == pytest.approx(triage.score(triage.signals_of(row)))
+        assert row.triage_reasons == triage.reasons(triage.signals_of(row))
     assert [row.pk for row in rows] == [widely.pk, misquoted.pk, thinker.pk, unattributed.pk]
     by_pk = {row.pk: triage.signals_of(row) for row in rows}
     assert by_pk[widely.pk].outlet_count == 3 and by_pk[widely.pk].public_figure
@@ -76,7 +79,7 @@ def test_a_paraphrase_of_reported_speech_is_no_misquote_but_a_paraphrased_quote_
                          relation=MatchRelation.PARAPHRASE)
     Match.objects.create(candidate=CandidateFactory(kind="direct", speaker=speaker), claim=quoted, score=0.5,
                          relation=MatchRelation.PARAPHRASE)
-    flags = dict(triage.annotate_editorial_value(Claim.objects.all()).values_list("pk", "possible_misquote"))
+    flags = dict(triage.annotate_signals(Claim.objects.all()).values_list("pk", "possible_misquote"))
     assert flags == {reported.pk: False, quoted.pk: True}
 
 
@@ -87,7 +90,7 @@ def test_a_claim_fact_checked_before_goes_above_a_misquote_and_says_so():
 
 
 @pytest.mark.django_db
-def test_the_sql_score_counts_suggested_and_confirmed_fact_check_links_but_not_rejected_ones():
+def test_the_score_counts_suggested_and_confirmed_fact_check_links_but_not_rejected_ones():
     from claims.factchecks.models import FactCheck, FactCheckFormat, FactCheckLink, LinkState
 
     speaker = SpeakerFactory(name="Jane Rivers")
@@ -98,10 +101,11 @@ def test_the_sql_score_counts_suggested_and_confirmed_fact_check_links_but_not_r
                                              source_format=FactCheckFormat.PLAIN)
         FactCheckLink.objects.create(claim=claim, factcheck=factcheck, state=state, score=0.9)
 
-    rows = list(triage.annotate_editorial_value(Claim.objects.all()).order_by("-editorial_value", "pk"))
+    refresh_all()
+    rows = list(triage.annotate_signals(Claim.objects.all()).order_by("-triage_value", "pk"))
 
     for row in rows:
-        assert row.editorial_value == pytest.approx(triage.score(triage.signals_of(row)))
+        assert row.triage_value == pytest.approx(triage.score(triage.signals_of(row)))
     flagged = {row.pk for row in rows if triage.signals_of(row).previously_fact_checked}
     assert flagged == {claims[LinkState.SUGGESTED].pk, claims[LinkState.CONFIRMED].pk}
     assert [row.pk for row in rows][:2] == [claims[LinkState.SUGGESTED].pk, claims[LinkState.CONFIRMED].pk]
@@ -121,6 +125,7 @@ def test_the_claims_tab_puts_fact_checked_claims_on_top_and_can_show_only_them(c
     factcheck = FactCheck.objects.create(key="river", claim_reviewed=checked.text, rating="False",
                                          source_format=FactCheckFormat.PLAIN)
     FactCheckLink.objects.create(claim=checked, factcheck=factcheck, state=LinkState.SUGGESTED, score=0.9)
+    refresh_all()
     client.force_login(editor)
 
     def row(claim):

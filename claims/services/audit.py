@@ -4,6 +4,9 @@ A service changes rows through a ``ChangeSet`` (``claims.changes``) and hands it
 (one decision) or ``record_all`` (many machine decisions written in bulk). Nothing else in
 ``claims.services`` writes a ``ReviewEvent``; ``tests/test_services.py`` checks that every
 write in the package goes through a ``ChangeSet`` or is listed there as derived data.
+
+Being the one writer makes it the place where the derived editorial value of the claims a
+decision touched is brought up to date (``claims.services.triage``), in bulk for a whole batch.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.utils import timezone
 
 from claims.changes import ChangeSet
 from claims.models import Claim, ReviewEvent
+from claims.services import triage
 
 
 def event(
@@ -35,18 +39,25 @@ def record(
     """Record one decision: who made it, on what, and the rows it changed (what undo restores)."""
     recorded = event(actor=actor, action=action, target=target, changes=changes, claim=claim, summary=summary)
     recorded.save()
+    triage.refresh_after(changes.rows)
     return recorded
 
 
 def record_all(events: list[ReviewEvent]) -> list[ReviewEvent]:
     """Record many decisions (made by ``event``) in one statement: bulk matching's per-candidate events."""
-    return ReviewEvent.objects.bulk_create(events)
+    recorded = ReviewEvent.objects.bulk_create(events)
+    triage.refresh_after(row for recorded_event in events for row in recorded_event.changes)
+    return recorded
 
 
 def record_undo(*, undone: ReviewEvent, actor, claim: Claim | None) -> ReviewEvent:
-    """Mark ``undone`` as undone and record who undid it; the undo itself changes no further rows."""
+    """Mark ``undone`` as undone and record who undid it; the undo itself changes no further rows.
+
+    Call after its rows were put back: the editorial value of the claims they touch is recomputed.
+    """
     undone.undone_at = timezone.now()
     undone.save(update_fields=["undone_at"])
+    triage.refresh_after(undone.changes or [])
     return ReviewEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action="undo",

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from claims.models import (
-    ArticleExtraction, Candidate, CandidateStance, CandidateStatus, Claim, ClaimStatus, ExtractionStatus, Speaker, SpeakerKind,
+    ArticleExtraction, Candidate, CandidateStance, CandidateStatus, Claim, ClaimStatus, ExtractionStatus, Match, Speaker,
+    SpeakerKind,
 )
+from claims.services import triage
 from claims.services._common import _article_date
 from claims.services.speakers import article_words, link_speaker
 
@@ -63,11 +65,15 @@ def store_extraction(*, article_id: int, content_hash: str, extracted: Sequence,
             wanted[key] = item
         stale = pending.exclude(pk__in=[pk for key, pk in keep.items() if key in wanted])
         stale_claims = list(stale.exclude(claim__isnull=True).values_list("claim_id", flat=True))
+        # Claims these candidates counted for (their check-worthiness, their suggested matches)
+        # are scored again once they are gone.
+        rescored = set(stale_claims) | set(Match.objects.filter(candidate__in=stale).values_list("claim_id", flat=True))
         stale.delete()
         # Machine-proposed claims that only these stale candidates supported go with them.
         Claim.objects.filter(pk__in=stale_claims, status=ClaimStatus.PROPOSED).annotate(n=Count("citations")).filter(
             n=0
         ).delete()
+        triage.refresh(rescored)
         new_rows = []
         speakers: dict[tuple, Speaker | None] = {}  # one lookup per distinct speaker in the article
         names = article_words(article.text, wanted.values())  # completes "Bob" to the article's Bob Smith

@@ -25,6 +25,7 @@ from claims.extraction.names import (
     variant_key,
 )
 from claims.models import Candidate, Claim, Speaker, SpeakerAlias, SpeakerKind, SpeakerRole, normalise_name
+from claims.services import triage
 from claims.services._common import Conflict, DecisionError, _lock
 from claims.services.audit import record
 
@@ -51,6 +52,9 @@ def _add_aliases_and_roles(speaker: Speaker, aliases: Iterable[str], roles: Iter
             normalized=normalise_name(role),
             defaults={"role": role[:300], "first_seen": seen_on, "last_seen": seen_on},
         )
+        if created and not SpeakerRole.objects.filter(speaker=speaker).exclude(pk=obj.pk).exists():
+            # A first known role makes the speaker a public figure in the score of every claim of theirs.
+            triage.refresh(Claim.objects.filter(speaker=speaker).values_list("pk", flat=True))
         if not created and seen_on:
             first = min(d for d in (obj.first_seen, seen_on) if d)
             last = max(d for d in (obj.last_seen, seen_on) if d)

@@ -1,7 +1,8 @@
 """The review queue: proposed claims (by editorial value), pending candidates or suggested matches; bulk decisions.
 
 The default tab is one row per proposed claim, ordered by ``claims.triage``'s editorial-value
-score with the reasons on the row; candidates and matches are one click away.
+score with the reasons on the row (both stored on the claim by the services, so any page is an
+index scan); candidates and matches are one click away.
 
 The filters are the API's FilterSets (``claims.api.filters``): the same parameters mean the
 same thing on the screen and in ``/api/v1/``. A value the filters cannot read is left out
@@ -126,10 +127,9 @@ def candidate_rows(candidates):
 
 
 def fetch_claim_rows(ids):
-    """The page's proposed claims with their signals, citations (outlets, pending candidates) and
-    open suggestions: three queries for the page however many citations its claims have."""
-    claims = list(triage.annotate_editorial_value(Claim.objects.filter(pk__in=ids)).select_related("speaker")
-                  .defer("embedding"))
+    """The page's proposed claims with their stored editorial value, citations (outlets, pending
+    candidates) and open suggestions: three queries for the page however many citations its claims have."""
+    claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker").defer("embedding"))
     citations = (
         Citation.objects.filter(claim_id__in=ids).select_related("article__outlet", "candidate")
         .defer("article__text").order_by("article__published_at", "id")
@@ -174,19 +174,18 @@ def claim_rows(claims):
         for match in claim.incoming_matches:
             needs.append(f"reported again: candidate {match.candidate_id} ({match.get_relation_display().lower()}, "
                          f"{match.score:.2f})")
-        if claim.possible_misquote:
+        if triage.POSSIBLE_MISQUOTE_REASON in claim.triage_reasons:
             needs.insert(0, "possible misquote")
         if not needs:
             needs.append("new claim")
-        signals = triage.signals_of(claim)
         rows.append({
             "claim": claim,
             "outlets": outlets,
             "evidence": evidence,
             "evidence_candidate": best,
             "needs": needs,
-            "reasons": triage.reasons(signals),
-            "value": triage.score(signals),
+            "reasons": claim.triage_reasons,
+            "value": claim.triage_value,
             "urls": {
                 "claim": patterns["claim"].format(claim.pk),
                 "speaker": patterns["speaker"].format(claim.speaker_id) if claim.speaker_id else "",
@@ -234,8 +233,7 @@ def show(request):
         waiting_rows = waiting_rows.exclude(proposal_class.lookups())
     filters = filter_set_class(data=filled, queryset=waiting_rows)
     sort_form = QueueSortForm(request.GET, sorts=sorts)
-    ordered = triage.annotate_editorial_value(filters.qs) if tab == "claims" else filters.qs
-    page = page_of(ordered.order_by(*sort_form.ordering()), request.GET.get("page"), fetch_rows, counted=filters.qs)
+    page = page_of(filters.qs.order_by(*sort_form.ordering()), request.GET.get("page"), fetch_rows, counted=filters.qs)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

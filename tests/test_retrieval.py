@@ -174,3 +174,26 @@ def test_with_the_semantic_branch_off_a_reworded_repeat_is_still_matched(setting
     assert Claim.objects.count() == 1, "a repeat became a claim of its own"
     assert claim.citations.count() == 3
     assert Match.objects.filter(candidate_id=reworded, claim=claim).exists()
+
+
+def test_an_articles_backend_pools_what_the_per_candidate_backend_pools(stored):
+    # Matching reads an article's nearest claims in one statement (claims.nearest): the pools, and
+    # so the matches, are the ones a statement per candidate gives, own-article claims left out.
+    from claims.nearest import ArticleBackend
+
+    claims, speakers, start = stored
+    article = ArticleFactory()
+    CitationFactory(claim=claims[4], article=article)
+    texts = ["Inflation fell again for a sixth month, the new figures show", claims[4].text,
+             "Ukraine and the EU need to be part of negotiations to end the war", "Flu is filling the hospitals"]
+    queries = [Statement(id=100 + i, text=text, speaker=speaker_key(speakers[i % 2].pk) if i % 3 else "",
+                         published=(start + timedelta(days=5 * i)).date()) for i, text in enumerate(texts)]
+    vectors = dict(zip([q.id for q in queries], embed(texts)))
+    per_article = ArticleBackend(exclude_article_id=article.pk, vectors=vectors)
+    per_candidate = DatabaseBackend(exclude_article_id=article.pk)
+    for query in queries:
+        pooled, pooled_vectors = per_article.pool(query, vector=vectors[query.id])
+        expected, expected_vectors = per_candidate.pool(query, vector=vectors[query.id])
+        assert [s.id for s in pooled] == [s.id for s in expected], query.text
+        assert np.allclose(pooled_vectors, expected_vectors)
+        assert claims[4].pk not in [s.id for s in pooled]

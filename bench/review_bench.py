@@ -231,6 +231,12 @@ def main():
         started = time.perf_counter()
         synthesise(args.claims - have, seed=have + 11)
         print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+        # bulk_create wrote around the services: score the claims as manage.py refresh_triage does.
+        from claims.services.triage import refresh_all
+
+        started = time.perf_counter()
+        refresh_all()
+        print(f"  editorial values stored in {time.perf_counter() - started:.0f} s", flush=True)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     total = Claim.objects.count()

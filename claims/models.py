@@ -333,6 +333,9 @@ class Claim(models.Model):
             # The queue's default order over proposed claims, read from the top or at any offset.
             models.Index(fields=["-triage_value", "-id"], name="claim_proposed_triage_idx",
                          condition=Q(status="proposed")),
+            # ... and within one kind (the queue's kind filter), which also counts them without a scan.
+            models.Index(fields=["kind", "-triage_value", "-id"], name="claim_proposed_kind_triage_idx",
+                         condition=Q(status="proposed")),
         ]
 
     def __str__(self):
@@ -388,6 +391,10 @@ class Citation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["claim", "article", "start", "end"], name="citation_unique_place"),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="citation_span_not_empty"),
+        ]
+        indexes = [
+            # Claims cited in an outlet's articles (the queue's outlet filter) read from the index alone.
+            models.Index(fields=["article", "claim"], name="citation_article_claim_idx"),
         ]
 
     def __str__(self):

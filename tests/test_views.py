@@ -25,6 +25,7 @@ from claims.models import (
     Speaker,
     SpeakerRole,
 )
+from claims.services.triage import refresh_all
 from claims.views.article import segment_text
 from tests.factories import (
     ArticleFactory,
@@ -649,6 +650,7 @@ def test_claim_queue_puts_multi_outlet_claims_first_with_their_reasons(editor_cl
     lone = ClaimFactory(speaker=None, text="Somebody thinks the bridge will fall")
     CitationFactory(claim=lone, article=ArticleFactory(outlet=OutletFactory(name="Quiet Gazette")))
     CitationFactory(claim=desk.claim_a, article=desk.b, start=desk.cand_b.start, end=desk.cand_b.end)
+    refresh_all()  # rows made by factories, around the services: scored as manage.py refresh_triage does
     html = editor_client.get(reverse("claims:queue")).content.decode()
     order = [int(pk) for pk in re.findall(r'id="claim-row-(\d+)"', html)]
     assert order[0] == desk.claim_a.pk and order[-1] == lone.pk

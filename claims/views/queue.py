@@ -126,13 +126,19 @@ def candidate_rows(candidates):
     return candidates
 
 
+# What a claim's row shows, and nothing else: the page reads 50 claims and their citations.
+CLAIM_ROW_FIELDS = ("text", "speaker_id", "speaker__name", "kind", "status", "revision", "triage_value", "triage_reasons")
+CITATION_ROW_FIELDS = ("claim_id", "quote", "article_id", "article__outlet__name", "article__published_at", "candidate_id",
+                       "candidate__status", "candidate__confidence", "candidate__text", "candidate__article_id")
+
+
 def fetch_claim_rows(ids):
     """The page's proposed claims with their stored editorial value, citations (outlets, pending
     candidates) and open suggestions: three queries for the page however many citations its claims have."""
-    claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker").defer("embedding"))
+    claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker").only(*CLAIM_ROW_FIELDS))
     citations = (
         Citation.objects.filter(claim_id__in=ids).select_related("article__outlet", "candidate")
-        .defer("article__text").order_by("article__published_at", "id")
+        .only(*CITATION_ROW_FIELDS).order_by("article__published_at", "id")
     )
     by_claim = {claim.pk: claim for claim in claims}
     for claim in claims:

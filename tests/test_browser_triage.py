@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Candidate, CandidateStatus, Claim, ClaimStatus, SpeakerRole
+from claims.services.triage import refresh_all
 from tests.factories import ArticleFactory, CandidateFactory, CitationFactory, ClaimFactory, OutletFactory, SpeakerFactory
 from tests.test_browser import chromium, new_page, shoot, sign_in  # noqa: F401  (chromium is a fixture)
 
@@ -33,6 +34,7 @@ def triage_desk():
     candidate, widely = proposed(ArticleFactory(outlet=ledger), minister)
     CitationFactory(claim=widely, article=ArticleFactory(outlet=post))
     loose = [proposed(ArticleFactory(outlet=wire), None, speaker_text="", cue="thinks")[0] for _ in range(3)]
+    refresh_all()  # rows made by factories, around the services: scored as manage.py refresh_triage does
     return {"widely": widely, "wire": wire, "loose": loose}
 
 

@@ -392,7 +392,7 @@ def test_a_weak_verb_whose_object_is_quoted_reports_that_object():
     q = only(text)
     assert text[q.start:q.end] == "“the reckless spending of the last decade.”"
     assert q.speaker == "Ana Ruiz" and q.verb == "attacked"
-    assert attributed("In a speech on Monday, Governor Ana Ruiz attacked the spending plan.") == []
+    assert attributed("In a speech on Monday, Governor Ana Ruiz defended the spending plan.") == []
 
 
 def test_likening_and_exhorting_report_their_object_with_the_person_addressed():

@@ -961,3 +961,89 @@ def test_a_headline_names_a_person_the_body_gives_only_with_a_title(text, speake
 def test_a_place_in_a_headline_stays_no_speaker_though_the_body_has_a_title_word():
     text = "Germany Says Talks Must Go On\n\nBERLIN -- The German government said on Monday the talks would go on."
     assert all(x.speaker != "Germany" for x in attributed(text))
+
+
+# ----------------------------------------------------------------------------- lists, objects and occasions
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("She promised to cut taxes, raise wages and build new roads.", "to cut taxes, raise wages and build new roads"),
+        ("Governor Ann Park vowed to repair the bridge, reopen the ferry and hire more inspectors.",
+         "to repair the bridge, reopen the ferry and hire more inspectors"),
+        ("The mayor urged residents to stay indoors, avoid the river and call for help if needed.",
+         "residents to stay indoors, avoid the river and call for help if needed"),
+        ("Mr. Reyes planned to sell the farm, then move to the coast.", "to sell the farm, then move to the coast"),
+        ("The senator has mentioned cutting fees and raising grants for students.", "cutting fees and raising grants for students"),
+    ],
+)
+def test_verbs_coordinated_with_a_reported_infinitive_or_gerund_are_part_of_the_statement(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content
+
+
+def test_a_participle_after_a_reported_infinitive_is_still_the_reporters():
+    text = "He promised to fix the roads, angering the opposition."
+    assert found(text) == [("to fix the roads", "He")]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Clinton mentioned the rising cost of child care.", "the rising cost of child care", "Clinton"),
+        ("The governor attacked the new tariffs on steel.", "the new tariffs on steel", "The governor"),
+        ("Senator Ann Lee attacked the plan as a giveaway to banks.", "the plan as a giveaway to banks", "Ann Lee"),
+        ("Mr. Okafor claimed vast wealth during the campaign.", "vast wealth", "Okafor"),
+        ("The newspaper has also detailed foundation spending that personally benefited its founder.",
+         "foundation spending that personally benefited its founder", "The newspaper"),
+    ],
+)
+def test_what_a_source_mentioned_attacked_claimed_or_detailed_is_its_statement(text, content, speaker):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.speaker) == (content, speaker)
+
+
+@pytest.mark.parametrize("text", ["Rebels attacked the northern town.", "Troops attacked the rebel positions near the border.",
+                                  "The dog attacked a jogger in the park."])
+def test_an_attack_by_a_group_or_a_thing_is_a_deed_not_a_statement(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Judge Ann Roe rejected that argument in a ruling released Thursday.", "that argument"),
+        ("Abby Lane denounced the annexation in an on-air diatribe.", "the annexation"),
+        ("The union endorsed the incumbent mayor in July.", "the incumbent mayor"),
+        ("Mr. Diaz praised the rescue crews in his speech on Monday.", "the rescue crews"),
+    ],
+)
+def test_the_occasion_or_date_of_a_statement_is_not_part_of_it(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Polling averages show Clinton with a lead in the low single digits.", "Clinton with a lead in the low single digits"),
+        ("The forecast models show the storm turning north by Friday.", "the storm turning north by Friday"),
+    ],
+)
+def test_what_polling_averages_or_models_show_is_their_finding(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Only 52 percent of voters agreed that the mayor is fit to serve.", "the mayor is fit to serve"),
+        ("Twelve percent indicated that they were not sure.", "they were not sure"),
+        ("Most respondents agreed the schools had improved.", "the schools had improved"),
+    ],
+)
+def test_what_a_share_of_poll_respondents_agreed_or_indicated_is_their_statement(text, content):
+    statement = only(text)
+    assert text[statement.start:statement.end] == content

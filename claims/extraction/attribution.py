@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .candidates import Attribution, SpeakerRef, Stance, StatementKind, confidence_for
-from .content import DATA_SOURCES, FINDING, clause_span, cue_content, without_reporters_addition
+from .candidates import Attribution, SourceKind, SpeakerRef, Stance, StatementKind, confidence_for
+from .content import DATA_SOURCES, FINDING, clause_span, coordinated_verbs_end, cue_content, without_reporters_addition
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
-from .lexicon import COGNITION, DECLINE, FORM_TO_LEMMA, INTENTION, PHRASAL, REPORT_NOUNS, STRONG, WEAK
+from .lexicon import COGNITION, DECLINE, DEEDS_TOO, FORM_TO_LEMMA, INTENTION, PHRASAL, REPORT_NOUNS, STRONG, WEAK
 from .resolution import SpeakerResolver
 from .stance import cue_stance, declined_content, intended_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
@@ -69,7 +69,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             speaker = speaker_of_quote.get(via_quote.start)
         else:
             speaker = resolver.resolve(doc, unit, subject) if subject is not None else None
-            if speaker is not None and not speaker.kind and lemma not in STRONG:
+            if speaker is not None and not speaker.kind and lemma not in STRONG and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
                 thing, speaker = speaker, None  # "the decision announced ...": a thing, not a source
         # 1. a standalone quote right before ("…,” he said) or right after (he said: “…”)
         quote = adjacent_quote(text, unit, token, standalone, used_quotes)
@@ -93,6 +93,8 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         if speaker is None:
             continue
         intended = intended_content(token, lemma) if speaker.kind else None
+        if intended is not None:
+            intended = coordinated_verbs_end(doc, unit, token, intended)
         if intended is not None or lemma in INTENTION:
             # "plans to call on young people": an intention, marked as one
             attribution = _content_attribution(text, unit, doc, intended, speaker=speaker, cue=cue, lemma=lemma, standalone=[],
@@ -102,6 +104,8 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
                 found.append(CueFinding(attribution, token.i, intended))
             continue
         refused = declined_content(token, lemma)
+        if refused is not None:
+            refused = coordinated_verbs_end(doc, unit, token, refused)
         if refused is not None or lemma in DECLINE:
             # "declined to comment": no claim, but an attribution editors want to see
             attribution = _content_attribution(text, unit, doc, refused, speaker=speaker, cue=cue, lemma=lemma, standalone=[],
@@ -112,6 +116,8 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             continue
         # 2. a content clause or object
         span = cue_content(doc, unit, token, lemma, particle, subject)
+        if span is not None and span[0] > token.i:
+            span = coordinated_verbs_end(doc, unit, token, span)
         if span is None:
             led = _colon_led(layout, unit, token, used_quotes)
             if led is not None:
@@ -127,6 +133,8 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         if not speaker.kind and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children) \
                 and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
             continue  # a thing as subject reports only a clause ("the study found that ..."), or what a poll shows
+        if lemma in DEEDS_TOO and speaker.kind == SourceKind.GROUP and span[0] > token.i and not any(child.dep_ == "ccomp" for child in token.children):
+            continue  # "rebels attacked the town": a deed, not a statement
         attribution = _content_attribution(text, unit, doc, span, speaker=speaker, cue=cue, lemma=lemma, standalone=standalone,
                                            used_quotes=used_quotes)
         if attribution is not None:
@@ -304,7 +312,8 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
             commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
             tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
             # "said he would order a review and warned against hackers": a second report joined by "and"
-            conjoined = cue.dep_ == "conj" and cue.left_edge.i > content_start and doc[cue.left_edge.i - 1].dep_ == "cc"
+            conjoined = cue.dep_ == "conj" and cue.left_edge.i > content_start and doc[cue.left_edge.i - 1].dep_ == "cc" \
+                and not (cue.tag_ in {"VB", "VBG"} and cue.head.i == outer.cue_index and cue.tag_ != doc[outer.cue_index].tag_)
             if tacked or conjoined:
                 cut[outer_no] = min(cut.get(outer_no, content_end + 1), commas[-1] if tacked else cue.left_edge.i - 1)
             else:

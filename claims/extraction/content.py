@@ -16,6 +16,30 @@ SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "thr
 # Verbs whose infinitive is what was promised, demanded or proposed ("promised to lower taxes").
 COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guarantee", "agree"}
 
+# What a statement was made in or at ("in a ruling", "in an interview", "in July", "since the
+# debate"): the occasion, not part of what was said.
+OCCASIONS = {
+    "debate", "debates", "speech", "interview", "statement", "ruling", "tweet", "tweets", "rally", "hearing", "letter",
+    "appearance", "meeting", "conference", "address", "forum", "remarks", "diatribe", "op-ed", "column", "email", "e-mail",
+    "briefing", "broadcast", "video", "ad", "advertisement", "summit", "post", "posts", "filing", "memo", "testimony",
+}
+
+
+TIME_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening", "night",
+    "week", "weekend", "month", "year", "years", "spring", "summer", "fall", "autumn", "winter",
+}
+
+
+def sets_scene(prep) -> bool:
+    """Whether a prepositional phrase says when or on what occasion something was said."""
+    if prep.lower_ not in SETTING_PREPS | {"in"}:
+        return False
+    objects = [child for child in prep.children if child.dep_ == "pobj"]
+    return bool(objects) and (objects[0].lower_ in OCCASIONS or objects[0].lower_ in TIME_WORDS or objects[0].like_num and len(objects[0].text) == 4)
+
+
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
 # Verbs that report what a study, poll or record found, and the nouns that name such sources.
@@ -23,7 +47,8 @@ FINDING = {"find", "show", "conclude", "estimate", "suggest", "indicate"}
 DATA_SOURCES = {
     "study", "studies", "analysis", "analyses", "poll", "polls", "survey", "surveys", "report", "reports", "data",
     "research", "review", "audit", "investigation", "records", "documents", "figures", "estimates", "statistics",
-    "census", "projections", "filings", "tally", "count",
+    "census", "projections", "filings", "tally", "count", "average", "averages", "polling", "returns", "model", "models",
+    "forecasts",
 }
 
 CLOSING_MARKS = {"”", '"', "''"}
@@ -241,6 +266,30 @@ def _coordinated_clauses_end(doc, cue, right: int) -> int:
     return right
 
 
+def coordinated_verbs_end(doc, unit: Unit, cue, span: tuple[int, int]) -> tuple[int, int]:
+    """A content that is an infinitive or a gerund ("promised to cut taxes", "mentioned refinancing
+    loans") with the verbs coordinated with it, which the parser hangs on the cue ("…, raise
+    wages and build roads"): a bare or -ing verb with no subject of its own cannot go with the
+    finite cue, so it goes on the list the cue reports."""
+    left, right = span
+    form = doc[left].tag_
+    if any(child.dep_ == "xcomp" and child.tag_ == "VB" and child.right_edge.i == right for child in cue.children):
+        form = "VB"  # "to cut taxes", "residents to stay indoors"
+    if form not in {"VB", "VBG"} or cue.tag_ == form:
+        return span
+    forms = {"VB", "VBP"} - {cue.tag_} if form == "VB" else {form}  # (a bare verb is often tagged as a present one)
+    for child in sorted(cue.children, key=lambda token: token.i):
+        if child.i <= right or child.dep_ not in {"conj", "dep", "advcl"} or child.tag_ not in forms \
+                or any(grandchild.dep_ == "mark" for grandchild in child.children):
+            continue
+        between = doc[right + 1:child.left_edge.i]
+        if len(between) > 3 or not all(token.is_punct and token.text not in {".", ";", ":"} or token.dep_ in {"cc", "advmod"} for token in between) \
+                or any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children) or in_quote(unit, token_start(unit, child)):
+            break
+        right = child.right_edge.i
+    return (left, right)
+
+
 def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[int, int] | None:
     complements = [child for child in cue.children if child.i > cue.i and child.dep_ in OBJECT_DEPS and (particle is None or child.i != particle.i)]
     if not complements and lemma in SAY and subject is not None:
@@ -261,9 +310,9 @@ def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tupl
             break
         if right > cue.i and child.dep_ == "npadvmod":
             continue  # "cited the figures Tuesday": when, not what
-        if right > cue.i and child.dep_ == "prep" and child.lower_ in SETTING_PREPS and (
+        if right > cue.i and child.dep_ == "prep" and (child.lower_ in SETTING_PREPS and (
             doc[right].text in CLOSING_MARKS or child.lower_ in {"during", "at", "amid", "throughout"}
-        ):
+        ) or sets_scene(child)):
             break  # "blasted X as a “disgrace” on a radio show", "attacked X during the debate": where and when, not what
         right = max(right, child.right_edge.i)
     if right == cue.i:
@@ -283,7 +332,8 @@ def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tupl
     heads = {child.i for child in complements if child.dep_ == "dobj"}
     for position in range(first + 1, right + 1):
         token = doc[position]
-        if token.dep_ == "prep" and token.lower_ in {"during", "amid", "throughout"} and token.head.i in heads \
+        if token.dep_ == "prep" and (token.lower_ in {"during", "amid", "throughout"} or sets_scene(token) and token.right_edge.i >= right) \
+                and token.head.i in heads \
                 and not in_quote(unit, token_start(unit, token)):
             right = position - 1  # "noted the rule during the hearing": when, not what, though the parser hung it on the object
             break

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 
 from .lexicon import (
-    ACCORDING, ACCORDING_WORDS, CLAUSE_AFTER_CUE_RE, CLOSING_CUE_RE, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
+    ACCORDING, ACCORDING_WORDS, FORM_TO_LEMMA, CLAUSE_AFTER_CUE_RE, CLOSING_CUE_RE, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
     WEAK_CUE_FORMS,
 )
+from .content import DATA_SOURCES, FINDING
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
 WORD = re.compile(r"[a-z]+")
+# "Polling averages show Clinton ahead", "the video shows him …": a record and what it shows.
+SOURCE_SHOWS_RE = re.compile(r"\b(?:" + "|".join(sorted(DATA_SOURCES)) + r")\s+(?:" + "|".join(
+    sorted(form for form, lemma in FORM_TO_LEMMA.items() if lemma in FINDING)) + r")\b", re.I)
 
 
 class ArticleLayout:
@@ -79,6 +83,7 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
             and closing.group(1) in INVERTED_FORMS)
         or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
         or ("that" in words and not words.isdisjoint(REPORT_NOUNS))
+        or (not words.isdisjoint(WEAK_CUE_FORMS) and SOURCE_SHOWS_RE.search(outside) is not None)
     )
 
 

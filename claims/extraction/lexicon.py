@@ -46,7 +46,7 @@ OBJECT = {
     "question", "challenge", "raise", "pointed", "point", "refute", "contradict", "knock",
     "lash", "rip", "trash", "bash", "scold", "berate", "lambast", "lambaste",
     "liken", "compare", "exhort", "implore", "proclaim", "attack", "encourage", "reference",
-    "herald", "declare", "refer",
+    "herald", "declare", "refer", "claim", "detail",
 }
 
 # Verbs that rarely report on their own: only counted with a clause complement or a quote.
@@ -63,15 +63,18 @@ WEAK = {
 }
 
 # Weak verbs whose plain noun-phrase object is what a source put forward ("proposed a tax
-# credit", "noted the clot’s existence", "promised a veto"), when their subject is a person or
-# organisation (a thing's object is no statement). Not "attacked" or "defended": rebels attack
-# towns, and a defence is usually argued in a clause of its own.
-NOUN_PHRASE_REPORTS = {"propose", "promise", "pledge", "note"}
+# credit", "noted the clot’s existence", "promised a veto", "mentioned the cost of child care",
+# "attacked the new tariffs"), when their subject is a person or organisation (a thing's object is
+# no statement). Not "defended" or "backed": a defence is usually argued in a clause of its own,
+# and backing someone is support, not speech.
+NOUN_PHRASE_REPORTS = {"propose", "promise", "pledge", "note", "mention", "attack", "endorse", "claim", "detail", "recall"}
+# Of those, the verbs that are also deeds ("troops attacked the town"): a group's object is no statement.
+DEEDS_TOO = {"attack"}
 
 # Verbs that make any subject a source ("63 percent said", "another slide shows that").
 STRONG = {
     "say", "tell", "state", "report", "write", "find", "show", "estimate", "conclude", "predict", "suggest",
-    "note", "add", "warn", "claim", "according to",
+    "note", "add", "warn", "claim", "according to", "agree", "indicate",
 }
 
 # How the speaker stands to what a cue reports (candidates.Stance).
@@ -164,7 +167,7 @@ NEEDS_CONTENT = {
     "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
-    "attack", "reference", "refer", "herald", "chant", "rule",
+    "reference", "refer", "herald", "chant", "rule",
     "expect", "feel", "doubt", "suspect", "assume", "imagine", "decline", "refuse",
     "want", "plan", "intend", "seek", "aim", "wish",
 }

@@ -8,6 +8,8 @@
 - ``undo``: reverting a recorded decision, or refusing with the reason
 - ``article_metadata``: correcting an article's title, byline, publication time or language
 - ``audit``: the one writer of ``ReviewEvent`` rows, for all of the above
+- ``triage``: keeping each claim's stored editorial value (the queue's order) current; the
+  audit writer calls it with every decision's rows
 - ``processing``: running extraction over articles, bounded per article and per batch (the
   bodies of the extraction and reconcile tasks; import it as ``claims.services.processing``)
 

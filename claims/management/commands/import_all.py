@@ -9,6 +9,7 @@ from django.db import transaction
 
 from articles.models import Article
 from claims.models import Claim
+from claims.services.triage import refresh_all
 
 
 class Command(BaseCommand):
@@ -26,4 +27,6 @@ class Command(BaseCommand):
 
             Group.objects.all().delete()
             call_command("loaddata", input, verbosity=0)
+            # A backup from before the editorial value was stored holds none: score every claim.
+            refresh_all()
         self.stdout.write(f"Desk restored from {input}.")

@@ -12,7 +12,8 @@ Prints: five-fold cross-validation on ClaimBuster (ROC-AUC, and precision/recall
 check-worthy class, ClaimBuster's CFS, at the default threshold and with each fold's threshold
 chosen inside its training fold), the reliability of the calibrated probability per bin,
 leave-one-debate-out MAP on the CLEF debates, and the runtime scorer's cost per sentence.
-``--compare-variants`` and ``--compare-encoder`` also measure the alternatives to the shipped model.
+``--compare-variants``, ``--compare-encoder``, ``--compare-layers`` and ``--compare-finetune`` (PyTorch,
+bench/checkworthy_encoder.py) also measure the alternatives to the shipped model.
 Then fits on everything and writes the JSON artifact ``claims/extraction/checkworthy.py``
 loads. Needs scikit-learn (a dev requirement); production scores with numpy only. Same data,
 same artifact: the folds are seeded and the solver is deterministic.
@@ -521,6 +522,16 @@ def main() -> None:
     parser.add_argument("--compare-variants", action="store_true",
                         help="Also measure cheap variants of the n-gram model (C, class weights, word 1-3-grams, character "
                              "n-grams across words, surface and spaCy pseudo-words, SVM, SGD, an average) on the same folds.")
+    parser.add_argument("--compare-layers", action="store_true",
+                        help="Also measure logistic regression on the mean-pooled inner layers of the MiniLM encoder, alone "
+                             "and stacked with the n-grams (bench/checkworthy_encoder.py).")
+    parser.add_argument("--compare-finetune", action="store_true",
+                        help="Also fine-tune the encoder's top layers and a head on each fold (needs PyTorch, which FactDesk "
+                             "does not install; tens of minutes per fold on two cores).")
+    parser.add_argument("--finetune-layers", type=int, default=2, help="Top layers fine-tuned (default 2 of 6).")
+    parser.add_argument("--finetune-epochs", type=int, default=3)
+    parser.add_argument("--finetune-rate", type=float, default=5e-5, help="Learning rate of the layers (the head: 1e-3).")
+    parser.add_argument("--finetune-folds", type=int, default=FOLDS, help="Run only the first N folds (to time one).")
     parser.add_argument("--encoder-cache", type=Path, default=None,
                         help="A directory that keeps the encoded sentences (.npz) between runs of --compare-encoder.")
     parser.add_argument("--skip-cv", action="store_true",
@@ -588,6 +599,20 @@ def main() -> None:
             variant_comparison(claimbuster)
         if args.compare_encoder:
             print_encoder_comparison(claimbuster, clef, args.encoder_cache, clef_ngram_scores)
+        if args.compare_layers or args.compare_finetune:
+            from bench import checkworthy_encoder
+
+            protocol = {"fit": fit, "decisions": decisions, "prf": prf, "folds": FOLDS, "seed": SEED, "inner_seed": INNER_SEED}
+        if args.compare_layers:
+            print("\nMiniLM's inner layers, mean-pooled, logistic regression (threshold and stack chosen on 15 % of each "
+                  "training fold):")
+            checkworthy_encoder.compare_layers(claimbuster, clef, fold_key=fold_key, clef_ngram_scores=clef_ngram_scores,
+                                               **protocol)
+        if args.compare_finetune:
+            print(f"\nMiniLM's top {args.finetune_layers} layers fine-tuned with a head (threshold and stack chosen on 15 % "
+                  "of each training fold):")
+            checkworthy_encoder.compare_finetune(claimbuster, layers=args.finetune_layers, epochs=args.finetune_epochs,
+                                                 rate=args.finetune_rate, limit_folds=args.finetune_folds, **protocol)
         metrics = {
             "claimbuster_cv": {"folds": FOLDS, "roc_auc": round(auc, 4), **at_threshold, "nested_threshold": nested,
                                "calibration_error": calibration_error,

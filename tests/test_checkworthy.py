@@ -294,3 +294,31 @@ def test_encoder_comparison_scores_every_sentence_out_of_fold_with_thresholds_fr
         assert 0.0 < results[name]["nested"]["f1"] <= 1.0, results
     # Both models carry weight in the stack: each adds something the other lacks.
     assert results["stacker"]["ngram_weight"] > 0 and results["stacker"]["encoder_weight"] > 0, results
+
+
+# --------------------------------------------------------------------------- the encoder's layers and fine-tuning, compared
+
+
+def test_finetune_comparison_without_pytorch_stops_with_a_message_saying_what_it_needs(monkeypatch):
+    from bench import checkworthy_encoder
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # as on every FactDesk install: torch is never a requirement
+    rows = [{"text": "Taxes rose 5 % last year.", "label": 1}, {"text": "Good evening.", "label": 0}]
+    with pytest.raises(SystemExit, match="needs PyTorch"):
+        checkworthy_encoder.compare_finetune(rows, fit=None, decisions=None, prf=None, folds=5, seed=0, inner_seed=1,
+                                             layers=2, epochs=1, rate=5e-5, limit_folds=1)
+
+
+def test_layer_comparison_reads_every_layer_and_its_last_is_matchings_vector():
+    import numpy as np
+
+    from bench import checkworthy_encoder
+    from claims.matching.encoder import get_encoder
+
+    texts = ["Unemployment doubled from 4 percent in 2019 to 8 percent last year.", "Thank you all for coming tonight."]
+    means = checkworthy_encoder.layer_means(texts)
+    assert means.shape == (7, 2, 384)
+    last = means[6] / np.linalg.norm(means[6], axis=1, keepdims=True)
+    assert np.allclose(last, get_encoder().encode(texts), atol=1e-5)
+    # Each layer changes the sentence's state: the inner layers are not copies of the last.
+    assert all(not np.allclose(means[k], means[6], atol=1e-3) for k in range(6))

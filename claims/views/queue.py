@@ -29,19 +29,31 @@ from claims.forms import (
     QueueSortForm,
     dress_queue_filters,
 )
-from claims.models import Candidate, CandidateStatus, Citation, Claim, Match, MatchState, ReviewEvent
+from claims.models import (
+    Candidate,
+    CandidateStatus,
+    Citation,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Match,
+    MatchRelation,
+    ReviewEvent,
+)
 from claims.services import bulk as bulk_services
 from claims.views.base import (
     decision_view,
     desk_decision,
     desk_screen,
+    fixed_point,
     form_errors,
     is_fetch,
     refused,
     safe_next,
+    truncated,
     url_patterns,
 )
-from claims.views.match import fetch_match_rows, match_rows
+from claims.views.match import fetch_match_rows, queue_match_rows
 from factdesk import roles
 
 PAGE_SIZE = 50
@@ -100,9 +112,14 @@ def page_of(queryset, number, fetch, *, counted=None):
     page = paginator.get_page(number)
     page.next_exists = has_next(page)
     ids = list(page.object_list)
-    by_id = {row.pk: row for row in fetch(ids)} if ids else {}
+    by_id = {row_pk(row): row for row in fetch(ids)} if ids else {}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page
+
+
+def row_pk(row) -> int:
+    """A fetched row's id: a model instance's, or a row of plain values' (the claims tab)."""
+    return row["id"] if isinstance(row, dict) else row.pk
 
 
 def fetch_candidate_rows(ids):
@@ -126,78 +143,89 @@ def candidate_rows(candidates):
     return candidates
 
 
-# What a claim's row shows, and nothing else: the page reads 50 claims and their citations.
-CLAIM_ROW_FIELDS = ("text", "speaker_id", "speaker__name", "kind", "status", "revision", "triage_value", "triage_reasons")
-CITATION_ROW_FIELDS = ("claim_id", "quote", "article_id", "article__outlet__name", "article__published_at", "candidate_id",
-                       "candidate__status", "candidate__confidence", "candidate__text", "candidate__article_id")
+# What a claim's row shows, and nothing else: the page reads 50 claims and their citations as
+# plain values (building model instances for a row's four related objects cost more than the SQL).
+CLAIM_ROW_FIELDS = ("id", "text", "speaker_id", "speaker__name", "kind", "status", "revision", "triage_value",
+                    "triage_reasons")
+CITATION_ROW_FIELDS = ("claim_id", "quote", "article__outlet__name", "candidate_id", "candidate__status",
+                       "candidate__confidence", "candidate__text", "candidate__article_id")
+KIND_LABELS, STATUS_LABELS, RELATION_LABELS = dict(ClaimKind.choices), dict(ClaimStatus.choices), dict(MatchRelation.choices)
+EVIDENCE_LENGTH = 260
 
 
 def fetch_claim_rows(ids):
     """The page's proposed claims with their stored editorial value, citations (outlets, pending
     candidates) and open suggestions: three queries for the page however many citations its claims have."""
-    claims = list(Claim.objects.filter(pk__in=ids).select_related("speaker").only(*CLAIM_ROW_FIELDS))
-    citations = (
-        Citation.objects.filter(claim_id__in=ids).select_related("article__outlet", "candidate")
-        .only(*CITATION_ROW_FIELDS).order_by("article__published_at", "id")
-    )
-    by_claim = {claim.pk: claim for claim in claims}
+    claims = list(Claim.objects.filter(pk__in=ids).values(*CLAIM_ROW_FIELDS))
+    by_claim = {}
     for claim in claims:
-        claim.row_citations, claim.pending_candidates, claim.incoming_matches = [], [], []
+        claim.update(citations=[], pending_candidates=[], incoming_matches=[])
+        by_claim[claim["id"]] = claim
     pending = {}
-    for citation in citations:
-        claim = by_claim[citation.claim_id]
-        claim.row_citations.append(citation)
-        candidate = citation.candidate
-        if candidate is not None and candidate.status == CandidateStatus.PENDING and candidate.pk not in pending:
-            candidate.open_matches = []
-            pending[candidate.pk] = candidate
-            claim.pending_candidates.append(candidate)
+    citations = Citation.objects.filter(claim_id__in=ids).order_by("article__published_at", "id").values_list(*CITATION_ROW_FIELDS)
+    for claim_id, quote, outlet, candidate_id, status, confidence, text, article_id in citations:
+        claim = by_claim[claim_id]
+        claim["citations"].append((outlet, quote))
+        if candidate_id is not None and status == CandidateStatus.PENDING and candidate_id not in pending:
+            candidate = {"id": candidate_id, "confidence": confidence, "text": text, "article_id": article_id, "open_matches": []}
+            pending[candidate_id] = candidate
+            claim["pending_candidates"].append(candidate)
     for claim in claims:
-        claim.pending_candidates.sort(key=lambda candidate: (-candidate.confidence, candidate.pk))
-    suggested = Match.objects.suggested().filter(Q(candidate_id__in=list(pending)) | Q(claim_id__in=ids)).order_by("-score")
+        claim["pending_candidates"].sort(key=lambda candidate: (-candidate["confidence"], candidate["id"]))
+    suggested = (Match.objects.suggested().filter(Q(candidate_id__in=list(pending)) | Q(claim_id__in=ids))
+                 .order_by("-score").values_list("candidate_id", "claim_id", "relation", "score"))
     for match in suggested:
-        if match.candidate_id in pending:
-            pending[match.candidate_id].open_matches.append(match)
-        if match.claim_id in by_claim:
-            by_claim[match.claim_id].incoming_matches.append(match)
+        if match[0] in pending:
+            pending[match[0]]["open_matches"].append(match)
+        if match[1] in by_claim:
+            by_claim[match[1]]["incoming_matches"].append(match)
     return claims
 
 
 def claim_rows(claims):
-    """Each claim with its outlets, best evidence, what needs deciding, and why it is where it is."""
+    """Each claim with its outlets, best evidence, what needs deciding, and why it is where it is:
+    every value the row shows, ready to print (the template does no lookups of its own)."""
     patterns = url_patterns("claims:claim", "claims:speaker", "claims:article", "claims:queue-claim-confirm",
                             "claims:queue-claim-reject")
     rows = []
     for claim in claims:
-        outlets = list(dict.fromkeys(citation.article.outlet.name for citation in claim.row_citations))
-        best = claim.pending_candidates[0] if claim.pending_candidates else None
-        evidence = best.text if best else (claim.row_citations[0].quote if claim.row_citations else claim.text)
+        outlets = list(dict.fromkeys(outlet for outlet, _ in claim["citations"]))
+        best = claim["pending_candidates"][0] if claim["pending_candidates"] else None
+        evidence = best["text"] if best else (claim["citations"][0][1] if claim["citations"] else claim["text"])
         needs = []
-        for candidate in claim.pending_candidates:
-            for match in candidate.open_matches:
-                needs.append(f"suggested match: same as claim {match.claim_id} ({match.get_relation_display().lower()}, "
-                             f"{match.score:.2f})")
-        for match in claim.incoming_matches:
-            needs.append(f"reported again: candidate {match.candidate_id} ({match.get_relation_display().lower()}, "
-                         f"{match.score:.2f})")
-        if triage.POSSIBLE_MISQUOTE_REASON in claim.triage_reasons:
+        for candidate in claim["pending_candidates"]:
+            for _, claim_id, relation, score in candidate["open_matches"]:
+                needs.append(f"suggested match: same as claim {claim_id} ({RELATION_LABELS.get(relation, relation).lower()}, "
+                             f"{score:.2f})")
+        for candidate_id, _, relation, score in claim["incoming_matches"]:
+            needs.append(f"reported again: candidate {candidate_id} ({RELATION_LABELS.get(relation, relation).lower()}, "
+                         f"{score:.2f})")
+        if triage.POSSIBLE_MISQUOTE_REASON in claim["triage_reasons"]:
             needs.insert(0, "possible misquote")
         if not needs:
             needs.append("new claim")
+        pk, speaker_id = claim["id"], claim["speaker_id"]
         rows.append({
-            "claim": claim,
+            "pk": pk,
+            "kind": claim["kind"],
+            "kind_label": KIND_LABELS.get(claim["kind"], claim["kind"]),
+            "status": claim["status"],
+            "status_label": STATUS_LABELS.get(claim["status"], claim["status"]),
+            "revision": claim["revision"],
+            "speaker_id": speaker_id,
+            "speaker_name": claim["speaker__name"],
             "outlets": outlets,
-            "evidence": evidence,
+            "evidence": truncated(evidence, EVIDENCE_LENGTH),
             "evidence_candidate": best,
             "needs": needs,
-            "reasons": claim.triage_reasons,
-            "value": claim.triage_value,
+            "reasons": " · ".join(claim["triage_reasons"]),
+            "value": fixed_point(claim["triage_value"], 1),
             "urls": {
-                "claim": patterns["claim"].format(claim.pk),
-                "speaker": patterns["speaker"].format(claim.speaker_id) if claim.speaker_id else "",
-                "article": patterns["article"].format(best.article_id) if best else "",
-                "confirm": patterns["queue-claim-confirm"].format(claim.pk),
-                "reject": patterns["queue-claim-reject"].format(claim.pk),
+                "claim": patterns["claim"].format(pk),
+                "speaker": patterns["speaker"].format(speaker_id) if speaker_id else "",
+                "article": patterns["article"].format(best["article_id"]) if best else "",
+                "confirm": patterns["queue-claim-confirm"].format(pk),
+                "reject": patterns["queue-claim-reject"].format(pk),
             },
         })
     return rows
@@ -211,7 +239,7 @@ def proposed_claims():
 TABS = {
     "claims": (ClaimFilter, proposed_claims, CLAIM_SORTS, fetch_claim_rows, claim_rows),
     "candidates": (CandidateFilter, Candidate.objects.pending, CANDIDATE_SORTS, fetch_candidate_rows, candidate_rows),
-    "matches": (MatchFilter, Match.objects.suggested, MATCH_SORTS, fetch_match_rows, match_rows),
+    "matches": (MatchFilter, Match.objects.suggested, MATCH_SORTS, fetch_match_rows, queue_match_rows),
 }
 
 

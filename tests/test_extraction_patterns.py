@@ -1047,3 +1047,19 @@ def test_what_polling_averages_or_models_show_is_their_finding(text, content):
 def test_what_a_share_of_poll_respondents_agreed_or_indicated_is_their_statement(text, content):
     statement = only(text)
     assert text[statement.start:statement.end] == content
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The mayor praised the new bridge, which, Ann Reyes said, will carry 40,000 cars a day.",
+         "which, Ann Reyes said, will carry 40,000 cars a day", "Ann Reyes"),
+        ("The firm sold the plant, which, Mr. Okafor said, had lost money for years.",
+         "which, Mr. Okafor said, had lost money for years", "Okafor"),
+        ("The park is near the stadium, which, Jim Tompkins said, is usually full of families on game days.",
+         "which, Jim Tompkins said, is usually full of families on game days", "Jim Tompkins"),
+    ],
+)
+def test_a_cue_set_off_inside_a_relative_clause_reports_that_clause_not_the_sentence(text, content, speaker):
+    assert (content, speaker) in found(text)
+    assert not any(span.startswith(text.split(",")[0]) for span, who in found(text) if who == speaker)

@@ -442,6 +442,9 @@ def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int]
                 after = token.right_edge.i + 1  # "…, he told me on Friday, …": the addressee and the setting
             else:
                 break
+        if after < len(doc) - 3 and doc[after].text == "," and first_subject >= 3 and cue.dep_ == "parataxis" \
+                and cue.head.dep_ == "relcl" and cue.head.i > cue.i and cue.head.left_edge.i < first_subject:
+            return (cue.head.left_edge.i, last_word(doc, cue.head.right_edge.i))  # "…, which, Reyes said, is …": the relative clause
         if after < len(doc) - 3 and doc[after].text == "," and first_subject >= 3:
             end = len(doc) - 1
             while end > 0 and doc[end].is_punct and doc[end].text not in {"”", "\""}:

@@ -13,9 +13,9 @@ from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_he
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
 WORD = re.compile(r"[a-z]+")
-# "Polling averages show Clinton ahead", "the video shows him …": a record and what it shows.
-SOURCE_SHOWS_RE = re.compile(r"\b(?:" + "|".join(sorted(DATA_SOURCES)) + r")\s+(?:" + "|".join(
-    sorted(form for form, lemma in FORM_TO_LEMMA.items() if lemma in FINDING)) + r")\b", re.I)
+# "Polling averages show Clinton ahead", "the models show the storm turning": a record and what it shows.
+FINDING_FORMS = frozenset(form for form, lemma in FORM_TO_LEMMA.items() if lemma in FINDING)
+SOURCE_SHOWS_RE = re.compile(r"\b(?:" + "|".join(sorted(DATA_SOURCES)) + r")\s+(?:" + "|".join(sorted(FINDING_FORMS)) + r")\b", re.I)
 
 
 class ArticleLayout:
@@ -83,7 +83,7 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
             and closing.group(1) in INVERTED_FORMS)
         or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
         or ("that" in words and not words.isdisjoint(REPORT_NOUNS))
-        or (not words.isdisjoint(WEAK_CUE_FORMS) and SOURCE_SHOWS_RE.search(outside) is not None)
+        or (not words.isdisjoint(FINDING_FORMS) and not words.isdisjoint(DATA_SOURCES) and SOURCE_SHOWS_RE.search(outside) is not None)
     )
 
 

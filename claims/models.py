@@ -447,6 +447,10 @@ class Match(models.Model):
         ordering = ["-score"]
         constraints = [models.UniqueConstraint(fields=["candidate", "claim"], name="match_unique_pair")]
         verbose_name_plural = "matches"
+        indexes = [
+            # The queue's matches tab, best first: a page at any offset read from this index, not a sort of every suggestion.
+            models.Index(fields=["-score", "-id"], name="match_suggested_score_idx", condition=Q(state="suggested")),
+        ]
 
     def __str__(self):
         return f"{self.get_relation_display()} {self.score:.2f}: candidate {self.candidate_id} → claim {self.claim_id}"

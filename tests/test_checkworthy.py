@@ -271,11 +271,11 @@ def test_unattributed_sentences_become_candidates_only_from_the_candidate_minimu
 def test_training_threshold_is_the_cut_with_the_best_f1_on_the_scores_it_is_given():
     import numpy as np
 
-    from bench import train_checkworthy as training
+    from bench import checkworthy_variants as variants
 
     scores = np.array([-3.0, -2.5, -2.0, -1.0, -0.5, 0.2, 0.4, 1.5, 2.0, 3.0])
     labels = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
-    cut = training.f1_cut(scores, labels)
+    cut = variants.f1_cut(scores, labels)
     assert list(scores >= cut) == list(labels == 1)
 
 
@@ -283,12 +283,13 @@ def test_encoder_comparison_scores_every_sentence_out_of_fold_with_thresholds_fr
     pytest.importorskip("sklearn", reason="scikit-learn is a dev requirement (training only)")
     if not (CHECKWORTHY_DATA / "claimbuster_train.jsonl").exists():
         pytest.skip("needs ../shared/eval/checkworthy")
+    from bench import checkworthy_variants as variants
     from bench import train_checkworthy as training
     from claims.matching.encoder import get_encoder
 
     rows = training.read_jsonl(CHECKWORTHY_DATA / "claimbuster_train.jsonl")[::20]  # the file is sorted by label
     vectors = get_encoder().encode([row["text"] for row in rows])
-    results = training.encoder_comparison(rows, vectors)
+    results = variants.encoder_comparison(rows, vectors)
     for name in ("n-grams", "MiniLM head", "stacked"):
         assert 0.6 < results[name]["roc_auc"] <= 1.0, results
         assert 0.0 < results[name]["nested"]["f1"] <= 1.0, results

@@ -24,6 +24,7 @@ from tests.test_browser import chromium, new_page, shoot, sign_in  # noqa: F401 
 pytestmark = [pytest.mark.browser, pytest.mark.needs_shared, pytest.mark.django_db(transaction=True)]
 
 WORK_TIMEOUT_SECONDS = 40 * 60
+BULK_TIMEOUT_MS = 240_000
 
 
 def wait_for(condition, *, timeout: float, what: str, every: float = 0.5):
@@ -91,15 +92,18 @@ def test_a_new_user_works_the_corpus_desk(shared_dir, live_server, chromium, cel
     unattributed = Q(article__outlet_id=outlet_id, speaker__isnull=True)
     pending_before = set(Candidate.objects.pending().filter(unattributed).values_list("pk", flat=True))
     page.goto(f"{base}{reverse('claims:queue')}?tab=candidates&outlet={outlet_id}")
-    page.click("[data-class-decision=reject_unattributed]")
-    page.wait_for_selector(".msg-success")
+    # A class decision and its undo touch thousands of rows at corpus scale: the undo restores
+    # them row by row (about 20,000 statements for 2,500 candidates, tens of seconds on a loaded
+    # two-core machine), so these two requests get longer than the pages' 15 s.
+    page.click("[data-class-decision=reject_unattributed]", timeout=BULK_TIMEOUT_MS)
+    page.wait_for_selector(".msg-success", timeout=BULK_TIMEOUT_MS)
     message = page.locator(".messages").inner_text()
     cleared = int(re.search(r"Rejected (\d+) unattributed candidates? in", message).group(1))
     assert outlet_name in message
     assert cleared == len(pending_before) - Candidate.objects.pending().filter(unattributed).count() > 0
     assert Candidate.objects.filter(pk__in=pending_before, status=CandidateStatus.REJECTED).count() == cleared
-    page.click("[data-undo-bulk]")
-    page.wait_for_selector(".msg-success")
+    page.click("[data-undo-bulk]", timeout=BULK_TIMEOUT_MS)
+    page.wait_for_selector(".msg-success", timeout=BULK_TIMEOUT_MS)
     assert set(Candidate.objects.pending().filter(unattributed).values_list("pk", flat=True)) == pending_before
 
     # The three charts, each with its text equivalent.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.checkworthy_encoder import best_cut as f1_cut  # one F1-best cut for every comparison
 from bench.train_checkworthy import (
     CHAR_MIN_DF, FOLDS, INNER_SEED, REGULARISATION_C, SEED, WORD_MIN_DF, best_threshold, decisions, fit, fold_key, platt,
     prf,
@@ -130,18 +131,6 @@ def embedding_fit(vectors: np.ndarray, labels: np.ndarray):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=ENCODER_C, max_iter=5000).fit(vectors, labels)
-
-
-def f1_cut(scores: np.ndarray, labels: np.ndarray) -> float:
-    """The score cut-off with the best F1 of the check-worthy class on ``scores`` (quantile grid)."""
-    best_f1, best_cut = -1.0, float(np.median(scores))
-    positives = int((labels == 1).sum())
-    for cut in np.quantile(scores, np.linspace(0.3, 0.97, 269)):
-        predicted = scores >= cut
-        f1 = 2 * int((predicted & (labels == 1)).sum()) / max(1, int(predicted.sum()) + positives)
-        if f1 > best_f1:
-            best_f1, best_cut = f1, float(cut)
-    return best_cut
 
 
 def encoder_comparison(claimbuster: list[dict], vectors: np.ndarray) -> dict:

@@ -50,6 +50,24 @@ def test_blank_text_scores_zero_and_every_score_is_a_probability():
         assert 0.0 <= checkworthy.score(text) <= 1.0
 
 
+def test_sentences_scored_together_score_as_each_alone_by_the_tf_idf_formula():
+    # An article's sentences are scored in one pass: no sentence's words may count in another's.
+    scorer = checkworthy.get_scorer()
+    texts = [STATISTIC, "", GREETING, "the the the the jobs jobs", "   ", STATISTIC + " " + STATISTIC, COMPARISON, "0"]
+    together = scorer.probabilities(texts)
+    for text, probability in zip(texts, together):
+        if not text.strip():
+            assert probability == 0.0
+            continue
+        decision = scorer.intercept
+        for analyser, index, idf, coefficients in scorer.blocks.values():
+            positions, values = scorer._weights(analyser, index, idf, text)
+            decision += float(values @ coefficients[positions])
+        assert probability == pytest.approx(scorer.calibrate(decision), abs=1e-12), text
+        assert probability == scorer.probability(text)
+    assert checkworthy.score_many(texts) == [checkworthy.score(text) for text in texts]
+
+
 def test_calibration_is_monotone_in_the_model_score():
     scorer = checkworthy.get_scorer()
     probabilities = [scorer.calibrate(decision / 4) for decision in range(-40, 41)]

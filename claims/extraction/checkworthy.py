@@ -14,6 +14,7 @@ import json
 import math
 import re
 import threading
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ WORD_RE = re.compile(r"\w+|[$%€£]")
 DIGIT_RE = re.compile(r"\d")
 SPACES_RE = re.compile(r"\s+")
 CACHE_WORDS = 200_000  # distinct words whose n-gram ids a scorer keeps (a few tens of MB at most)
+ID_BYTES = array("q").itemsize  # a feature id as packed in the scorer's word cache
 PUNCTUATION = ".,;:!?\"'()[]{}“”‘’—–-…"
 
 
@@ -37,7 +39,10 @@ def normalise(text: str) -> str:
 
 def word_terms(text: str) -> list[str]:
     """Word unigrams and bigrams of the normalised text (the training vectoriser's analyser)."""
-    tokens = WORD_RE.findall(normalise(text))
+    return _word_ngrams(WORD_RE.findall(normalise(text)))
+
+
+def _word_ngrams(tokens: list[str]) -> list[str]:
     terms = list(tokens)
     for size in range(2, WORD_NGRAMS[1] + 1):
         terms.extend(" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
@@ -53,12 +58,19 @@ def char_terms(text: str) -> list[str]:
     return terms
 
 
-@functools.lru_cache(maxsize=100_000)
-def _word_char_terms(word: str) -> tuple[str, ...]:
-    # Words repeat (Zipf): caching their n-grams is most of the scorer's speed.
+def _char_ngrams(word: str) -> list[str]:
     padded = f" {word} "
     low, high = CHAR_NGRAMS
-    return tuple(padded[i:i + size] for size in range(low, min(high, len(padded)) + 1) for i in range(len(padded) - size + 1))
+    terms: list[str] = []
+    for size in range(low, high + 1):
+        terms += [padded[i:i + size] for i in range(len(padded) - size + 1)]
+    return terms
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_char_terms(word: str) -> tuple[str, ...]:
+    # Words repeat (Zipf): caching their n-grams is most of the analyser's speed.
+    return tuple(_char_ngrams(word))
 
 
 @dataclass(frozen=True)
@@ -114,43 +126,79 @@ class Scorer:
 
     def decision(self, text: str) -> float:
         """The uncalibrated log-odds of the linear model (sublinear tf-idf, L2 per block, as trained)."""
-        total = self.intercept
-        for name, ids in (("word", self._word_ids(text)), ("char", self._char_ids(text))):
-            if ids:
-                _analyser, _index, idf, coefficients = self.blocks[name]
-                positions, counts = np.unique(np.array(ids), return_counts=True)
-                weights = (1.0 + np.log(counts)) * idf[positions]
-                total += float(weights @ coefficients[positions]) / math.sqrt(float(weights @ weights))
-        return total
+        return float(self.decisions([text])[0])
 
-    def _word_ids(self, text: str) -> list[int]:
+    def decisions(self, texts: list[str]) -> np.ndarray:
+        """``decision`` of many texts at once: one numpy pass per block for the whole list
+        (the per-sentence numpy calls, not the arithmetic, were most of a sentence's cost)."""
+        word_ids: list[int] = []
+        char_ids: list[bytes] = []
+        word_lengths, char_lengths = [], []
+        for text in texts:
+            normal = normalise(text)
+            found = self._word_ids(normal)
+            word_ids.extend(found)
+            word_lengths.append(len(found))
+            packed = self._char_ids(normal)
+            char_ids.append(packed)
+            char_lengths.append(len(packed) // ID_BYTES)
+        totals = np.full(len(texts), self.intercept)
+        for name, ids, lengths in (("word", np.array(word_ids, dtype=np.int64), word_lengths),
+                                   ("char", np.frombuffer(b"".join(char_ids), dtype=np.int64), char_lengths)):
+            if len(ids):
+                totals += self._block_decisions(name, ids, lengths)
+        return totals
+
+    def _block_decisions(self, name: str, ids: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """One block's share of each text's log-odds, from the texts' feature ids laid end to end
+        (``lengths[n]`` of them for text n)."""
+        _analyser, index, idf, coefficients = self.blocks[name]
+        size, count = len(index), len(lengths)
+        # (text, feature) pairs, sorted and counted: each text's term frequencies
+        keys = np.sort(np.repeat(np.arange(count, dtype=np.int64), lengths) * size + ids, kind="stable")
+        firsts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        counts = np.diff(np.append(firsts, len(keys)))
+        owners, positions = np.divmod(keys[firsts], size)
+        weights = (1.0 + np.log(counts)) * idf[positions]
+        dot = np.bincount(owners, weights=weights * coefficients[positions], minlength=count)
+        norm = np.sqrt(np.bincount(owners, weights=weights * weights, minlength=count))
+        return np.divide(dot, norm, out=np.zeros(count), where=norm > 0)
+
+    def _word_ids(self, normal: str) -> list[int]:
+        """Vocabulary positions of the word n-grams of a normalised text (``word_terms``)."""
         index = self.blocks["word"][1]
-        return [position for position in map(index.get, word_terms(text)) if position is not None]
+        return [position for position in map(index.get, _word_ngrams(WORD_RE.findall(normal))) if position is not None]
 
-    def _char_ids(self, text: str) -> list[int]:
-        # A word's in-vocabulary n-grams are looked up once and cached: words repeat, and this
-        # keeps the scorer a small fraction of a parse (bench/train_checkworthy.py prints it).
-        index, cache = self.blocks["char"][1], self._char_cache
-        ids: list[int] = []
-        for word in SPACES_RE.split(normalise(text)):
-            if not word:
-                continue
+    def _char_ids(self, normal: str) -> bytes:
+        """Vocabulary positions of the character n-grams of a normalised text (``char_terms``),
+        packed as int64s. A word's are looked up once and cached, packed: words repeat, and
+        joining bytes is far cheaper than building numpy arrays from Python ints."""
+        cache = self._char_cache
+        packed = []
+        for word in normal.split():
             found = cache.get(word)
             if found is None:
                 if len(cache) >= CACHE_WORDS:
                     cache.clear()
-                found = cache[word] = [index[term] for term in _word_char_terms(word) if term in index]
-            ids.extend(found)
-        return ids
+                index = self.blocks["char"][1]
+                found = cache[word] = array("q", [position for position in map(index.get, _char_ngrams(word)) if position is not None]).tobytes()
+            packed.append(found)
+        return b"".join(packed)
 
     def calibrate(self, decision: float) -> float:
         return 1.0 / (1.0 + math.exp(-(self.platt_slope * decision + self.platt_offset)))
 
     def probability(self, text: str) -> float:
         """0..1: the share of such sentences that annotators called check-worthy. Blank text is 0."""
-        if not text or not text.strip():
-            return 0.0
-        return self.calibrate(self.decision(text))
+        return self.probabilities([text])[0]
+
+    def probabilities(self, texts: list[str]) -> list[float]:
+        """``probability`` of each text, scored together (the same figures as one at a time)."""
+        scored = [number for number, text in enumerate(texts) if text and not text.isspace()]
+        out = [0.0] * len(texts)
+        for number, decision in zip(scored, self.decisions([texts[number] for number in scored]).tolist()):
+            out[number] = self.calibrate(decision)
+        return out
 
     def explain(self, text: str, *, limit: int = 5) -> list[Feature]:
         """The words and phrases that moved the score most, strongest first.
@@ -197,12 +245,12 @@ def get_scorer() -> Scorer:
 
 def score(sentence: str) -> float:
     """Calibrated 0..1 check-worthiness of one sentence (3 decimals)."""
-    return round(get_scorer().probability(sentence), 3)
+    return score_many([sentence])[0]
 
 
-def score_span(span: str) -> float:
-    """The same score for an attributed statement's text (carried on every candidate)."""
-    return score(span)
+def score_many(sentences: list[str]) -> list[float]:
+    """``score`` of each sentence, scored in one pass (an article's sentences and spans)."""
+    return [round(probability, 3) for probability in get_scorer().probabilities(sentences)]
 
 
 def explain(sentence: str, *, limit: int = 5) -> list[Feature]:

@@ -24,6 +24,7 @@ from .model import get_nlp
 from .resolution import SpeakerResolver
 from .spans import trim
 from .speakers import ArticleIndex
+from .text import Unit
 from .unattributed import name_line, transcript_turns, unattributed_quotes
 
 __all__ = ["Extracted", "extract", "extract_many"]
@@ -73,8 +74,16 @@ def _extract_article(layout: ArticleLayout, *, checkworthy_threshold: float) -> 
     found.extend(transcript_turns(layout, resolver, {attribution.start for attribution in found}))
     found.extend(headline_attributions(layout, resolver))
     found = _dedupe(found)
-    out = [_to_extracted(attribution, text) for attribution in found]
-    out.extend(_checkworthy_sentences(layout, found, threshold=checkworthy_threshold))
+    # every statement and every free sentence is scored for check-worthiness in one pass
+    free = _free_sentences(layout, found)
+    scores = checkworthy.score_many([text[attribution.start:attribution.end] for attribution in found]
+                                    + [text[unit.start:unit.end] for unit in free])
+    out = [_to_extracted(attribution, checkworthiness=score) for attribution, score in zip(found, scores)]
+    for unit, score in zip(free, scores[len(found):]):
+        if score >= checkworthy_threshold:
+            start, end = trim(text, unit.start, unit.end)
+            if end > start:
+                out.append(Extracted(kind=StatementKind.CHECKWORTHY.value, start=start, end=end, confidence=score, checkworthiness=score))
     out.sort(key=lambda extracted: (extracted.start, extracted.end, extracted.kind))
     return out
 
@@ -90,24 +99,14 @@ def _note_questions(resolver: SpeakerResolver, attributions: list[Attribution], 
             resolver.salience.questioner = ""
 
 
-def _checkworthy_sentences(layout: ArticleLayout, found: list[Attribution], *, threshold: float) -> list[Extracted]:
-    """Sentences outside every attribution (and without quotes) that read as check-worthy."""
-    text = layout.text
+def _free_sentences(layout: ArticleLayout, found: list[Attribution]) -> list[Unit]:
+    """Sentences outside every attribution (and without quotes): the ones that may be
+    check-worthy on their own."""
     taken = sorted((attribution.start, attribution.end) for attribution in found)
     taken_starts = [span[0] for span in taken]
     longest = max((end - start for start, end in taken), default=0)
-    out = []
-    for unit in layout.units:
-        if unit.paragraph in layout.headings or unit.quotes:
-            continue
-        if _overlaps_any(taken, taken_starts, unit.start, unit.end, longest):
-            continue
-        score = checkworthy.score(text[unit.start:unit.end])
-        if score >= threshold:
-            start, end = trim(text, unit.start, unit.end)
-            if end > start:
-                out.append(Extracted(kind=StatementKind.CHECKWORTHY.value, start=start, end=end, confidence=score, checkworthiness=score))
-    return out
+    return [unit for unit in layout.units if unit.paragraph not in layout.headings and not unit.quotes
+            and not _overlaps_any(taken, taken_starts, unit.start, unit.end, longest)]
 
 
 def _dedupe(found: list[Attribution]) -> list[Attribution]:
@@ -142,7 +141,7 @@ def _overlaps_any(spans: list[tuple[int, int]], starts: list[int], start: int, e
     return any(span_end > start for _, span_end in spans[low:high])
 
 
-def _to_extracted(attribution: Attribution, text: str) -> Extracted:
+def _to_extracted(attribution: Attribution, *, checkworthiness: float) -> Extracted:
     speaker = attribution.speaker
     return Extracted(
         kind=StatementKind(attribution.kind).value, start=attribution.start, end=attribution.end, speaker=speaker.name,
@@ -150,6 +149,6 @@ def _to_extracted(attribution: Attribution, text: str) -> Extracted:
         speaker_start=speaker.start, speaker_end=speaker.end, speaker_aliases=tuple(speaker.aliases),
         speaker_roles=tuple(role for role in speaker.roles if role), verb=attribution.verb, verb_start=attribution.verb_start,
         verb_end=attribution.verb_end, confidence=attribution.confidence,
-        checkworthiness=checkworthy.score_span(text[attribution.start:attribution.end]), floating=attribution.floating,
+        checkworthiness=checkworthiness, floating=attribution.floating,
         stance=Stance(attribution.stance).value,
     )

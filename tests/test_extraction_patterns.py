@@ -1063,3 +1063,162 @@ def test_what_a_share_of_poll_respondents_agreed_or_indicated_is_their_statement
 def test_a_cue_set_off_inside_a_relative_clause_reports_that_clause_not_the_sentence(text, content, speaker):
     assert (content, speaker) in found(text)
     assert not any(span.startswith(text.split(",")[0]) for span, who in found(text) if who == speaker)
+
+
+# ----------------------------------------------------------------------------- topics, stances, polls
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The billionaire began by talking about the state's drug crisis.", "the state's drug crisis", "The billionaire"),
+        ("Instead, Dana Whitfield repeatedly talked about the city budget.", "the city budget", "Dana Whitfield"),
+        ('"The system is rigged," Omar Haddad said, referring to the party\'s nominating rules.',
+         "the party's nominating rules", "Omar Haddad"),
+        ("Ruth Adler spoke out Tuesday about the closure of the clinic.", "the closure of the clinic", "Ruth Adler"),
+        ("The governor complained about the new tariffs on steel.", "the new tariffs on steel", "The governor"),
+        ("Other officials weighed in on the dispute over the pipeline.", "the dispute over the pipeline", "Other officials"),
+    ],
+)
+def test_what_a_speaker_talked_or_complained_about_is_the_statement(text, content, speaker):
+    assert (content, speaker) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two leaders talked for an hour on Tuesday.",
+        "The road refers to an old map of the county.",
+        "The senator spoke against the backdrop of the old harbour.",
+    ],
+)
+def test_talking_without_a_topic_or_a_thing_referring_is_no_attribution(text):
+    assert attributed(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Omar Haddad's criticism of the trade deal drew applause.", "the trade deal", "Omar Haddad"),
+        ("Republicans have been critical of the mayor's use of a private plane.", "the mayor's use of a private plane", "Republicans"),
+        ("The mayor raised questions about the cost of the stadium.", "the cost of the stadium", "The mayor"),
+        ("Voting rights advocates have expressed deep concern about the policy.", "the policy", "Voting rights advocates"),
+        ("Ruth Adler spoke on Monday. Her attacks on the press continued.", "the press", "Ruth Adler"),
+        ("Senator Ann Lee's endorsement of Cruz surprised many.", "Cruz", "Ann Lee"),
+    ],
+)
+def test_a_stance_noun_or_adjective_reports_its_topic_for_its_owner(text, content, speaker):
+    assert (content, speaker) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is broad criticism of the measure in rural areas.",
+        "The storm raised concerns about flooding.",
+        "But his remarks on Saturday carried a more personal tone.",
+    ],
+)
+def test_a_stance_noun_with_no_source_or_only_a_date_is_no_attribution(text):
+    assert attributed(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("In a CNN poll released Monday, the mayor led her rival by 5 points among likely voters.",
+         "the mayor led her rival by 5 points among likely voters"),
+        ("In the previous national survey, conducted in early September, the governor trailed by 3 points.",
+         "the governor trailed by 3 points"),
+        ("In this poll, support for the levy rose 4 percentage points since June.",
+         "support for the levy rose 4 percentage points since June"),
+    ],
+)
+def test_a_sentence_opened_by_the_poll_it_reports_is_the_polls_finding(text, content):
+    assert [span for span, _ in found(text)] == [content]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the spring, the survey team visited 40 towns.",
+        "In Ohio, the mayor leads by two points.",
+    ],
+)
+def test_a_sentence_opened_by_a_place_or_time_is_no_poll_finding(text):
+    assert attributed(text) == []
+
+
+def test_a_poll_opening_a_sentence_with_its_own_cue_leaves_the_report_to_that_cue():
+    text = "In a 2014 study of 300 farms, researchers found that yields fell by a third."
+    assert found(text) == [("yields fell by a third", "researchers")]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Christie endorsed Trump last week.", "Trump", "Christie"),
+        ("The senator praised Obama.", "Obama", "The senator"),
+        ("The flight attendants' union endorses Clinton.", "Clinton", "The flight attendants' union"),
+    ],
+)
+def test_a_name_alone_is_what_an_endorsement_or_praise_reports(text, content, speaker):
+    assert (content, speaker) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The program, called EB-5, lets investors gain residency.",
+        "The rebels attacked Aleppo.",
+        "She visited Ohio on Monday.",
+    ],
+)
+def test_a_name_that_is_named_attacked_as_a_place_or_visited_is_no_statement(text):
+    assert attributed(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("All agreed that the proposal would raise taxes on the rich but that it would add new layers of complexity.",
+         "the proposal would raise taxes on the rich but that it would add new layers of complexity"),
+        ("The engineer said that the bridge was safe and that tests would show no cracks.",
+         "the bridge was safe and that tests would show no cracks"),
+    ],
+)
+def test_a_second_that_clause_is_part_of_the_statement_whatever_its_verb(text, content):
+    assert [span for span, _ in found(text)] == [content]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "But when Congress cut funding for the pilot program two years later, Mexico said enough.",
+        "After the vote ended, the chairman said nothing.",
+    ],
+)
+def test_the_setting_before_a_cue_is_not_what_was_said(text):
+    assert attributed(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Holt asked him about his tax returns.", "his tax returns", "Holt"),
+        ("The moderator asked the governor about the budget gap.", "the budget gap", "The moderator"),
+    ],
+)
+def test_what_someone_asked_about_is_the_askers_statement(text, content, speaker):
+    assert (content, speaker) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When asked about the budget, Ruth Adler smiled and left the room.",
+        "With European leaders increasingly voicing concerns over the deal, the talks remain uncertain.",
+    ],
+)
+def test_the_one_asked_or_a_background_with_clause_is_not_the_source(text):
+    assert attributed(text) == []

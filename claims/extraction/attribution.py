@@ -10,11 +10,15 @@ from .candidates import Attribution, SourceKind, SpeakerRef, Stance, StatementKi
 from .content import DATA_SOURCES, FINDING, clause_span, coordinated_verbs_end, cue_content, without_reporters_addition
 from .cues import adjacent_quote, cue_lemma, cue_subject
 from .layout import ArticleLayout
-from .lexicon import COGNITION, DECLINE, DEEDS_TOO, FORM_TO_LEMMA, INTENTION, PHRASAL, REPORT_NOUNS, STRONG, WEAK
+from .lexicon import COGNITION, DECLINE, DEEDS_TOO, FORM_TO_LEMMA, INTENTION, OBJECT, PHRASAL, REPORT_NOUNS, STRONG, WEAK
 from .resolution import SpeakerResolver
 from .stance import cue_stance, declined_content, intended_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
 from .text import Quote, Unit
+from .topics import poll_setting, topic_reports
+
+# Cues that give a name rather than a stance on it.
+NAMING = {"call", "label", "brand", "dub", "term", "refer", "reference"}
 
 
 @dataclass
@@ -53,11 +57,19 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         cue = Cue(verb=token.text, start=token_start(unit, token), end=token_end(unit, token))
         particle = None
         if lemma in PHRASAL:
-            for child in token.children:
-                if child.dep_ in {"prt", "prep"} and child.lower_ in PHRASAL[lemma] and child.i == token.i + 1:
-                    particle = child
-                    cue_end = token_end(unit, child)
-                    cue = Cue(verb=text[cue.start:cue_end], start=cue.start, end=cue_end)
+            # the particle right after the cue, or a preposition after it and a few adverbs or a
+            # day ("spoke out Tuesday about", "weighed in on")
+            near = [child for child in token.children if child.dep_ in {"prt", "prep"} and child.lower_ in PHRASAL[lemma]
+                    and token.i < child.i <= token.i + 4
+                    and all(between.dep_ in {"prt", "advmod", "npadvmod"}
+                            or lemma == "ask" and (between.dep_ in {"dobj", "dative"} or between.head.dep_ in {"dobj", "dative"})
+                            for between in doc[token.i + 1:child.i])]  # ("asked the governor about")
+            if lemma == "ask" and token.tag_ == "VBN" and not any(child.dep_ == "nsubj" for child in token.children):
+                near = []  # "When asked about X, Reyes said …": Reyes was asked; who asked is not named
+            if near:
+                particle = max(near, key=lambda child: (child.dep_ == "prep", -child.i))
+                cue_end = token_end(unit, particle)
+                cue = Cue(verb=text[cue.start:cue_end], start=cue.start, end=cue_end)
         if lemma == "according to":
             attribution = _according(layout, unit, doc, token, resolver)
             if attribution:
@@ -144,6 +156,10 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             attribution.stance = cue_stance(token, lemma)
             found.append(CueFinding(attribution, token.i, span))
     found.extend(_nominal_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
+    found.extend(CueFinding(attribution, cue_index, span) for attribution, cue_index, span
+                 in topic_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
+    if (setting := poll_setting(text, unit, doc, resolver)) is not None:
+        found.append(CueFinding(setting, 0, None))
     for quote, colon in _colon_quotes(layout, unit, standalone, used_quotes):
         # 'Trump went even further: “…”', 'She addressed the supporters again: “…”': a colon
         # hands a whole quote to the subject of its sentence even when the verb is no cue
@@ -276,8 +292,8 @@ def _content_attribution(text: str, unit: Unit, doc, span: tuple[int, int], *, s
     while end < len(text) and (text[end].isalnum() or text[end] in "’'" and text[end + 1:end + 2].isalpha()):
         end += 1  # "as strong as those who don’t": never end inside a word the tokenizer split
     start, end = _balance(unit, start, end)
-    if end - start < 3 or len(text[start:end].split()) < 2:
-        return None
+    if end - start < 3 or len(text[start:end].split()) < 2 and not (lemma in OBJECT - NAMING and span[0] == span[1] and first.tag_ in {"NNP", "NNPS"}):
+        return None  # (a name alone is what an object cue reports, "endorsed Cruz", unless it names: "a program called EB-5")
     covering = [quote for quote in standalone if quote.start <= start + 1 and quote.end >= end - 1]
     if covering:
         quote = covering[0]
@@ -306,8 +322,8 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
             if inner_no == outer_no or not (content_start <= inner.cue_index <= content_end):
                 continue
             cue = doc[inner.cue_index]
-            if is_supposed(cue) or FORM_TO_LEMMA.get(cue.lower_) in COGNITION:
-                drop.add(inner_no)  # "…, particularly if Trump expects X": part of the statement
+            if is_supposed(cue) or FORM_TO_LEMMA.get(cue.lower_) in COGNITION or cue.dep_ == "conj" and _that_clause(cue):
+                drop.add(inner_no)  # "…, particularly if Trump expects X", "… but that it would add Y": part of the statement
                 continue
             commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
             tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
@@ -349,6 +365,12 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
                 continue
         out.append(attribution)
     return out
+
+
+def _that_clause(verb) -> bool:
+    """Whether a verb heads a clause opened by "that" (a second content clause: "agreed that X
+    but that it would add Y")."""
+    return any(child.dep_ == "mark" and child.lower_ == "that" and child.i == verb.left_edge.i for child in verb.children)
 
 
 def _respan(text: str, unit: Unit, doc, attribution: Attribution, span: tuple[int, int], standalone: list[Quote]) -> Attribution | None:

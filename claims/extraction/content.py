@@ -51,6 +51,12 @@ DATA_SOURCES = {
     "forecasts",
 }
 
+# What a speaker lays or spells out ("laid out her plan").
+PROGRAMME_NOUNS = {
+    "plan", "plans", "proposal", "proposals", "case", "vision", "agenda", "argument", "arguments", "details", "steps", "reasons",
+    "terms", "conditions", "priorities", "position", "positions", "policy", "policies", "strategy", "views", "risks", "platform",
+}
+
 CLOSING_MARKS = {"”", '"', "''"}
 DASHES = {"—", "–", "--", "―"}
 
@@ -149,9 +155,13 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
             right = max(obj.right_edge.i for obj in objects)
             # "called on Congress to act": the infinitive is part of what was asked
             for child in cue.children:
-                if child.dep_ in {"xcomp", "ccomp"} and child.i > right:
-                    right = child.right_edge.i
+                if (child.dep_ in {"xcomp", "ccomp"} or child.dep_ == "prep" and child.lower_ == "as") and child.i > right:
+                    right = child.right_edge.i  # ("referred to immigrants as criminals": how they were described)
             return (particle.i + 1, right)
+    if particle is not None and particle.dep_ == "prt" and (lemma == "point" or lemma in {"lay", "spell"} and any(
+        child.dep_ == "dobj" and child.lower_ in PROGRAMME_NOUNS for child in cue.children
+    )):  # "pointed out the flaws", "laid out her proposals" (not "laid out the tiles")
+        return _object_content(doc, unit, cue, lemma, particle, subject)
     if lemma == "call" and particle is None:
         deps_after = {child.dep_ for child in cue.children if child.i > cue.i}
         if not ("dobj" in deps_after and deps_after & {"oprd", "xcomp", "ccomp", "attr"}) and "oprd" not in deps_after:
@@ -257,11 +267,12 @@ def _coordinated_clauses_end(doc, cue, right: int) -> int:
         between = doc[right + 1:child.left_edge.i]
         if not all(token.is_punct or token.dep_ == "cc" for token in between) or len(between) > 2:
             break
-        if len(between) == 2 and not listing:
+        that = any(grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in child.children)
+        if len(between) == 2 and not listing and not that:
             break  # "announced that X, and the downgrade is casting a shadow": the reporter's next clause
         listing = listing or [token.text for token in between] == [","]
-        if child.lower_ in FORM_TO_LEMMA or not any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children):
-            break
+        if not that and child.lower_ in FORM_TO_LEMMA or not any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children):
+            break  # (", but that it would add …" is a second content clause, whatever its verb)
         right = clause_span(doc, child, child.left_edge.i)[1]
     return right
 
@@ -459,6 +470,9 @@ def content_before(doc, unit: Unit, cue, lemma: str, subject) -> tuple[int, int]
     if cue.dep_ == "ROOT":
         clauses = [child for child in cue.children if child.dep_ in {"ccomp", "advcl", "parataxis"} and child.i < cue.i]
         if clauses:
+            if clauses[0].dep_ == "advcl" and any(grandchild.dep_ in {"mark", "advmod"} and grandchild.tag_ in {"IN", "WRB"}
+                                                  and grandchild.i == clauses[0].left_edge.i for grandchild in clauses[0].children):
+                return None  # "When Congress cut the funds, Mexico said enough.": the setting, not what was said
             return (clauses[0].left_edge.i, min(end, clauses[0].right_edge.i))
     return (0, end) if end >= 2 else None
 

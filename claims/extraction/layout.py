@@ -6,9 +6,10 @@ import re
 
 from .lexicon import (
     ACCORDING, ACCORDING_WORDS, FORM_TO_LEMMA, CLAUSE_AFTER_CUE_RE, CLOSING_CUE_RE, CUE_FORMS, DECLINED_PREFIXES, DECLINED_RE, INVERTED_CUE_RE, INVERTED_FORMS, REPORT_NOUNS, REPORTED_CONTENT,
-    WEAK_CUE_FORMS,
+    TOPIC_CUE_RE, TOPIC_WORDS, WEAK_CUE_FORMS,
 )
 from .content import DATA_SOURCES, FINDING
+from .topics import POLL_OPENER_RE, TOPIC_PHRASE_RE, TOPIC_PREPOSITIONS
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
@@ -83,6 +84,9 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
             and closing.group(1) in INVERTED_FORMS)
         or (any(word.startswith(DECLINED_PREFIXES) for word in words) and DECLINED_RE.search(outside))
         or ("that" in words and not words.isdisjoint(REPORT_NOUNS))
+        or (not words.isdisjoint(TOPIC_WORDS) and not words.isdisjoint(WEAK_CUE_FORMS) and TOPIC_CUE_RE.search(outside) is not None)
+        or (not words.isdisjoint(TOPIC_PREPOSITIONS) and TOPIC_PHRASE_RE.search(outside) is not None)
+        or (outside.startswith("In ") and POLL_OPENER_RE.match(outside) is not None)
         or (not words.isdisjoint(FINDING_FORMS) and not words.isdisjoint(DATA_SOURCES) and SOURCE_SHOWS_RE.search(outside) is not None)
     )
 

@@ -103,7 +103,10 @@ PHRASAL = {
     "point": {"out", "to"}, "call": {"for", "on", "out"}, "warn": {"against", "of", "about"},
     "caution": {"against"}, "lash": {"out"}, "hit": {"out", "back"}, "push": {"back"},
     "speak": {"out", "of", "about"}, "argue": {"for", "against"}, "rail": {"against"},
-    "weigh": {"in"}, "sound": {"off"}, "fire": {"back"}, "lay": {"out"}, "spell": {"out"},
+    "weigh": {"in", "on", "about"}, "sound": {"off"}, "fire": {"back"}, "lay": {"out"}, "spell": {"out"},
+    # a topic of speech: "talked about the drug crisis", "referring to the party's convention"
+    "talk": {"about"}, "refer": {"to"}, "complain": {"about"}, "brag": {"about"}, "boast": {"about", "of"}, "comment": {"on", "about"},
+    "ask": {"about"},
 }
 
 IRREGULAR = {
@@ -117,7 +120,8 @@ IRREGULAR = {
 }
 
 
-def _inflect(lemma: str) -> set[str]:
+def inflect(lemma: str) -> set[str]:
+    """A verb's forms: base, -s, past, -ing (doubling a final consonant where English does)."""
     if lemma in IRREGULAR:
         return {lemma, *IRREGULAR[lemma]}
     forms = {lemma}
@@ -136,7 +140,7 @@ def _inflect(lemma: str) -> set[str]:
 
 FORM_TO_LEMMA: dict[str, str] = {}
 for _lemma in sorted(CUE_LEMMAS | set(PHRASAL)):
-    for _form in _inflect(_lemma):
+    for _form in inflect(_lemma):
         FORM_TO_LEMMA.setdefault(_form, _lemma)
 
 # Nominal cues that introduce a source: "according to X", "in a statement", "in an interview".
@@ -167,7 +171,7 @@ NEEDS_CONTENT = {
     "bark", "boom", "interject", "snap", "thunder", "exclaim", "plead", "scoff", "murmur", "mutter",
     "mumble", "holler", "bellow", "growl", "sigh", "wonder", "interrupt", "answer", "tease", "taunt",
     "rant", "blurt", "echo", "cry", "laugh", "sneer", "gripe", "grumble", "chide", "marvel", "exult",
-    "reference", "refer", "herald", "chant", "rule",
+    "reference", "refer", "herald", "chant", "rule", "talk",
     "expect", "feel", "doubt", "suspect", "assume", "imagine", "decline", "refuse",
     "want", "plan", "intend", "seek", "aim", "wish",
 }
@@ -191,6 +195,10 @@ INVERTED_FORMS = frozenset(form for form in WEAK_CUE_FORMS if FORM_TO_LEMMA[form
 CLOSING_CUE_RE = re.compile(r",\s+(?:[A-Za-z’'.-]+\s+){1,5}([a-z]+)\s*[.!?]?\s*$")
 CLAUSE_AFTER_CUE_RE = re.compile(r"\b([a-z]+)\s+(?:he|she|they|we|I|it|there|those|these|the|a|an|his|her|their|its)\s+[a-z’']+", re.I)
 ACCORDING_WORDS = frozenset({"according", "reported", "words"})
+# A cue that names the topic of speech ("talked about the drug crisis", "was referring to the
+# convention"): weak forms, worth a parse only with their preposition.
+TOPIC_WORDS = frozenset({"about", "to"})
+TOPIC_CUE_RE = re.compile(r"\b(?:talk(?:s|ed|ing)?\s+about|refer(?:s|red|ring)\s+to)\b", re.I)
 # Nouns that report someone's statement in a that-clause ("Trump's claim that X", "a New York
 # Times report that X"); "denial" reports what was denied.
 REPORT_NOUNS = frozenset({

@@ -61,10 +61,7 @@ def char_terms(text: str) -> list[str]:
 def _char_ngrams(word: str) -> list[str]:
     padded = f" {word} "
     low, high = CHAR_NGRAMS
-    terms: list[str] = []
-    for size in range(low, high + 1):
-        terms += [padded[i:i + size] for i in range(len(padded) - size + 1)]
-    return terms
+    return [padded[i:i + size] for size in range(low, high + 1) for i in range(len(padded) - size + 1)]
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -93,6 +93,8 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
 
 def mask_quotes(chunk: str, unit: Unit) -> str:
     """The unit's text with quoted stretches blanked out (cues inside a quote are not ours)."""
+    if not unit.quotes:
+        return chunk
     chars = list(chunk)
     for quote in unit.quotes:
         for pos in range(max(quote.start, unit.start) - unit.start, min(quote.end, unit.end) - unit.start):
@@ -103,4 +105,7 @@ def mask_quotes(chunk: str, unit: Unit) -> str:
 def clean_for_parse(chunk: str) -> str:
     # Invisible characters confuse the tokenizer; swap them for spaces (same length). A
     # horizontal bar ("―", some outlets' dash) is parsed as the em dash it stands for.
-    return "".join(" " if char in INVISIBLE else "—" if char == "―" else char for char in chunk)
+    return chunk.translate(_FOR_PARSE)
+
+
+_FOR_PARSE = str.maketrans({**dict.fromkeys(INVISIBLE, " "), "―": "—"})

@@ -19,6 +19,7 @@ OPENERS = "“„«"
 CLOSERS = "”»"
 AMBIGUOUS = '"'
 MARKS = OPENERS + CLOSERS + AMBIGUOUS
+_MARK = re.compile(f"[{MARKS}]")
 
 # Invisible characters that may sit around marks and words (zero-width, bidi controls).
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -100,46 +101,41 @@ def _pair(text: str, paras: list[Paragraph]) -> list[Quote]:
             if text[first] in OPENERS or text[first] == AMBIGUOUS:
                 continuing = carry  # the paragraph re-opens the running quote
             carry = None
-        pos = para.start
         nested = False  # inside a curly quote nested in a straight one ("… the question: “…?” …")
-        while pos < para.end:
-            mark = text[pos]
-            if mark in MARKS:
-                if mark in OPENERS and open_at is not None and pos > para.start and not text[pos - 1].isspace() \
-                        and (pos + 1 >= para.end or text[pos + 1].isspace()):
-                    mark = CLOSERS[0]  # "… 51 percent.“": an opening mark that opens nothing is a mistyped closer
-                if nested:
-                    if mark in CLOSERS:
-                        nested = False
-                    pos += 1
-                    continue
-                if open_at is not None and mark in OPENERS and text[open_at] == AMBIGUOUS \
-                        and text[pos - 1:pos].isspace() and CLOSERS[0] in text[pos:para.end]:
-                    nested = True  # a curly quote inside a straight one: the outer quote stays open
-                    pos += 1
-                    continue
-                if continuing is not None and pos == first:
-                    open_at = continuing.start
-                    continuing.paragraphs += 1
-                elif open_at is None:
-                    if mark in OPENERS or (mark == AMBIGUOUS and _opens(text, pos)) or (mark in CLOSERS and _opens(text, pos)):
-                        open_at = pos
-                else:
-                    if mark == AMBIGUOUS and text[open_at] in OPENERS and _opens(text, pos) and not (continuing is not None and open_at == continuing.start):
-                        # a straight mark that opens, inside a curly quote never closed: recover
-                        open_at = pos
-                    elif mark in CLOSERS or mark == AMBIGUOUS:
-                        quote = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, pos + 1)
-                        quote.end = pos + 1
-                        quote.closed = True
-                        quotes.append(quote)
-                        open_at = None
-                        continuing = None
-                    elif mark in OPENERS:
-                        # An opening mark inside an open quote: the earlier mark was never closed.
-                        open_at = pos
-                        continuing = None
-            pos += 1
+        for found in _MARK.finditer(text, para.start, para.end):  # the marks alone, not every character
+            pos, mark = found.start(), found.group()
+            if mark in OPENERS and open_at is not None and pos > para.start and not text[pos - 1].isspace() \
+                    and (pos + 1 >= para.end or text[pos + 1].isspace()):
+                mark = CLOSERS[0]  # "… 51 percent.“": an opening mark that opens nothing is a mistyped closer
+            if nested:
+                if mark in CLOSERS:
+                    nested = False
+                continue
+            if open_at is not None and mark in OPENERS and text[open_at] == AMBIGUOUS \
+                    and text[pos - 1:pos].isspace() and CLOSERS[0] in text[pos:para.end]:
+                nested = True  # a curly quote inside a straight one: the outer quote stays open
+                continue
+            if continuing is not None and pos == first:
+                open_at = continuing.start
+                continuing.paragraphs += 1
+            elif open_at is None:
+                if mark in OPENERS or (mark == AMBIGUOUS and _opens(text, pos)) or (mark in CLOSERS and _opens(text, pos)):
+                    open_at = pos
+            else:
+                if mark == AMBIGUOUS and text[open_at] in OPENERS and _opens(text, pos) and not (continuing is not None and open_at == continuing.start):
+                    # a straight mark that opens, inside a curly quote never closed: recover
+                    open_at = pos
+                elif mark in CLOSERS or mark == AMBIGUOUS:
+                    quote = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, pos + 1)
+                    quote.end = pos + 1
+                    quote.closed = True
+                    quotes.append(quote)
+                    open_at = None
+                    continuing = None
+                elif mark in OPENERS:
+                    # An opening mark inside an open quote: the earlier mark was never closed.
+                    open_at = pos
+                    continuing = None
         if open_at is not None:
             following = paras[para_number + 1] if para_number + 1 < len(paras) else None
             running = continuing if continuing is not None and open_at == continuing.start else Quote(open_at, para.end, closed=False)
@@ -164,6 +160,9 @@ ABBREVIATIONS = {
     "del", "atty", "maj", "brig", "cmdr", "cdr", "sens", "reps", "govs", "ald", "hon", "mme", "mlle", "dr", "drs",
 }
 
+_WORD_BEFORE = re.compile(r"([\w.]+)$")  # the word before a full stop (searched up to the stop)
+_INITIAL = re.compile(r"[a-z]")
+_INITIALS = re.compile(r"(\w\.)+\w")
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+(?:''|``|[\"“'‘(\[«])?[A-Z0-9])")
 
 # A named speaker and a saying verb right after a quote's closing mark ('"Stop it!" Tom Reyes
@@ -188,10 +187,10 @@ def units(text: str, paras: list[Paragraph], quotes: list[Quote]) -> list[Unit]:
         for end_mark in _END.finditer(segment):
             pos = para.start + end_mark.end()
             dot = para.start + end_mark.start()
-            word = re.search(r"([\w.]+)$", text[max(para.start, dot - 12):dot])
-            if word and text[dot] == ".":
+            word = _WORD_BEFORE.search(text, max(para.start, dot - 12), dot) if text[dot] == "." else None
+            if word:
                 lower = word.group(1).lower()
-                if lower in ABBREVIATIONS or re.fullmatch(r"[a-z]", lower) or re.fullmatch(r"(\w\.)+\w", lower):
+                if lower in ABBREVIATIONS or _INITIAL.fullmatch(lower) or _INITIALS.fullmatch(lower):
                     continue
             if _inside_quote(quotes, starts, pos):
                 continue

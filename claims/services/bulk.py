@@ -70,18 +70,22 @@ def reject_unattributed_candidates(*, actor, article_id: int | None = None, outl
     changes = ChangeSet()
     now = timezone.now()
     ids = [candidate.pk for candidate in candidates]
-    for citation in Citation.objects.select_for_update().filter(candidate_id__in=ids):
-        changes.delete(citation)
-    for match in Match.objects.select_for_update().filter(candidate_id__in=ids, state=MatchState.SUGGESTED):
-        changes.update(match, state=MatchState.REJECTED, decided_by=actor, decided_at=now)
-    for candidate in candidates:
-        _bump(changes, candidate, status=CandidateStatus.REJECTED, reviewed_by=actor, reviewed_at=now)
+    # Written in bulk (a class can be thousands of rows); each row is recorded as the one-by-one
+    # reject_candidate records it, so the undo is the same.
+    changes.delete_all(Citation, list(Citation.objects.select_for_update().filter(candidate_id__in=ids)))
+    suggested = Match.objects.select_for_update().filter(candidate_id__in=ids, state=MatchState.SUGGESTED)
+    ChangeSet.bulk_update(Match, [(changes, match, {"state": MatchState.REJECTED, "decided_by": actor, "decided_at": now})
+                                  for match in suggested])
+    ChangeSet.bulk_update(Candidate, [
+        (changes, candidate, {"revision": candidate.revision + 1, "status": CandidateStatus.REJECTED,
+                              "reviewed_by": actor, "reviewed_at": now})
+        for candidate in candidates])
     claim_ids = {candidate.claim_id for candidate in candidates if candidate.claim_id}
     # Exists(), not a join: PostgreSQL cannot lock the nullable side of an outer join.
     orphaned = Claim.objects.select_for_update().filter(pk__in=claim_ids, status=ClaimStatus.PROPOSED).exclude(
         Exists(Citation.objects.filter(claim=OuterRef("pk"))))
-    for claim in orphaned:
-        _bump(changes, claim, status=ClaimStatus.REJECTED)
+    ChangeSet.bulk_update(Claim, [(changes, claim, {"revision": claim.revision + 1, "status": ClaimStatus.REJECTED})
+                                  for claim in orphaned])
     count = len(candidates)
     return record(actor=actor, action="reject_unattributed", target=target, changes=changes,
                   summary=f"Rejected {count} unattributed candidate{'' if count == 1 else 's'} in {where}")

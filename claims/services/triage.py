@@ -21,11 +21,11 @@ from collections.abc import Iterable
 
 from articles.models import Article
 from claims import triage
+from claims.changes import update_rows
 from claims.factchecks.models import FactCheckLink
 from claims.models import Candidate, Citation, Claim, Match, Speaker, SpeakerRole
 
 BATCH = 2000
-UPDATE_BATCH = 500
 
 # Rows that belong to one claim through ``claim_id``.
 _OF_A_CLAIM = {_model._meta.label_lower: _model for _model in (Citation, Candidate, Match, FactCheckLink)}
@@ -139,5 +139,5 @@ def _refresh_batch(claims) -> int:
         if claim.triage_value != value or claim.triage_reasons != reasons:
             claim.triage_value, claim.triage_reasons = value, reasons
             stale.append(claim)
-    Claim.objects.bulk_update(stale, ["triage_value", "triage_reasons"], batch_size=UPDATE_BATCH)
+    update_rows(Claim, stale, ["triage_value", "triage_reasons"])
     return len(stale)

@@ -13,6 +13,9 @@ screens, not of the pipeline). Then each screen is requested in-process with Dja
 client as a signed-in editor — the full middleware, view, ORM and template stack, no network —
 and the wall time per request is printed as p50 / p95 / max, with the query count of one
 request. Goal: p95 ≤ 150 ms per screen at 100k claims.
+
+``--bulk`` times a class decision over one outlet's pending candidates (up to the 5,000 rows of
+one step) and its undo instead, rolled back afterwards.
 """
 from __future__ import annotations
 
@@ -199,11 +202,44 @@ def time_screen(client, label, urls, repeats):
     return percentile(timings, 95), queries
 
 
+def time_class_decision(editor) -> None:
+    """Reject one outlet's pending candidates as unattributed, undo it, and roll both back.
+
+    The synthesised candidates all have speakers, so the outlet's pending ones lose theirs first
+    (inside the same rolled-back transaction): the class is as large as a noisy outlet's.
+    """
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from claims import services
+    from claims.models import Candidate
+    from claims.services import bulk
+
+    outlet_id = Candidate.objects.pending().values_list("article__outlet_id", flat=True).first()
+    with transaction.atomic():
+        Candidate.objects.pending().filter(article__outlet_id=outlet_id).update(speaker=None)
+        print("load average before: %.1f %.1f %.1f on %d CPUs" % (*os.getloadavg(), os.cpu_count() or 0))
+        for label, step in (("decision", lambda: bulk.reject_unattributed_candidates(actor=editor, outlet_id=outlet_id)),
+                            ("undo", lambda: services.undo(event_id=event.pk, actor=editor))):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                done = step()
+                took = time.perf_counter() - started
+            if label == "decision":
+                event = done
+                print(event.summary)
+            print(f"  {label}: {took:.2f} s, {len(queries)} statements")
+        print("load average after:  %.1f %.1f %.1f" % os.getloadavg())
+        transaction.set_rollback(True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=60)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--bulk", action="store_true",
+                        help="time a class decision (reject an outlet's unattributed candidates) and its undo instead")
     args = parser.parse_args()
 
     ensure_postgres_database(REVIEW_URL)
@@ -242,6 +278,9 @@ def main():
     total = Claim.objects.count()
     print(f"\n{total:,} claims, {Article.objects.count():,} articles, {Speaker.objects.count():,} speakers on PostgreSQL\n")
 
+    if args.bulk:
+        time_class_decision(editor)
+        return
     # The machine may be shared: say how busy it was, since every figure below is wall time.
     print("load average before: %.1f %.1f %.1f on %d CPUs" % (*os.getloadavg(), os.cpu_count() or 0))
     client = Client()

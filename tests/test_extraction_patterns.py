@@ -1222,3 +1222,36 @@ def test_what_someone_asked_about_is_the_askers_statement(text, content, speaker
 )
 def test_the_one_asked_or_a_background_with_clause_is_not_the_source(text):
     assert attributed(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Most voters see the governor's campaign as the most negative.", "the governor's campaign as the most negative"),
+        ("Democratic voters in all five states see the senator as the stronger candidate.", "the senator as the stronger candidate"),
+        ("Many critics view the new law as an attack on the press.", "the new law as an attack on the press"),
+        ("The mayor regards the bridge as a symbol of the city.", "the bridge as a symbol of the city"),
+    ],
+)
+def test_seeing_something_as_something_else_is_a_view_marked_as_belief(text, content):
+    statement = only(text)
+    assert (text[statement.start:statement.end], statement.stance) == (content, "belief")
+
+
+def test_seeing_something_as_a_child_is_no_view():
+    assert attributed("She saw the film as a child.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Then Mr. Rubin asked the students if they were always so serious.", "if they were always so serious", "Rubin"),
+        ("She asked if the plant would close.", "if the plant would close", "She"),
+    ],
+)
+def test_a_question_asked_with_if_is_what_the_asker_asked(text, content, speaker):
+    assert (content, speaker) in found(text)
+
+
+def test_a_condition_after_ask_is_no_question():
+    assert attributed("The senator will ask questions if the hearing goes ahead.") == []

@@ -15,7 +15,7 @@ from .resolution import SpeakerResolver
 from .stance import cue_stance, declined_content, intended_content, is_supposed
 from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
 from .text import Quote, Unit
-from .topics import poll_setting, topic_reports
+from .topics import poll_setting, topic_reports, views_as
 
 # Cues that give a name rather than a stance on it.
 NAMING = {"call", "label", "brand", "dub", "term", "refer", "reference"}
@@ -158,6 +158,9 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
     found.extend(_nominal_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
     found.extend(CueFinding(attribution, cue_index, span) for attribution, cue_index, span
                  in topic_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
+    for rule in (views_as,):
+        found.extend(CueFinding(attribution, cue_index, span) for attribution, cue_index, span
+                     in rule(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))
     if (setting := poll_setting(text, unit, doc, resolver)) is not None:
         found.append(CueFinding(setting, 0, None))
     for quote, colon in _colon_quotes(layout, unit, standalone, used_quotes):

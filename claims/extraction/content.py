@@ -194,14 +194,22 @@ def _clause_parsed_as_adverbial(doc, unit: Unit, cue) -> tuple[int, int] | None:
     its conjunction). A clause with a conjunction of its own ("said it as he left") is the
     reporter's, and so is one set off by a comma."""
     for child in cue.children:
-        if child.dep_ != "advcl" or child.i <= cue.i or not child.tag_.startswith(("VB", "MD")) or child.tag_ in {"VBG", "VBN"}:
+        if child.dep_ != "advcl" or child.i <= cue.i or not child.tag_.startswith(("VB", "MD")):
             continue
         wh_word = doc[child.left_edge.i]
-        if child.left_edge.i == cue.i + 1 and wh_word.tag_ == "WRB" and wh_word.head.i == child.i and (
+        if child.left_edge.i == cue.i + 1 and child.tag_ not in {"VBG", "VBN"} and wh_word.tag_ == "WRB" and wh_word.head.i == child.i and (
             any(other.dep_ == "neg" for other in cue.children) or FORM_TO_LEMMA.get(cue.lower_) in {"ask", "explain", "wonder", "question"}
         ) and not any(other.dep_ in {"dobj", "ccomp"} for other in cue.children):
             # "have not said when they would vote", "asked how he would pay for it": the question is the content
             return (child.left_edge.i, clause_span(doc, child, child.left_edge.i)[1])
+        mark = doc[child.left_edge.i]
+        if mark.lower_ in {"if", "whether"} and mark.dep_ == "mark" and mark.head.i == child.i \
+                and FORM_TO_LEMMA.get(cue.lower_) in {"ask", "wonder", "question"} and not any(other.dep_ == "ccomp" for other in cue.children) \
+                and all(token.dep_ in {"dobj", "dative", "det", "amod", "compound", "advmod", "poss", "case"} for token in doc[cue.i + 1:mark.i]):
+            # "asked the students if they were serious": the question, though parsed as a condition
+            return (mark.i, clause_span(doc, child, mark.i)[1])
+        if child.tag_ in {"VBG", "VBN"}:
+            continue
         if any(grandchild.dep_ == "mark" or grandchild.tag_ in {"WRB", "WDT", "WP"} for grandchild in child.children):
             continue  # "described him as X when he ran": the reporter's time clause
         subject = next((grandchild for grandchild in child.children if grandchild.dep_ in {"nsubj", "nsubjpass", "expl"}

@@ -9,7 +9,7 @@ from .lexicon import (
     TOPIC_CUE_RE, TOPIC_WORDS, WEAK_CUE_FORMS,
 )
 from .content import DATA_SOURCES, FINDING
-from .topics import POLL_OPENER_RE, TOPIC_PHRASE_RE, TOPIC_PREPOSITIONS
+from .topics import POLL_OPENER_RE, TOPIC_PHRASE_RE, TOPIC_PREPOSITIONS, VIEW_FORMS
 from .text import INVISIBLE, Paragraph, Unit, find_quotes, is_boilerplate, is_heading, is_title, paragraphs, units
 
 MAX_PARSE_CHARS = 4000  # a "sentence" longer than this is not prose worth parsing
@@ -87,6 +87,7 @@ def worth_parsing(chunk: str, unit: Unit) -> bool:
         or (not words.isdisjoint(TOPIC_WORDS) and not words.isdisjoint(WEAK_CUE_FORMS) and TOPIC_CUE_RE.search(outside) is not None)
         or (not words.isdisjoint(TOPIC_PREPOSITIONS) and TOPIC_PHRASE_RE.search(outside) is not None)
         or (outside.startswith("In ") and POLL_OPENER_RE.match(outside) is not None)
+        or ("as" in words and not words.isdisjoint(VIEW_FORMS))
         or (not words.isdisjoint(FINDING_FORMS) and not words.isdisjoint(DATA_SOURCES) and SOURCE_SHOWS_RE.search(outside) is not None)
     )
 

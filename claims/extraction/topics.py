@@ -10,7 +10,7 @@ import re
 
 from .candidates import Attribution, SourceKind, SpeakerRef, Stance, StatementKind, confidence_for
 from .content import DATA_SOURCES
-from .lexicon import FORM_TO_LEMMA, inflect
+from .lexicon import FORM_TO_LEMMA, inflect, is_speaker_noun
 from .resolution import SpeakerResolver
 from .spans import in_quote, token_end, token_start, trim_content
 from .text import Unit
@@ -133,3 +133,39 @@ def poll_setting(text: str, unit: Unit, doc, resolver: SpeakerResolver) -> Attri
     verb_end = token_end(unit, source)
     return Attribution(kind=kind, start=start, end=end, speaker=speaker, verb=text[token_start(unit, opener):verb_end],
                        verb_start=token_start(unit, opener), verb_end=verb_end, confidence=confidence_for(speaker, 0.6))
+
+
+# "voters see Clinton as the stronger candidate", "Birchers viewed communists as terrorists": a view.
+LIFE_STAGES = {"child", "kid", "boy", "girl", "teenager", "teen", "youngster", "student", "adult", "baby", "youth"}
+VIEW_FORMS = frozenset(form for lemma in ("see", "view", "regard") for form in inflect(lemma)) | {"saw", "seen"}
+
+
+def views_as(text: str, unit: Unit, doc, resolver: SpeakerResolver, *, taken: set[int]) -> list[tuple[Attribution, int, tuple[int, int]]]:
+    """A source's view of something "as" something else: the object and what it is seen as,
+    marked as a belief."""
+    out = []
+    for verb in doc:
+        if verb.lower_ not in VIEW_FORMS or not verb.tag_.startswith("VB") or verb.i in taken or in_quote(unit, token_start(unit, verb)):
+            continue
+        thing = next((child for child in verb.children if child.dep_ == "dobj" and child.i > verb.i), None)
+        seen_as = next((child for child in [*verb.children, *(thing.children if thing is not None else [])]
+                        if child.dep_ == "prep" and child.lower_ == "as" and child.i > verb.i), None)  # (or hung on the object)
+        if thing is None or seen_as is None or not any(child.dep_ in {"pobj", "pcomp"} for child in seen_as.children):
+            continue
+        if any(child.dep_ == "pobj" and child.lower_ in LIFE_STAGES for child in seen_as.children):
+            continue  # "saw the film as a child": when, not how it is seen
+        subject = next((child for child in verb.children if child.dep_ == "nsubj"), None)
+        if subject is None and verb.dep_ == "conj":
+            subject = next((child for child in verb.head.children if child.dep_ == "nsubj"), None)
+        speaker = resolver.resolve(doc, unit, subject) if subject is not None else None
+        if speaker is None or not speaker.kind:
+            continue
+        span = (thing.left_edge.i, max(thing.right_edge.i, seen_as.right_edge.i))
+        start, end = trim_content(text, token_start(unit, doc[span[0]]), token_end(unit, doc[span[1]]))
+        if end <= start or any(quote.start < start < quote.end for quote in unit.quotes):
+            continue
+        kind = StatementKind.MIXED if any(start <= quote.start < end for quote in unit.quotes) else StatementKind.INDIRECT
+        out.append((Attribution(kind=kind, start=start, end=end, speaker=speaker, verb=verb.text, verb_start=token_start(unit, verb),
+                                verb_end=token_end(unit, verb), confidence=confidence_for(speaker, 0.55), stance=Stance.BELIEF),
+                    verb.i, span))
+    return out

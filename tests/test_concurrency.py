@@ -134,3 +134,64 @@ def test_an_edit_against_a_merge_is_a_conflict_not_a_lost_edit(editor, desk_admi
         # The edit came first: it is kept on the claim that was then merged; nothing was lost.
         assert a.text == "A corrected wording"
     assert Citation.objects.count() == 2 and Citation.objects.filter(claim=b).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_suggestions_for_one_claim_at_once_leave_its_editorial_value_current():
+    """A fact-check link and a wording variant are suggested for one claim by two workers at once.
+
+    A suggestion locks no claim (it only adds a row pointing at it), so without care each worker
+    reads the claim's signals before the other commits, and the last to write stores a value
+    that misses the other's suggestion.
+    """
+    from django.db import transaction
+
+    from claims.changes import ChangeSet
+    from claims.factchecks.models import FactCheck, FactCheckLink
+    from claims.models import Match, MatchRelation
+    from claims.services import triage as stored
+    from claims.services.audit import record
+    from tests.factories import CandidateFactory
+
+    claim = ClaimFactory(speaker=SpeakerFactory(name="Jane Rivers"), kind="direct")
+    CitationFactory(claim=claim, article=ArticleFactory())
+    stored.refresh([claim.pk])
+    factcheck = FactCheck.objects.create(key="harbour-7", claim_reviewed=claim.text, fact_checker="Harbour Fact Check",
+                                         source_format="jsonl")
+    reworded = CandidateFactory(article=ArticleFactory(), kind="direct", speaker=claim.speaker)
+    holding, release = threading.Event(), threading.Event()
+
+    def suggest(model, action, **values):
+        changes = ChangeSet()
+        row = changes.create(model, claim=claim, **values)
+        record(actor=None, action=action, target=row, changes=changes, claim=claim, summary=action)
+
+    def linking_worker():
+        try:
+            with transaction.atomic():
+                suggest(FactCheckLink, "suggest_factcheck_link", factcheck=factcheck, score=0.8)
+                holding.set()  # suggested and its value stored, not yet committed
+                release.wait(20)
+        finally:
+            connection.close()
+
+    def matching_worker():
+        try:
+            holding.wait(20)
+            suggest(Match, "suggest_match", candidate=reworded, score=0.9, relation=MatchRelation.VARIANT)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=linking_worker), threading.Thread(target=matching_worker)]
+    for thread in threads:
+        thread.start()
+    holding.wait(20)
+    threads[1].join(1.5)  # the matching worker gets as far as it can while the other holds its transaction
+    release.set()
+    for thread in threads:
+        thread.join(60)
+
+    claim.refresh_from_db()
+    said = " ".join(claim.triage_reasons)
+    assert "fact-checked" in said and "misquote" in said, claim.triage_reasons
+    assert stored.refresh([claim.pk]) == 0  # nothing stale left to repair

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from articles.models import Article
 from claims import triage
 from claims.changes import update_rows
@@ -130,7 +132,12 @@ def refresh_after(rows: Iterable[dict]) -> int:
     return refresh(touched) if touched else 0
 
 
+@transaction.atomic
 def _refresh_batch(claims) -> int:
+    # Lock the claims first (in id order; NO KEY UPDATE, so citing them stays possible): a
+    # concurrent decision on one of them — two workers citing one claim — then waits for this
+    # transaction and reads its rows, instead of storing a value computed without them.
+    list(claims.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
     stale = []
     fields = ("id", "speaker_id", "triage_value", "triage_reasons")
     for claim in triage.annotate_signals(claims.order_by()).only(*fields):

@@ -1255,3 +1255,25 @@ def test_a_question_asked_with_if_is_what_the_asker_asked(text, content, speaker
 
 def test_a_condition_after_ask_is_no_question():
     assert attributed("The senator will ask questions if the hearing goes ahead.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Still, the Ledger reported at the time that the editor had resigned.", "the editor had resigned"),
+        ("The mayor said in an interview at the time that the bridge would be closed.", "the bridge would be closed"),
+    ],
+)
+def test_that_after_the_cues_time_phrase_opens_the_reported_clause(text, content):
+    assert [span for span, _ in found(text)] == [content]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He responded then the same way that we must respond now.",
+        "Reyes remembered the time that the bridge collapsed.",
+    ],
+)
+def test_a_relative_that_after_a_noun_is_no_reported_clause(text):
+    assert attributed(text) == []

@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, SAY, WEAK
+from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, PROGRAMME_NOUNS, SAY, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -49,12 +49,6 @@ DATA_SOURCES = {
     "research", "review", "audit", "investigation", "records", "documents", "figures", "estimates", "statistics",
     "census", "projections", "filings", "tally", "count", "average", "averages", "polling", "returns", "model", "models",
     "forecasts",
-}
-
-# What a speaker lays or spells out ("laid out her plan").
-PROGRAMME_NOUNS = {
-    "plan", "plans", "proposal", "proposals", "case", "vision", "agenda", "argument", "arguments", "details", "steps", "reasons",
-    "terms", "conditions", "priorities", "position", "positions", "policy", "policies", "strategy", "views", "risks", "platform",
 }
 
 CLOSING_MARKS = {"”", '"', "''"}
@@ -135,6 +129,11 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                 break
             if token.lower_ == "that" and token.dep_ == "mark" and token.head.i > token.i:
                 return clause_span(doc, token.head, token.i + 1)
+            if token.lower_ == "that" and token.dep_ == "advmod" and token.head.dep_ == "relcl" and token.head.i > token.i \
+                    and _in_cue_adjunct(token.head.head, cue) \
+                    and any(child.dep_ in {"nsubj", "nsubjpass"} for child in token.head.children):
+                # "reported at the time that the editor conveyed …": "that" read as a relative adverb of "time"
+                return clause_span(doc, token.head, token.i + 1)
         # "telling reporters on Thursday he viewed Obama as …": a clause without "that" the parser
         # hung elsewhere, right after the cue's own addressee and adjuncts
         subtree = {token.i for token in cue.subtree}
@@ -186,6 +185,17 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                               if doc[position].text in DASHES and not in_quote(unit, token_start(unit, doc[position]))), child.right_edge.i)
                 return (left, right)  # (a dash opens the reporter's gloss: "promising to X — not what Y had in mind")
     return content_before(doc, unit, cue, lemma, subject)
+
+
+def _in_cue_adjunct(noun, cue) -> bool:
+    """Whether a noun sits in the cue's prepositional phrases ("said in an interview at the time")."""
+    for _ in range(4):
+        if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+            return False
+        if noun.head.head.i == cue.i:
+            return True
+        noun = noun.head.head
+    return False
 
 
 def _clause_parsed_as_adverbial(doc, unit: Unit, cue) -> tuple[int, int] | None:

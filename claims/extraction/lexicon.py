@@ -68,6 +68,12 @@ WEAK = {
 # no statement). Not "defended" or "backed": a defence is usually argued in a clause of its own,
 # and backing someone is support, not speech.
 NOUN_PHRASE_REPORTS = {"propose", "promise", "pledge", "note", "mention", "attack", "endorse", "claim", "detail", "recall"}
+# What a speaker lays or spells out ("laid out her plan").
+PROGRAMME_NOUNS = {
+    "plan", "plans", "proposal", "proposals", "case", "vision", "agenda", "argument", "arguments", "details", "steps", "reasons",
+    "terms", "conditions", "priorities", "position", "positions", "policy", "policies", "strategy", "views", "risks", "platform",
+}
+
 # Of those, the verbs that are also deeds ("troops attacked the town"): a group's object is no statement.
 DEEDS_TOO = {"attack"}
 

@@ -1,6 +1,6 @@
 """Extraction speed: words/s of the production pipeline beside a full spaCy parse of the same text.
 
-    .venv/bin/python bench/extraction_bench.py [--limit 200] [--all] [--rounds 3] [--against REF]
+    .venv/bin/python bench/extraction_bench.py [--limit 200] [--all] [--rounds 3] [--against REF ...]
 
 Runs in one process: the models are loaded (and warmed up) before timing. The pipeline is
 ``claims.extraction.extract_many`` exactly as the worker calls it (batches of 64 articles); the
@@ -15,9 +15,9 @@ would), so later rounds are not flattered by the words the earlier ones saw. Eac
 ratio is printed, then the median round and the ratio of the best times (the least disturbed
 run of each), with the load average before and after.
 
-``--against REF`` also times ``claims/extraction`` as it was at git ``REF`` (taken out with
-``git archive`` and imported as a package of its own; extraction is pure, so it runs alone),
-in the same rounds: old and new code measured in one run.
+``--against REF`` (repeatable) also times ``claims/extraction`` as it was at git ``REF`` (taken
+out with ``git archive`` and imported as a package of its own; extraction is pure, so it runs
+alone), in the same rounds: old and new code measured in one run.
 """
 import argparse
 import functools
@@ -78,7 +78,8 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, default=200, help="articles from the corpus (default 200)")
     ap.add_argument("--all", action="store_true", help="the whole corpus (924 articles)")
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds of each (default 3)")
-    ap.add_argument("--against", metavar="REF", help="also time the extractor of this git commit or tag")
+    ap.add_argument("--against", metavar="REF", action="append", default=[],
+                    help="also time the extractor of this git commit or tag (repeatable)")
     a = ap.parse_args(argv)
     require_shared("the extraction benchmark")
     corpus = SHARED / "corpus" / "polnear-articles.jsonl"
@@ -91,10 +92,10 @@ def main(argv=None):
     from claims.extraction.model import get_nlp, load_pipeline
 
     extractors = {"pipeline": ("claims.extraction", extract_many)}
-    if a.against:
-        old = extraction_at(a.against)
-        extractors[f"at {a.against}"] = (old.__name__, old.extract_many)
-        print(f"against {a.against}: extractor {old.EXTRACTOR_VERSION}")
+    for ref in a.against:
+        old = extraction_at(ref)
+        extractors[f"at {ref}"] = (old.__name__, old.extract_many)
+        print(f"against {ref}: extractor {old.EXTRACTOR_VERSION}")
     get_nlp()
     for _package, extract in extractors.values():
         extract(texts[:2])  # warm-up: model loaded, caches filled

@@ -20,12 +20,14 @@ out with ``git archive`` and imported as a package of its own; extraction is pur
 alone), in the same rounds: old and new code measured in one run.
 """
 import argparse
+import atexit
 import functools
 import importlib
 import io
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,7 @@ def extraction_at(ref: str):
     """``claims/extraction`` as it was at git ``ref``, imported as a package of its own."""
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "claims/extraction"], check=True, capture_output=True).stdout
     root = Path(tempfile.mkdtemp(prefix="extraction-bench-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(root, filter="data")
     name = "extraction_at_" + re.sub(r"\W", "_", ref)

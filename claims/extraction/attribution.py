@@ -13,7 +13,7 @@ from .layout import ArticleLayout
 from .lexicon import COGNITION, DECLINE, DEEDS_TOO, FORM_TO_LEMMA, INTENTION, OBJECT, PHRASAL, REPORT_NOUNS, STRONG, WEAK
 from .resolution import SpeakerResolver
 from .stance import cue_stance, declined_content, intended_content, is_supposed
-from .spans import in_quote, is_standalone, token_at, token_end, token_start, trim_content
+from .spans import in_quote, is_standalone, last_word, token_at, token_end, token_start, trim_content
 from .text import Quote, Unit
 from .topics import poll_setting, topic_reports, views_as
 
@@ -328,8 +328,13 @@ def _nest(text: str, unit: Unit, doc, found: list[CueFinding], standalone: list[
             if is_supposed(cue) or FORM_TO_LEMMA.get(cue.lower_) in COGNITION or cue.dep_ == "conj" and _that_clause(cue):
                 drop.add(inner_no)  # "…, particularly if Trump expects X", "… but that it would add Y": part of the statement
                 continue
-            commas = [position for position in range(content_start, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
-            tacked = cue.dep_ in {"advcl", "conj", "parataxis", "acl"} and commas
+            # a verb coordinated inside the content is tacked on only by a comma after its own
+            # conjunct ("said X, and that she had her staff field them and tell Y": not the first comma)
+            since = cue.head.i if cue.dep_ == "conj" and content_start <= cue.head.i < cue.i else content_start
+            commas = [position for position in range(since, cue.left_edge.i + 1) if doc[position].text in {",", ";", "—", "–"}]
+            # (", which he described as X" closing the content is a report of its own, as "…, he added" is)
+            trailing_relative = cue.dep_ == "relcl" and cue.right_edge.i >= last_word(doc, content_end) and doc[cue.left_edge.i - 1].text == ","
+            tacked = (cue.dep_ in {"advcl", "conj", "parataxis", "acl"} or trailing_relative) and commas
             # "said he would order a review and warned against hackers": a second report joined by "and"
             conjoined = cue.dep_ == "conj" and cue.left_edge.i > content_start and doc[cue.left_edge.i - 1].dep_ == "cc" \
                 and not (cue.tag_ in {"VB", "VBG"} and cue.head.i == outer.cue_index and cue.tag_ != doc[outer.cue_index].tag_)

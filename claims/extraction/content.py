@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, PROGRAMME_NOUNS, SAY, WEAK
+from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, OCCASIONS, PROGRAMME_NOUNS, SAY, TIME_WORDS, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -15,22 +15,6 @@ SETTING_PREPS = {"during", "at", "on", "after", "before", "while", "since", "thr
 
 # Verbs whose infinitive is what was promised, demanded or proposed ("promised to lower taxes").
 COMMISSIVE = {"promise", "pledge", "vow", "threaten", "demand", "propose", "guarantee", "agree"}
-
-# What a statement was made in or at ("in a ruling", "in an interview", "in July", "since the
-# debate"): the occasion, not part of what was said.
-OCCASIONS = {
-    "debate", "debates", "speech", "interview", "statement", "ruling", "tweet", "tweets", "rally", "hearing", "letter",
-    "appearance", "meeting", "conference", "address", "forum", "remarks", "diatribe", "op-ed", "column", "email", "e-mail",
-    "briefing", "broadcast", "video", "ad", "advertisement", "summit", "post", "posts", "filing", "memo", "testimony",
-}
-
-
-TIME_WORDS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening", "night",
-    "week", "weekend", "month", "year", "years", "spring", "summer", "fall", "autumn", "winter",
-}
-
 
 def sets_scene(prep) -> bool:
     """Whether a prepositional phrase says when or on what occasion something was said."""
@@ -100,7 +84,10 @@ def cue_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tuple[in
                     # inside the statement it reports
                     return (0, last_word(doc, len(doc) - 1))
             left, right = clause_span(doc, child, cue.i + 1)
-            return (left, _coordinated_clauses_end(doc, cue, right))
+            right = _coordinated_clauses_end(doc, cue, right)
+            if lemma in FINDING and subject is not None and subject.lower_ in DATA_SOURCES:
+                right = _with_detail_end(doc, cue, right)
+            return (left, right)
     if lemma in SAY:
         clause = _clause_parsed_as_adverbial(doc, unit, cue)
         if clause is not None:
@@ -257,9 +244,10 @@ def without_reporters_addition(doc, unit: Unit, span: tuple[int, int]) -> tuple[
             gloss = after.head  # "…, which makes him an outlier": the reporter's note on the last noun
         elif after.dep_ != "appos" and after.head.dep_ == "appos" and after.head.i > position and after.head.head.i < position:
             gloss = after.head  # "…, the existing military alliance that …": an apposition glossing it
-        if gloss is not None and gloss.right_edge.i >= last_word(doc, right) and not any(
-            in_quote(unit, token_start(unit, token)) for token in doc[position + 1:right + 1]
-        ):
+        reported = gloss is not None and gloss.lower_ in FORM_TO_LEMMA and any(child.dep_ in SUBJECT_DEPS and child.i > position + 1 for child in gloss.children)
+        if gloss is not None and gloss.right_edge.i >= last_word(doc, right) and (reported or not any(
+            in_quote(unit, token_start(unit, token)) for token in doc[position + 1:right + 1]  # (", which she called “…”": her words, not the statement's)
+        )):
             return (left, position - 1)
     dashes = [position for position in range(left + 2, right) if doc[position].text in DASHES and not in_quote(unit, token_start(unit, doc[position]))]
     if len(dashes) == 1:
@@ -286,10 +274,13 @@ def _coordinated_clauses_end(doc, cue, right: int) -> int:
         if not all(token.is_punct or token.dep_ == "cc" for token in between) or len(between) > 2:
             break
         that = any(grandchild.dep_ == "mark" and grandchild.lower_ == "that" for grandchild in child.children)
-        if len(between) == 2 and not listing and not that:
+        subject = any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children)
+        # "said they had doubts, but could not bear to …": a subjectless modal verb goes on with the clause's subject
+        backshifted = not subject and child.lower_ not in FORM_TO_LEMMA and any(grandchild.tag_ == "MD" for grandchild in child.children)
+        if len(between) == 2 and not listing and not that and not backshifted:
             break  # "announced that X, and the downgrade is casting a shadow": the reporter's next clause
         listing = listing or [token.text for token in between] == [","]
-        if not that and child.lower_ in FORM_TO_LEMMA or not any(grandchild.dep_ in SUBJECT_DEPS for grandchild in child.children):
+        if not backshifted and (not that and child.lower_ in FORM_TO_LEMMA or not subject):
             break  # (", but that it would add …" is a second content clause, whatever its verb)
         right = clause_span(doc, child, child.left_edge.i)[1]
     return right
@@ -382,7 +373,8 @@ def _object_has_quote(doc, unit: Unit, cue, particle) -> bool:
 
 def _finding_object(doc, cue) -> tuple[int, int] | None:
     """"Polls show a close contest in the state", "the analysis shows Democrats outpacing
-    Republicans": what a study, poll or record shows, as the object phrase up to the first comma."""
+    Republicans": what a study, poll or record shows, as the object phrase up to the first comma
+    (a with-phrase after it details the same finding)."""
     objects = [child for child in cue.children if child.i > cue.i and child.dep_ in {"dobj", "ccomp", "xcomp", "oprd"}]
     if not objects:
         return None
@@ -395,10 +387,18 @@ def _finding_object(doc, cue) -> tuple[int, int] | None:
         if any(doc[position].is_punct for position in range(right + 1, child.left_edge.i)):
             break
         right = child.right_edge.i
-    comma = next((position for position in range(left, right + 1) if doc[position].text in {",", ";", "—", "–"}), None)
+    right = _with_detail_end(doc, cue, right)
+    comma = next((position for position in range(left, right + 1)
+                  if doc[position].text in {",", ";", "—", "–"} and doc[position + 1:position + 2].text.lower() != "with"), None)
     if comma is not None:
         right = comma - 1
     return (left, right) if right - left >= 2 else None
+
+
+def _with_detail_end(doc, cue, right: int) -> int:
+    """A finding's end with the ", with 13 percent undecided" phrase hung on its cue after it."""
+    detail = next((child for child in cue.children if child.dep_ == "prep" and child.lower_ == "with" and child.i == right + 2), None)
+    return detail.right_edge.i if detail is not None and doc[right + 1].text == "," else right
 
 
 def _clause_around_as(doc, cue, lemma: str) -> tuple[int, int] | None:

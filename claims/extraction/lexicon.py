@@ -313,3 +313,18 @@ GENERIC_ANAPHORS = {"person", "official", "source", "diplomat", "spokesman", "sp
                     "spokesperson", "aide", "adviser", "advisor", "officer", "expert", "analyst", "minister",
                     "secretary", "president", "chancellor", "senator", "governor", "mayor", "leader",
                     "ambassador", "envoy", "candidate", "nominee", "chief", "director", "lawyer", "attorney"}
+
+# Words that say when something was said ("on Monday", "last week"), not what.
+TIME_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening", "night",
+    "week", "weekend", "month", "year", "years", "spring", "summer", "fall", "autumn", "winter",
+}
+
+# What a statement was made in or at ("in a ruling", "in an interview", "in July", "since the
+# debate"): the occasion, not part of what was said.
+OCCASIONS = {
+    "debate", "debates", "speech", "interview", "statement", "ruling", "tweet", "tweets", "rally", "hearing", "letter",
+    "appearance", "meeting", "conference", "address", "forum", "remarks", "diatribe", "op-ed", "column", "email", "e-mail",
+    "briefing", "broadcast", "video", "ad", "advertisement", "summit", "post", "posts", "filing", "memo", "testimony",
+}

@@ -1,0 +1,149 @@
+"""Where a reported statement starts and ends: the span boundaries the extractor used to cut too
+early or run on too long (a second "that" clause, a modal verb that goes on with the clause's
+subject, a poll's ", with …" detail, a reporter's ", which X called …" after the statement).
+Sentences are invented for the purpose, several wordings each, with sentences whose span must
+not change. No database."""
+import pytest
+
+from claims.extraction import extract
+
+
+def statements(text):
+    """(span, speaker) of every attributed statement, in text order."""
+    return [(text[x.start:x.end], x.speaker) for x in extract(text) if x.kind != "checkworthy"]
+
+
+def spans(text):
+    return [span for span, _ in statements(text)]
+
+
+# ----------------------------------------------------------------------------- a second that-clause with a report inside
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("She said the governor placed several calls to her over the next six months, and that she had her staff "
+         "field them and tell him she was not available.",
+         "the governor placed several calls to her over the next six months, and that she had her staff field them"),
+        ("The clerk said the mayor visited the archive twice in May, and that he had his driver wait outside and tell "
+         "visitors the building was closed.",
+         "the mayor visited the archive twice in May, and that he had his driver wait outside"),
+    ],
+)
+def test_a_report_inside_a_second_that_clause_does_not_cut_the_statement_at_the_first_comma(text, statement):
+    assert statement in spans(text)
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        # a report of its own after a comma still ends the statement
+        ("The minister said the talks had stalled, warning that the strike could last into the spring.",
+         "the talks had stalled"),
+        ("Officials said the road would reopen on Friday, and the governor added that repairs would take a year.",
+         "the road would reopen on Friday"),
+    ],
+)
+def test_a_report_tacked_on_after_a_comma_still_ends_the_statement(text, statement):
+    assert statement in spans(text)
+
+
+# ----------------------------------------------------------------------------- a subjectless modal goes on with the clause
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("Listeners to the program said they had misgivings about the senator, but could not bear to insult the president.",
+         "they had misgivings about the senator, but could not bear to insult the president"),
+        ("The tenants said they liked the new owners, but would not sign the lease until the heating was fixed.",
+         "they liked the new owners, but would not sign the lease until the heating was fixed"),
+        ("The mayor said the city had run out of money and would close three libraries next month.",
+         "the city had run out of money and would close three libraries next month"),
+    ],
+)
+def test_a_modal_verb_coordinated_after_the_clause_is_part_of_the_statement(text, statement):
+    assert statement in spans(text)
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        # a clause with a subject of its own after ", and" is the reporter's next clause
+        ("The mayor said the city had run out of money, and the council voted to close three libraries.",
+         "the city had run out of money"),
+        ("The coach said the team was tired, and the players left for the airport an hour later.",
+         "the team was tired"),
+    ],
+)
+def test_a_clause_with_its_own_subject_after_and_stays_out(text, statement):
+    assert spans(text)[0] == statement
+
+
+# ----------------------------------------------------------------------------- a poll's ", with …" detail
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("A new poll shows the governor leading the senator 44 percent to 37 percent, with 13 percent supporting "
+         "another candidate and only 6 percent undecided.",
+         "the governor leading the senator 44 percent to 37 percent, with 13 percent supporting another candidate "
+         "and only 6 percent undecided"),
+        ("The survey found better support for the mayor among older voters, with 78 percent of retirees backing her.",
+         "better support for the mayor among older voters, with 78 percent of retirees backing her"),
+    ],
+)
+def test_a_with_phrase_after_a_polls_finding_is_part_of_the_finding(text, statement):
+    assert spans(text) == [statement]
+
+
+def test_a_polls_finding_still_ends_at_a_comma_before_a_gloss():
+    text = "The survey found better support for the mayor among older voters, a shift that worried her rivals."
+    assert spans(text) == ["better support for the mayor among older voters"]
+
+
+# ----------------------------------------------------------------------------- ", which X called …" after the statement
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("The mayor said the developer would have a path to approval, which she declared \"a total disaster\" for the city.",
+         "the developer would have a path to approval"),
+        ("He said he had access to the governor's email server, which he described as \"like an open orchid.\"",
+         "he had access to the governor's email server"),
+        ("The union said the company had cut the night shift, which its leader called \"a betrayal of every worker here.\"",
+         "the company had cut the night shift"),
+    ],
+)
+def test_a_relative_clause_reporting_someones_words_is_not_part_of_the_statement(text, statement):
+    assert spans(text)[0] == statement
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("The report blamed the agency's email use, which an inquiry said was \"extremely careless\" but did not warrant charges.",
+         "the agency's email use"),
+        ("The lawsuit challenged the county's new map, which the judge said was \"plainly unfair to rural voters.\"",
+         "the county's new map"),
+    ],
+)
+def test_a_report_in_a_relative_clause_closing_the_statement_ends_it(text, statement):
+    assert statement in spans(text)
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        # a relative clause with a quote but no report of its own stays: it is part of the statement
+        ("The mayor said the plan, which has \"no chance at all,\" would be dropped.",
+         "the plan, which has \"no chance at all,\" would be dropped"),
+        ("She said the council had approved the budget, which includes \"a small raise for teachers.\"",
+         "the council had approved the budget, which includes \"a small raise for teachers.\""),
+    ],
+)
+def test_a_relative_clause_without_a_report_is_left_as_it_was(text, statement):
+    assert spans(text)[0] == statement

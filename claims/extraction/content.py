@@ -3,7 +3,7 @@ as a token span of the unit's parse."""
 from __future__ import annotations
 
 from .cues import SUBJECT_DEPS
-from .lexicon import DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, OCCASIONS, PROGRAMME_NOUNS, SAY, TIME_WORDS, WEAK
+from .lexicon import DATA_SOURCES, DENIAL, FORM_TO_LEMMA, NOUN_PHRASE_REPORTS, OBJECT, OCCASIONS, PROGRAMME_NOUNS, SAY, TIME_WORDS, WEAK
 from .spans import in_quote, last_word, quote_ends_before, subtree_span, token_end, token_start
 from .text import Unit
 
@@ -26,14 +26,8 @@ def sets_scene(prep) -> bool:
 
 TEMPORAL_MARKS = {"after", "before", "when", "as", "since", "following", "amid", "until", "once"}
 
-# Verbs that report what a study, poll or record found, and the nouns that name such sources.
+# Verbs that report what a study, poll or record found (DATA_SOURCES name such sources).
 FINDING = {"find", "show", "conclude", "estimate", "suggest", "indicate"}
-DATA_SOURCES = {
-    "study", "studies", "analysis", "analyses", "poll", "polls", "survey", "surveys", "report", "reports", "data",
-    "research", "review", "audit", "investigation", "records", "documents", "figures", "estimates", "statistics",
-    "census", "projections", "filings", "tally", "count", "average", "averages", "polling", "returns", "model", "models",
-    "forecasts",
-}
 
 CLOSING_MARKS = {"”", '"', "''"}
 DASHES = {"—", "–", "--", "―"}
@@ -357,6 +351,9 @@ def _object_content(doc, unit: Unit, cue, lemma: str, particle, subject) -> tupl
                 and not in_quote(unit, token_start(unit, token)):
             right = position - 1  # "noted the rule during the hearing": when, not what, though the parser hung it on the object
             break
+    after = next((token for token in doc[right + 1:right + 5] if token.dep_ == "nsubj" and token.left_edge.i == right + 1), None)
+    if after is not None and doc[right].tag_ in {"NN", "NNS"} and after.head.dep_ == "ROOT" and after.head.i > after.i:
+        right = last_word(doc, after.head.right_edge.i)  # "mentioned remarks Trump had made about X": a relative clause without "that"
     return (max(first, cue.i + 1), right)
 
 

@@ -328,3 +328,11 @@ OCCASIONS = {
     "appearance", "meeting", "conference", "address", "forum", "remarks", "diatribe", "op-ed", "column", "email", "e-mail",
     "briefing", "broadcast", "video", "ad", "advertisement", "summit", "post", "posts", "filing", "memo", "testimony",
 }
+
+# Nouns that name a study, poll or record: what such a source finds is reported.
+DATA_SOURCES = {
+    "study", "studies", "analysis", "analyses", "poll", "polls", "survey", "surveys", "report", "reports", "data",
+    "research", "review", "audit", "investigation", "records", "documents", "figures", "estimates", "statistics",
+    "census", "projections", "filings", "tally", "count", "average", "averages", "polling", "returns", "model", "models",
+    "forecasts",
+}

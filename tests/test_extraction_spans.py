@@ -196,3 +196,35 @@ def test_an_object_before_a_sentence_of_its_own_stays_short():
                   ["nsubj", "ROOT", "dobj", "punct", "nsubj", "ROOT", "punct"], ["NNP", "VBD", "NNS", ":", "NNP", "VBD", "."])
     left, right = cue_content(doc, Unit(start=0, end=len(doc.text), paragraph=0), doc[1], "mention", None, doc[0])
     assert doc[left:right + 1].text == "remarks"
+
+
+# ----------------------------------------------------------------------------- a participle report after a quoted phrase
+
+
+@pytest.mark.parametrize(
+    "text, first, second",
+    [
+        ('The senator said he has "expanded the party," claiming that he is responsible for higher turnout in the primaries.',
+         'he has "expanded the party,"', "he is responsible for higher turnout in the primaries"),
+        ('The governor said things "should be wrapped up by spring," referring to the party\'s convention in July.',
+         'things "should be wrapped up by spring,"', "the party's convention"),
+        ('The chief said the new rules had "changed everything," insisting that crime had fallen in every district.',
+         'the new rules had "changed everything,"', "crime had fallen in every district"),
+    ],
+)
+def test_a_participle_report_after_quoted_words_is_the_same_speakers_second_statement(text, first, second):
+    found = statements(text)
+    assert [span for span, _ in found] == [first, second]
+    assert found[0][1] == found[1][1]
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ('The coach said the team "played with heart," and the fans cheered.', 'the team "played with heart,"'),
+        ('The mayor said the budget was "a careful compromise" that no department would reject.',
+         'the budget was "a careful compromise" that no department would reject'),
+    ],
+)
+def test_quoted_words_without_a_participle_report_keep_their_statement(text, statement):
+    assert spans(text) == [statement]

@@ -45,6 +45,7 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
     found: list[CueFinding] = []
     used_quotes: set[int] = set()
     speaker_of_quote: dict[int, SpeakerRef] = {}
+    speaker_of_words: dict[int, SpeakerRef] = {}  # quoted words inside a mixed statement
     cues = []
     for token in doc:
         lemma = cue_lemma(token, unit)
@@ -79,6 +80,8 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
         thing = None
         if via_quote is not None:
             speaker = speaker_of_quote.get(via_quote.start)
+            if speaker is None and token.tag_ == "VBG":
+                speaker = speaker_of_words.get(via_quote.start)  # 'said he has “expanded the party,” claiming …': his words, his claim
         else:
             speaker = resolver.resolve(doc, unit, subject) if subject is not None else None
             if speaker is not None and not speaker.kind and lemma not in STRONG and not (lemma in FINDING and subject.lower_ in DATA_SOURCES):
@@ -153,6 +156,9 @@ def attributions_in_unit(layout: ArticleLayout, unit: Unit, doc, resolver: Speak
             _run_on_after_colon(layout, unit, attribution, cue)
             if attribution.kind == StatementKind.DIRECT:
                 speaker_of_quote[attribution.start] = speaker
+            for quote in unit.quotes if attribution.kind == StatementKind.MIXED else ():
+                if attribution.start <= quote.start < attribution.end:
+                    speaker_of_words.setdefault(quote.start, speaker)
             attribution.stance = cue_stance(token, lemma)
             found.append(CueFinding(attribution, token.i, span))
     found.extend(_nominal_reports(text, unit, doc, resolver, taken={finding.cue_index for finding in found}))

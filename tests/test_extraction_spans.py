@@ -228,3 +228,32 @@ def test_a_participle_report_after_quoted_words_is_the_same_speakers_second_stat
 )
 def test_quoted_words_without_a_participle_report_keep_their_statement(text, statement):
     assert spans(text) == [statement]
+
+
+# ----------------------------------------------------------------------------- a concessive word inside a phrase
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("She said the mayor could win traditionally Republican, though culturally liberal, districts of the state.",
+         "the mayor could win traditionally Republican, though culturally liberal, districts of the state"),
+        ("He said she treated the meeting as a crucial, although brief, chance to question the governor.",
+         "she treated the meeting as a crucial, although brief, chance to question the governor"),
+        ("The agency said the storm caused widespread, though mostly minor, damage along the coast.",
+         "the storm caused widespread, though mostly minor, damage along the coast"),
+    ],
+)
+def test_a_though_between_two_adjectives_does_not_end_the_statement(text, statement):
+    assert spans(text) == [statement]
+
+
+@pytest.mark.parametrize(
+    "text, statement",
+    [
+        ("He claimed that paying no taxes was smart, although he again refused to release his returns.", "paying no taxes was smart"),
+        ("She said the plan would pass, though the vote was delayed until March.", "the plan would pass"),
+    ],
+)
+def test_a_concession_clause_of_the_reporters_still_ends_the_statement(text, statement):
+    assert spans(text)[0] == statement

@@ -227,7 +227,8 @@ def without_reporters_addition(doc, unit: Unit, span: tuple[int, int]) -> tuple[
     """A content span cut before a trailing concession of the reporter's (see CONCESSIONS)."""
     left, right = span
     for position in range(left + 3, right):
-        if doc[position].text == "," and doc[position + 1].lower_ in CONCESSIONS and not in_quote(unit, token_start(unit, doc[position])):
+        if doc[position].text == "," and doc[position + 1].lower_ in CONCESSIONS and not in_quote(unit, token_start(unit, doc[position])) \
+                and doc[position + 1].head.tag_.startswith(("VB", "MD")):  # (not "a crucial, though brief, chance": a word, no clause)
             return (left, position - 1)
     for position in range(left + 3, right):
         if doc[position].text != "," or in_quote(unit, token_start(unit, doc[position])):

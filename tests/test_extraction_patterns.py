@@ -303,6 +303,25 @@ def test_a_headline_label_place_or_unknown_name_is_no_speaker(text):
     assert [x for x in attributed(text) if x.start < headline_end] == []
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("Maria Alvarez runs the port authority. Although Alvarez has admitted that the harbour lost money, "
+         "she defends the plan.", "Maria Alvarez"),
+        ("Tom Becker leads the union. When Becker said that the strike would end on Friday, the crowd cheered.",
+         "Tom Becker"),
+        ("Ana Ruiz chairs the council. Because Ruiz argued that the budget was too small, the vote was delayed.",
+         "Ana Ruiz"),
+        ("Will Hardy runs the railway. Will Hardy said that the line would reopen in May.", "Will Hardy"),
+    ],
+)
+def test_a_word_opening_the_sentence_is_not_part_of_the_speakers_name(text, speaker):
+    """"Although Alvarez has admitted …": the capital of a clause's first word is no evidence of a
+    name, so the statement is the named person's, not a speaker called "Although Alvarez"."""
+    found = attributed(text)
+    assert found and {x.speaker for x in found} == {speaker}
+
+
 def test_names_in_a_headline_do_not_join_the_names_of_the_next_line():
     text = "Sanders Talks About Jobs\nBernie Sanders said the plant would reopen."
     assert found(text) == [("Talks About Jobs", "Bernie Sanders"), ("the plant would reopen", "Bernie Sanders")] or \

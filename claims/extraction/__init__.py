@@ -6,6 +6,6 @@ candidates of an older version are replaced (unreviewed ones only) on the next r
 """
 from .pipeline import Extracted, extract, extract_many
 
-EXTRACTOR_VERSION = "2026.11.28.7"
+EXTRACTOR_VERSION = "2026.11.28.8"
 
 __all__ = ["EXTRACTOR_VERSION", "Extracted", "extract", "extract_many"]

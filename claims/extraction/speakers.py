@@ -26,6 +26,15 @@ NOT_NAMES = {
     "october", "november", "december", "today", "yesterday", "there", "here", "his", "her", "their", "our",
     "speaking", "asked", "according", "read", "more", "last", "next", "new", "mrs.", "mr.",
 }
+# Words that open a clause before a name at the start of a sentence, where the capital they take
+# is no evidence of a name ("Although Trump has admitted", "Had Sanders won", "When Clinton
+# spoke"); never given names ("Will", "May", "Mark" are left alone).
+CLAUSE_OPENERS = frozenset({
+    "although", "though", "because", "since", "unless", "until", "whether", "once", "if", "when", "while",
+    "whereas", "after", "before", "as", "had", "has", "have", "is", "was", "were", "did", "does", "do",
+    "could", "would", "should", "might", "must", "shall", "but", "and", "or", "so", "yet", "then", "now",
+    "even", "still", "only", "just", "also", "however", "meanwhile", "why", "how", "what", "where", "not",
+})
 NON_PERSON_TAIL = {
     "party", "house", "senate", "congress", "committee", "council", "court", "ministry", "department",
     "office", "agency", "union", "news", "post", "times", "journal", "service", "services", "bank",
@@ -170,6 +179,10 @@ class ArticleIndex:
             if any(a <= match.start() < b for a, b in skip):
                 continue
             run = POSSESSIVE.sub("", match.group(0))
+            words = run.split()
+            while len(words) > 1 and norm(words[0]) in CLAUSE_OPENERS:
+                words = words[1:]  # "Although Trump has admitted …", "Had Sanders won …": not part of the name
+            run = run[len(run) - len(" ".join(words)):] if len(words) < len(run.split()) else run
             title, name = split_title(run)
             if not looks_like_person(name):
                 continue

@@ -7,6 +7,7 @@ rows back. Nothing here knows about claims; it works on any model.
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 
@@ -262,6 +263,7 @@ def _delete_created(run: list[dict], locked: dict, created: set, cascade_ok) -> 
             for dep in _collected(single):
                 if (_label(dep), dep.pk) not in created and not cascade_ok(dep):
                     raise UndoRefused(f"{_describe(type(obj), obj.pk)} has since gained {_describe(type(dep), dep.pk)}")
+        raise UndoRefused("rows this decision created are now used elsewhere")  # only together: refuse all the same
     collector.delete()
 
 
@@ -314,12 +316,13 @@ def _restore(run: list[dict], locked: dict) -> None:
     groups: dict[tuple, dict] = {}
     for row in run:
         model = apps.get_model(row["model"])
+        by_attname = _fields_by_attname(model)
         key = (row["model"], row["pk"])
         obj = locked.get(key)
         if obj is None:
             obj = locked[key] = model._base_manager.get(pk=row["pk"])
         for name, value in row["before"].items():
-            setattr(obj, name, _field_by_attname(model, name).to_python(value))
+            setattr(obj, name, by_attname[name].to_python(value))
         names = frozenset(row["before"])
         group = groups.setdefault((row["model"], names), {})
         group[obj.pk] = obj
@@ -336,8 +339,6 @@ def _restore(run: list[dict], locked: dict) -> None:
         update_rows(model, list(objs.values()), sorted(fields))
 
 
-def _field_by_attname(model, attname):
-    for field in model._meta.concrete_fields:
-        if field.attname == attname:
-            return field
-    raise LookupError(attname)
+@functools.cache
+def _fields_by_attname(model) -> dict:
+    return {field.attname: field for field in model._meta.concrete_fields}

@@ -179,10 +179,10 @@ class ArticleIndex:
             if any(a <= match.start() < b for a, b in skip):
                 continue
             run = POSSESSIVE.sub("", match.group(0))
-            words = run.split()
-            while len(words) > 1 and norm(words[0]) in CLAUSE_OPENERS:
-                words = words[1:]  # "Although Trump has admitted …", "Had Sanders won …": not part of the name
-            run = run[len(run) - len(" ".join(words)):] if len(words) < len(run.split()) else run
+            # "Although Trump has admitted …", "Had Sanders won …": the opener is not part of the name
+            # (split keeps the rest as written, so the offsets below still count from its end)
+            while len(run.split(maxsplit=1)) > 1 and norm(run.split(maxsplit=1)[0]) in CLAUSE_OPENERS:
+                run = run.split(maxsplit=1)[1]
             title, name = split_title(run)
             if not looks_like_person(name):
                 continue
